@@ -1,0 +1,98 @@
+"""Configurations. `make run` uses VenueConfig; a server farm uses ProductionConfig.
+
+The async mode is a value (SOCKETIO_ASYNC_MODE), so eventlet, gevent or threading is a
+switch, not a rewrite.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("FACILITATOR_INSTANCE", BASE_DIR / "instance"))
+
+
+def _instance_secret_key() -> str:
+    """A key generated once and kept under instance/, so a restart logs nobody out."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Defaults shared by every configuration."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'facilitator.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # eventlet's default pool is 1,024 green threads; a room of phones plus their
+    # reconnects can pass that, so the runner raises it.
+    EVENTLET_MAX_CONNECTIONS = int(os.environ.get("EVENTLET_MAX_CONNECTIONS", "5000"))
+    # A public URL for join links and QR codes; unset means "the laptop's LAN address".
+    PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
+    LANGUAGES = ("en", "fr", "ar")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    NODE_MODULES = str(BASE_DIR / "node_modules")
+    WTF_CSRF_TIME_LIMIT = None  # a seminar lasts a day; the token lives with the session
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    MAX_CONTENT_LENGTH = 1 * 1024 * 1024
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        """Work a configuration does once it knows the app (files, checks)."""
+
+
+class VenueConfig(Config):
+    """A laptop at the venue: SQLite in instance/, a secret key kept there, no debugger.
+
+    Secure-cookie flags only when served over HTTPS (PUBLIC_URL starting with https://):
+    on a plain-HTTP venue network browsers would drop such cookies.
+    """
+
+    DEBUG = False
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = _instance_secret_key()
+        app.config["SESSION_COOKIE_SECURE"] = (app.config["PUBLIC_URL"] or "").startswith(
+            "https://"
+        )
+
+
+class ProductionConfig(Config):
+    """Several processes behind a proxy: secrets and services come from the environment."""
+
+    SESSION_COOKIE_SECURE = not (os.environ.get("PUBLIC_URL") or "").startswith("http://")
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        if not app.config.get("SECRET_KEY"):
+            raise RuntimeError(
+                "SECRET_KEY is not set; production refuses to start without it. "
+                "Set it, e.g.: export SECRET_KEY=$(python3 -c "
+                "'import secrets; print(secrets.token_hex(32))')"
+            )
+
+
+class TestConfig(Config):
+    """pytest: a throwaway database, threading mode for the Socket.IO test client."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SOCKETIO_ASYNC_MODE = "threading"
+    WTF_CSRF_ENABLED = False
+
+
+CONFIGS = {"venue": VenueConfig, "production": ProductionConfig, "test": TestConfig}

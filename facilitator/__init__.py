@@ -1,0 +1,62 @@
+"""Facilitator: runs a strategy seminar live and turns it into an action plan.
+
+`create_app` is the one place where extensions, blueprints, socket handlers and CLI
+commands are wired, so tests and the server build the same app.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import CONFIGS, INSTANCE_DIR, BASE_DIR, Config
+
+
+def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
+    """Build the app for a configuration name ("venue", "production", "test") or class."""
+    config_class = CONFIGS[config] if isinstance(config, str) else config
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    config_class.init_app(app)
+
+    from . import assets, i18n, security
+    from .extensions import csrf, db, migrate, socketio
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    assets.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        ping_interval=10,
+        ping_timeout=20,
+        max_http_buffer_size=64 * 1024,
+    )
+
+    from .views import main
+
+    app.register_blueprint(main.bp)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets the projector read while a phone writes; busy_timeout rides out a lock."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

@@ -1,0 +1,74 @@
+"""Languages: English, French and Arabic, chosen per request.
+
+A page shows in, by order of precedence: the language asked for with ?lang= (kept in a
+cookie), the language a view sets for its workshop (g.workshop_locale), the browser's
+Accept-Language, English. Arabic pages are right to left.
+"""
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_babel import get_locale, lazy_gettext as _l
+
+from .extensions import babel
+
+RTL_LANGUAGES = {"ar"}
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    languages = g.get("languages_override") or _languages()
+    asked = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+    if asked in languages:
+        return asked
+    workshop_locale = g.get("workshop_locale")
+    if workshop_locale in languages:
+        return workshop_locale
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def _languages() -> tuple[str, ...]:
+    from flask import current_app
+
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def text_direction(locale: str | None = None) -> str:
+    return "rtl" if str(locale or get_locale()) in RTL_LANGUAGES else "ltr"
+
+
+# Strings the JavaScript modules show. They are translated on the server and handed to
+# the page as a JSON data block, so the scripts stay static files under the CSP.
+JS_MESSAGES = {
+    "connecting": _l("Connecting…"),
+    "connected": _l("Connected"),
+    "offline": _l("Offline: your changes are kept and will be sent when you are back."),
+    "sending": _l("Sending…"),
+    "saved": _l("Saved"),
+    "error": _l("Something went wrong. Please try again."),
+}
+
+
+def js_messages() -> dict[str, str]:
+    return {key: str(value) for key, value in JS_MESSAGES.items()}
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.after_request
+    def remember_language(response):
+        asked = request.args.get("lang")
+        if asked in app.config["LANGUAGES"] and asked != request.cookies.get(LANG_COOKIE):
+            response.set_cookie(LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
+        return response
+
+    @app.context_processor
+    def language_context():
+        locale = str(get_locale())
+        return {
+            "current_locale": locale,
+            "text_direction": text_direction(locale),
+            "language_names": LANGUAGE_NAMES,
+            "js_messages": js_messages,
+        }

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Sets up everything the app needs, once: a virtual environment with the Python
+# dependencies, the front-end packages from package-lock.json, compiled translations and
+# the database schema. A second run reinstalls nothing (stamp files keyed on the lock
+# files) and so works offline.
+#   scripts/setup.sh        what `make run` needs
+#   scripts/setup.sh dev    the same plus the test tools (`make test`)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras="${1:-}"
+VENV=.venv
+STAMPS=$VENV/stamps
+PY=$VENV/bin/python
+
+missing=()
+python_bin=""
+for candidate in python3.11 python3.12 python3.13 python3; do
+  if command -v "$candidate" >/dev/null 2>&1 &&
+     "$candidate" -c 'import sys, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    python_bin=$candidate; break
+  fi
+done
+[ -n "$python_bin" ] || missing+=("python3 python3-venv python3-dev")
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=("nodejs npm")
+elif ! node -e 'process.exit(parseInt(process.versions.node) >= 18 ? 0 : 1)'; then
+  missing+=("nodejs npm")
+fi
+if ! (ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so'); then
+  missing+=("libpango-1.0-0 libpangoft2-1.0-0")
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Facilitator needs a few system packages first (Python 3.11+, Node.js 18+, Pango)." >&2
+  echo "Install them with:" >&2
+  echo "    sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+key() { cat "$@" | sha256sum | cut -c1-16; }
+
+if [ ! -x "$PY" ]; then
+  echo "==> creating the virtual environment ($python_bin)"
+  "$python_bin" -m venv "$VENV"
+fi
+mkdir -p "$STAMPS"
+
+target="."
+[ "$extras" = "dev" ] && target=".[dev]"
+stamp="$STAMPS/python${extras:+-$extras}-$(key pyproject.toml)"
+if [ ! -f "$stamp" ]; then
+  echo "==> installing Python dependencies ($target)"
+  "$PY" -m pip install --quiet --upgrade pip
+  "$PY" -m pip install --quiet -e "$target"
+  rm -f "$STAMPS"/python${extras:+-$extras}-*
+  touch "$stamp"
+  # the test tools include the app's own dependencies
+  [ "$extras" = "dev" ] && { rm -f "$STAMPS"/python-[0-9a-f]*; touch "$STAMPS/python-$(key pyproject.toml)"; }
+fi
+
+stamp="$STAMPS/node-$(key package-lock.json)"
+if [ ! -f "$stamp" ] || [ ! -d node_modules ]; then
+  echo "==> installing front-end packages (npm ci, pinned in package-lock.json)"
+  npm ci --no-audit --no-fund --loglevel=error
+  rm -f "$STAMPS"/node-*
+  touch "$stamp"
+fi
+
+stamp="$STAMPS/translations-$(key translations/*/LC_MESSAGES/messages.po)"
+if [ ! -f "$stamp" ]; then
+  echo "==> compiling translations"
+  "$VENV/bin/pybabel" compile --use-fuzzy -q -d translations
+  rm -f "$STAMPS"/translations-*
+  touch "$stamp"
+fi
+
+if [ "$extras" != "dev" ]; then
+  echo "==> bringing the database schema up to date"
+  "$VENV/bin/flask" --app facilitator db upgrade >/dev/null 2>&1 ||
+    "$VENV/bin/flask" --app facilitator db upgrade
+fi

@@ -1,0 +1,79 @@
+"""Helpers shared by the tests: the subprocess server and where artifacts go."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """`python wsgi.py` on 127.0.0.1:<free port>, its database made by the migrations."""
+
+    def __init__(self, workdir: Path, async_mode: str = "eventlet"):
+        self.workdir = workdir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = workdir / "server.log"
+        self.env = {
+            **os.environ,
+            "FACILITATOR_CONFIG": "venue",
+            "FACILITATOR_INSTANCE": str(workdir / "instance"),
+            "DATABASE_URL": f"sqlite:///{workdir / 'live.sqlite'}",
+            "SOCKETIO_ASYNC_MODE": async_mode,
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "PUBLIC_URL": f"http://127.0.0.1:{self.port}",
+        }
+        self.process: subprocess.Popen | None = None
+
+    def flask(self, *args: str) -> subprocess.CompletedProcess:
+        """Run a `flask` CLI command against this server's database."""
+        return subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "facilitator", *args],
+            cwd=ROOT, env=self.env, capture_output=True, text=True, check=True, timeout=120,
+        )
+
+    def start(self) -> None:
+        self.flask("db", "upgrade")
+        self._log = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "wsgi.py"], cwd=ROOT, env=self.env,
+            stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=2).ok:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"server did not answer /healthz:\n{self.log_path.read_text()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if getattr(self, "_log", None):
+            self._log.close()

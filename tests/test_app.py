@@ -1,0 +1,114 @@
+"""The foundation as a user meets it: pages in three languages, safe headers, health."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from config import ProductionConfig, VenueConfig
+from facilitator import create_app
+
+
+def test_home_page_in_english_by_default(client):
+    page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'lang="en"' in page and 'dir="ltr"' in page
+    assert "Run your strategy seminar live" in page
+
+
+@pytest.mark.parametrize(
+    "lang, direction, heading",
+    [("fr", "ltr", "Animez votre séminaire stratégique en direct"),
+     ("ar", "rtl", "أدِر ندوتك الاستراتيجية مباشرةً")],
+)
+def test_home_page_translated(client, lang, direction, heading):
+    response = client.get(f"/?lang={lang}")
+    page = response.get_data(as_text=True)
+    assert f'lang="{lang}"' in page and f'dir="{direction}"' in page
+    assert heading in page
+    # the choice is remembered for the next page
+    assert f"lang={lang}" in response.headers["Set-Cookie"]
+    assert f'lang="{lang}"' in client.get("/").get_data(as_text=True)
+
+
+def test_browser_language_is_followed(client):
+    page = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
+    assert 'lang="fr"' in page
+
+
+def test_unknown_language_falls_back(client):
+    page = client.get("/?lang=xx", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert 'lang="en"' in page
+
+
+def test_content_security_policy_forbids_inline_script(client):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    script_src = re.search(r"script-src ([^;]+)", policy).group(1)
+    assert script_src.strip() == "'self'"
+    assert "unsafe-inline" not in policy and "http" not in policy.replace("https", "")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # no executable inline script on the page: every <script> has a src or is JSON data
+    for tag in re.findall(r"<script[^>]*>", response.get_data(as_text=True)):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": {"ok": True, "dialect": "sqlite"}}
+
+
+def test_healthz_says_when_the_database_is_down(tmp_path):
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing/dir/db.sqlite")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"]["ok"] is False
+
+
+def test_front_end_packages_are_served_by_the_app(client):
+    script = client.get("/vendor/socket.io.min.js")
+    assert script.status_code == 200 and b"socket.io" in script.data[:2000].lower()
+    font = client.get("/vendor/fonts/noto-sans-arabic-arabic-400-normal.woff2")
+    assert font.status_code == 200 and font.data[:4] == b"wOF2"
+    assert client.get("/vendor/../package.json").status_code == 404
+    assert client.get("/vendor/fonts/../../package.json").status_code == 404
+    assert client.get("/vendor/not-a-file.js").status_code == 404
+
+
+def test_pages_load_nothing_from_outside(client):
+    page = client.get("/").get_data(as_text=True)
+    css = client.get("/static/css/app.css").get_data(as_text=True)
+    for text in (page, css):
+        assert not re.search(r"""(src|href|url)\(?\s*=?\s*["']?https?://""", text)
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+
+    class NoKey(ProductionConfig):
+        SECRET_KEY = None
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(NoKey)
+
+
+def test_venue_secret_key_survives_a_restart(tmp_path, monkeypatch):
+    import config
+
+    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
+
+    class Venue(VenueConfig):
+        SECRET_KEY = None
+
+    first = create_app(Venue, SOCKETIO_ASYNC_MODE="threading").config["SECRET_KEY"]
+    second = create_app(Venue, SOCKETIO_ASYNC_MODE="threading").config["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("public_url, secure", [
+    (None, False), ("http://192.168.1.20:5000", False), ("https://seminar.example.org", True)])
+def test_venue_cookies_are_secure_only_over_https(public_url, secure):
+    app = create_app(VenueConfig, SECRET_KEY="k", PUBLIC_URL=public_url,
+                     SOCKETIO_ASYNC_MODE="threading")
+    assert app.config["SESSION_COOKIE_SECURE"] is secure

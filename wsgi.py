@@ -1,0 +1,38 @@
+"""Entry point of the server: `python wsgi.py` (what `make run` does).
+
+eventlet must patch the standard library before anything else imports it, so the patch
+is the first thing here and only here (tests never import this module). The async mode
+is a configuration value: SOCKETIO_ASYNC_MODE=threading or gevent needs no code change.
+"""
+import os
+
+ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+if ASYNC_MODE == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+elif ASYNC_MODE == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+from facilitator import create_app  # noqa: E402
+from facilitator.extensions import socketio  # noqa: E402
+
+app = create_app(os.environ.get("FACILITATOR_CONFIG", "venue"))
+
+
+def main() -> None:
+    host = os.environ.get("HOST", "0.0.0.0")
+    port = int(os.environ.get("PORT", "5000"))
+    options = {}
+    if ASYNC_MODE == "eventlet":
+        options["max_size"] = app.config["EVENTLET_MAX_CONNECTIONS"]
+    if ASYNC_MODE == "threading":
+        options["allow_unsafe_werkzeug"] = True
+    socketio.run(app, host=host, port=port, debug=False, use_reloader=False,
+                 log_output=os.environ.get("ACCESS_LOG") == "1", **options)
+
+
+if __name__ == "__main__":
+    main()
