@@ -69,7 +69,7 @@ fi
 stamp="$STAMPS/translations-$(key translations/*/LC_MESSAGES/messages.po)"
 if [ ! -f "$stamp" ]; then
   echo "==> compiling translations"
-  "$VENV/bin/pybabel" compile --use-fuzzy -q -d translations
+  "$VENV/bin/pybabel" compile --use-fuzzy -d translations >/dev/null
   rm -f "$STAMPS"/translations-*
   touch "$stamp"
 fi
