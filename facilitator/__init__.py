@@ -28,7 +28,7 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
     config_class.init_app(app)
 
     from . import assets, i18n, security
-    from .extensions import csrf, db, migrate, socketio
+    from .extensions import csrf, db, login, migrate, socketio
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
@@ -36,6 +36,11 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     assets.init_app(app)
+    login.init_app(app)
+    login.login_view = "auth.login_page"
+    from . import cli, live  # noqa: F401  (live registers the Socket.IO handlers)
+
+    cli.init_app(app)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -45,9 +50,10 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
         max_http_buffer_size=64 * 1024,
     )
 
-    from .views import main
+    from .views import auth, console, main, phone
 
-    app.register_blueprint(main.bp)
+    for blueprint in (main.bp, auth.bp, console.bp, phone.bp):
+        app.register_blueprint(blueprint)
     return app
 
 

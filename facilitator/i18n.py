@@ -6,7 +6,7 @@ Accept-Language, English. Arabic pages are right to left.
 """
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, lazy_gettext as _l
 
 from .extensions import babel
@@ -17,11 +17,13 @@ LANG_COOKIE = "lang"
 
 
 def select_locale() -> str:
-    languages = g.get("languages_override") or _languages()
+    languages = _languages()
+    workshop_locale = g.get("workshop_locale")
+    if not has_request_context():  # CLI, background work: the workshop's language
+        return workshop_locale if workshop_locale in languages else "en"
     asked = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
     if asked in languages:
         return asked
-    workshop_locale = g.get("workshop_locale")
     if workshop_locale in languages:
         return workshop_locale
     return request.accept_languages.best_match(languages) or "en"
@@ -46,6 +48,13 @@ JS_MESSAGES = {
     "sending": _l("Sending…"),
     "saved": _l("Saved"),
     "error": _l("Something went wrong. Please try again."),
+    "next": _l("Next"),
+    "joining_open": _l("Joining is open: phones can join with the code."),
+    "joining_closed": _l("Joining is closed: nobody new can join."),
+    "open_joining": _l("Open joining"),
+    "close_joining": _l("Close joining"),
+    "confirm_new_code": _l("Replace the join code? Phones already in stay in; the old code "
+                           "stops working."),
 }
 
 

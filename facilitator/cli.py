@@ -1,0 +1,44 @@
+"""Command-line tools: `flask --app facilitator <command>`."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from . import accounts
+from .errors import OperationError
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("create-facilitator")
+    @click.option("--email", prompt=True)
+    @click.option("--name", prompt=True)
+    @click.password_option()
+    def create_facilitator(email: str, name: str, password: str) -> None:
+        """Create a facilitator account."""
+        try:
+            facilitator = accounts.create_facilitator(email, name, password)
+        except OperationError as exc:
+            raise click.ClickException(str(exc.message)) from None
+        click.echo(f"Created {facilitator.email}.")
+
+    @app.cli.command("reset-password")
+    @click.option("--email", prompt=True)
+    @click.password_option()
+    def reset_password(email: str, password: str) -> None:
+        """Set a new password for a facilitator (and unlock the account)."""
+        try:
+            accounts.reset_password(email, password)
+        except OperationError as exc:
+            raise click.ClickException(str(exc.message)) from None
+        click.echo(f"New password set for {email}.")
+
+    @app.cli.command("sample")
+    @click.option("--email", default="facilitator@example.org", show_default=True)
+    @click.option("--password", default="facilitator", show_default=True)
+    def sample(email: str, password: str) -> None:
+        """Create a sample seminar (a diaspora-engagement workshop like Beirut's)."""
+        from .sample import create_sample
+
+        workshop = create_sample(email, password)
+        click.echo(f"Sample workshop {workshop.id} “{workshop.title}”, join code "
+                   f"{workshop.join_code}; sign in as {email} / {password}.")

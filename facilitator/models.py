@@ -1,0 +1,146 @@
+"""Typed SQLAlchemy 2.0 models, named as the room names things.
+
+Every change a client makes is applied once (AppliedOperation, UNIQUE per workshop and
+op_id) and recorded in the workshop's event log (Event, with an increasing seq and the
+audience allowed to see it).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Facilitator(UserMixin, db.Model):
+    """A person who runs or organises workshops; signs in with email and password."""
+
+    __tablename__ = "facilitator"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="facilitator")
+
+
+class Workshop(db.Model):
+    """One seminar: its settings, where the room is in the method, and its join code."""
+
+    __tablename__ = "workshop"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    date: Mapped[date | None] = mapped_column(Date)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    priority_count: Mapped[int] = mapped_column(Integer, default=3)
+    dots_per_participant: Mapped[int] = mapped_column(Integer, default=3)
+    profiles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    partners: Mapped[list[str]] = mapped_column(JSON, default=list)
+    join_code: Mapped[str] = mapped_column(String(12), unique=True)
+    joining_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    stage: Mapped[str] = mapped_column(String(40))
+    stage_started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="workshop", cascade="all, delete-orphan")
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="workshop", cascade="all, delete-orphan",
+        order_by="Participant.id")
+
+
+class Membership(db.Model):
+    """A facilitator's role in one workshop: owner, co-facilitator or organiser."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("workshop_id", "facilitator_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+
+    workshop: Mapped[Workshop] = relationship(back_populates="memberships")
+    facilitator: Mapped[Facilitator] = relationship(back_populates="memberships")
+
+
+class Participant(db.Model):
+    """Someone in the room, on a phone. Known again by a cookie token or a rejoin code."""
+
+    __tablename__ = "participant"
+    __table_args__ = (UniqueConstraint("workshop_id", "rejoin_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    organisation: Mapped[str] = mapped_column(String(120), default="")
+    profile: Mapped[str] = mapped_column(String(80))
+    rejoin_code: Mapped[str] = mapped_column(String(12))
+    consented_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="participants")
+    tokens: Mapped[list[ParticipantToken]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan")
+
+
+class ParticipantToken(db.Model):
+    """A browser that speaks for a participant (the hash of its cookie token)."""
+
+    __tablename__ = "participant_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    participant: Mapped[Participant] = relationship(back_populates="tokens")
+
+
+class Event(db.Model):
+    """The workshop's event log: what changed, in order, and who may see it.
+
+    audience is "all", "facilitators", "group" or "participant" (target_id then says which
+    group or participant); facilitators see every event.
+    """
+
+    __tablename__ = "event"
+    __table_args__ = (UniqueConstraint("workshop_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(60))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    audience: Mapped[str] = mapped_column(String(20), default="all")
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AppliedOperation(db.Model):
+    """A client change already applied: a resend with the same op_id gets the same ack."""
+
+    __tablename__ = "applied_operation"
+    __table_args__ = (UniqueConstraint("workshop_id", "op_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    op_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(60))
+    actor: Mapped[str] = mapped_column(String(40))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,137 @@
+"""Participants: joining from a phone, and being known again after a reload.
+
+A browser holds a per-workshop token in a cookie; the database keeps only its hash. The
+token is derived from the join form's one-time nonce, so a form sent twice (a double tap,
+a retry on bad Wi-Fi) yields the same participant, never two. A phone whose cookie is
+gone (an app's own browser, a new phone) reclaims its identity with the short personal
+rejoin code it was shown.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from . import eventlog, joining
+from .errors import OperationError
+from .extensions import db
+from .models import Participant, ParticipantToken, Workshop
+from .viewers import Viewer
+
+LIMITS = {"name": 80, "organisation": 120}
+COOKIE_PREFIX = "fp_"
+
+
+def cookie_name(workshop_id: int) -> str:
+    return f"{COOKIE_PREFIX}{workshop_id}"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_for_nonce(workshop_id: int, nonce: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"join:{workshop_id}:{nonce}".encode(), hashlib.sha256).hexdigest()
+
+
+def find_by_code(code: str) -> Workshop | None:
+    return db.session.scalar(select(Workshop).where(
+        Workshop.join_code == joining.normalise_code(code)))
+
+
+def identify(workshop_id: int, token: str | None) -> Participant | None:
+    if not token:
+        return None
+    return db.session.scalar(
+        select(Participant).join(ParticipantToken)
+        .where(Participant.workshop_id == workshop_id,
+               ParticipantToken.token_hash == _hash(token)))
+
+
+def viewer_for(participant: Participant) -> Viewer:
+    return Viewer(kind="participant", workshop_id=participant.workshop_id,
+                  participant_id=participant.id, group_id=getattr(participant, "group_id", None))
+
+
+def public(participant: Participant) -> dict:
+    return {"id": participant.id, "name": participant.name,
+            "organisation": participant.organisation, "profile": participant.profile}
+
+
+def validate(workshop: Workshop, name: str, organisation: str, profile: str,
+             consent: bool) -> dict:
+    name = " ".join((name or "").split())
+    organisation = " ".join((organisation or "").split())
+    if not name:
+        raise OperationError("empty_name", _l("Please write your name."))
+    if len(name) > LIMITS["name"]:
+        raise OperationError("too_long", _l("Your name is too long (%(n)d characters at most).",
+                                            n=LIMITS["name"]))
+    if len(organisation) > LIMITS["organisation"]:
+        raise OperationError("too_long", _l(
+            "The organisation is too long (%(n)d characters at most).", n=LIMITS["organisation"]))
+    if profile not in workshop.profiles:
+        raise OperationError("bad_profile", _l("Please choose your profile in the list."))
+    if not consent:
+        raise OperationError("no_consent", _l(
+            "Please tick the box to agree, so that your contributions can be shown."))
+    return {"name": name, "organisation": organisation, "profile": profile}
+
+
+def join(workshop: Workshop, nonce: str, name: str, organisation: str, profile: str,
+         consent: bool) -> tuple[Participant, str]:
+    """Join once per form nonce. Returns the participant and the browser's token."""
+    if not isinstance(nonce, str) or not 16 <= len(nonce) <= 64:
+        raise OperationError("bad_request", _l("Please reload the page and try again."))
+    token = token_for_nonce(workshop.id, nonce)
+    existing = identify(workshop.id, token)
+    if existing is not None:
+        return existing, token
+    if not workshop.joining_open:
+        raise OperationError("joining_closed", _l(
+            "Joining is closed for this workshop. Please ask the facilitator."))
+    fields = validate(workshop, name, organisation, profile, consent)
+    participant = Participant(workshop_id=workshop.id, rejoin_code=_unique_rejoin_code(workshop),
+                              **fields)
+    participant.tokens.append(ParticipantToken(token_hash=_hash(token)))
+    db.session.add(participant)
+    try:
+        db.session.flush()
+        eventlog.append(workshop, "participant.joined", {"participant": public(participant)},
+                        actor=f"participant:{participant.id}")
+        eventlog.commit()
+    except IntegrityError:  # the same form, sent twice at once: the first one won
+        eventlog.discard()
+        existing = identify(workshop.id, token)
+        if existing is None:
+            raise
+        return existing, token
+    return participant, token
+
+
+def rejoin(workshop: Workshop, rejoin_code: str, token: str) -> Participant:
+    """Let this browser (its new token) speak for the participant with that rejoin code."""
+    participant = db.session.scalar(select(Participant).where(
+        Participant.workshop_id == workshop.id,
+        Participant.rejoin_code == joining.normalise_code(rejoin_code)))
+    if participant is None:
+        raise OperationError("bad_rejoin_code", _l(
+            "This personal code is not known in this workshop. Check it on your other screen."))
+    if identify(workshop.id, token) is None:
+        participant.tokens.append(ParticipantToken(token_hash=_hash(token)))
+    db.session.commit()
+    return participant
+
+
+def _unique_rejoin_code(workshop: Workshop) -> str:
+    while True:
+        code = joining.new_code(joining.REJOIN_CODE_LENGTH)
+        taken = db.session.scalar(select(Participant.id).where(
+            Participant.workshop_id == workshop.id, Participant.rejoin_code == code))
+        if taken is None:
+            return code

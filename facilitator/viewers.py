@@ -1,0 +1,75 @@
+"""Who is looking: a facilitator's console, the projector, or a participant's phone.
+
+A viewer decides which events of the log it may see. Facilitators (owner,
+co-facilitators, organisers) see everything; the projector and phones see what is for
+everyone; a participant also sees their own group's events.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FACILITATOR_ROLES = ("owner", "cofacilitator")  # may run the workshop
+STAFF_ROLES = ("owner", "cofacilitator", "organiser")  # may see everything
+
+
+@dataclass(frozen=True)
+class Viewer:
+    kind: str  # "facilitator", "projector" or "participant"
+    workshop_id: int
+    role: str | None = None  # membership role of a facilitator
+    facilitator_id: int | None = None
+    participant_id: int | None = None
+    group_id: int | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind == "facilitator" and self.role in STAFF_ROLES
+
+    @property
+    def runs_workshop(self) -> bool:
+        return self.kind == "facilitator" and self.role in FACILITATOR_ROLES
+
+    @property
+    def actor(self) -> str:
+        """How the event log names whoever made a change."""
+        if self.kind == "participant":
+            return f"participant:{self.participant_id}"
+        if self.kind == "facilitator":
+            return f"facilitator:{self.facilitator_id}"
+        return self.kind
+
+    def may_see(self, audience: str, target_id: int | None = None) -> bool:
+        if self.is_staff or audience == "all":
+            return True
+        if audience == "group":
+            return target_id is not None and target_id == self.group_id
+        if audience == "participant":
+            return self.kind == "participant" and target_id == self.participant_id
+        return False
+
+    def rooms(self) -> list[str]:
+        """The Socket.IO rooms this viewer's socket joins."""
+        rooms = [room_all(self.workshop_id)]
+        if self.is_staff:
+            rooms.append(room_facilitators(self.workshop_id))
+        if self.kind == "participant":
+            rooms.append(room_participant(self.workshop_id, self.participant_id))
+            if self.group_id is not None:
+                rooms.append(room_group(self.workshop_id, self.group_id))
+        return rooms
+
+
+def room_all(workshop_id: int) -> str:
+    return f"w{workshop_id}"
+
+
+def room_facilitators(workshop_id: int) -> str:
+    return f"w{workshop_id}:facilitators"
+
+
+def room_group(workshop_id: int, group_id: int) -> str:
+    return f"w{workshop_id}:g{group_id}"
+
+
+def room_participant(workshop_id: int, participant_id: int) -> str:
+    return f"w{workshop_id}:p{participant_id}"

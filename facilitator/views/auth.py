@@ -1,0 +1,74 @@
+"""Signing in and out, and the first-run page that creates the first account."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+
+from .. import accounts
+from ..errors import OperationError
+from ..extensions import db, login
+from ..forms import FirstAccountForm, LoginForm
+from ..models import Facilitator
+
+bp = Blueprint("auth", __name__)
+
+
+@login.user_loader
+def load_facilitator(facilitator_id: str) -> Facilitator | None:
+    return db.session.get(Facilitator, int(facilitator_id))
+
+
+def _next_url() -> str:
+    target = request.args.get("next", "")
+    # only a path on this site, never another host
+    return target if target.startswith("/") and not target.startswith("//") else url_for(
+        "console.workshops_list")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login_page():
+    if not accounts.has_accounts():
+        return redirect(url_for("auth.first_account"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            facilitator = accounts.authenticate(form.email.data, form.password.data)
+        except OperationError as exc:
+            error = str(exc.message)
+        else:
+            login_user(facilitator, remember=True)
+            return redirect(_next_url())
+    elif form.is_submitted():
+        error = _("Please give your email and password.")
+    return render_template("auth/login.html", form=form, error=error), 200 if not error else 400
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def first_account():
+    """Only while no account exists: whoever installs the app creates the first one."""
+    if accounts.has_accounts():
+        abort(404)
+    form = FirstAccountForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            facilitator = accounts.create_facilitator(form.email.data, form.name.data,
+                                                      form.password.data)
+        except OperationError as exc:
+            error = str(exc.message)
+        else:
+            login_user(facilitator, remember=True)
+            flash(_("Welcome! Create your first workshop."))
+            return redirect(url_for("console.new_workshop"))
+    elif form.is_submitted():
+        error = " ".join(m for messages in form.errors.values() for m in messages)
+    return render_template("auth/setup.html", form=form, error=error), 200 if not error else 400
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    return redirect(url_for("main.home"))

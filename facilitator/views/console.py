@@ -1,0 +1,146 @@
+"""The facilitator's pages: workshops, their settings and people, the console, the join
+sheet. The console's live controls go through Socket.IO operations (live.py)."""
+from __future__ import annotations
+
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import eventlog, joining, workshops
+from ..errors import OperationError
+from ..extensions import db
+from ..forms import MemberForm, WorkshopForm
+from ..models import Workshop
+from ..viewers import Viewer
+from .pages import page_config
+
+bp = Blueprint("console", __name__, url_prefix="/workshops")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page here is for signed-in facilitators."""
+
+
+def staff_workshop(workshop_id: int, runner: bool = False) -> tuple[Workshop, Viewer]:
+    workshop = db.session.get(Workshop, workshop_id) or abort(404)
+    viewer = workshops.viewer_for(workshop, current_user)
+    if viewer is None or not viewer.is_staff or (runner and not viewer.runs_workshop):
+        abort(403)
+    return workshop, viewer
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line for line in (text or "").splitlines() if line.strip()]
+
+
+def _settings(form: WorkshopForm) -> dict:
+    return {**{k: form[k].data for k in ("title", "purpose", "venue", "date", "timezone",
+                                         "language", "priority_count",
+                                         "dots_per_participant")},
+            "profiles": _lines(form.profiles.data), "partners": _lines(form.partners.data)}
+
+
+@bp.get("/")
+def workshops_list():
+    return render_template("console/workshops.html",
+                           workshops=workshops.workshops_of(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_workshop():
+    form = WorkshopForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            workshop = workshops.create_workshop(current_user, _settings(form))
+        except OperationError as exc:
+            error = str(exc.message)
+        else:
+            return redirect(url_for("console.console", workshop_id=workshop.id))
+    elif form.is_submitted():
+        error = _("Please check the fields marked below.")
+    return render_template("console/workshop_form.html", form=form, error=error,
+                           workshop=None), 400 if error else 200
+
+
+@bp.route("/<int:workshop_id>/edit", methods=["GET", "POST"])
+def edit_workshop(workshop_id: int):
+    workshop, viewer = staff_workshop(workshop_id, runner=True)
+    form = WorkshopForm(obj=workshop if request.method == "GET" else None)
+    if request.method == "GET":
+        form.profiles.data = "\n".join(workshop.profiles)
+        form.partners.data = "\n".join(workshop.partners)
+    error = None
+    if form.validate_on_submit():
+        try:
+            workshops.update_workshop(viewer, _settings(form))
+            eventlog.commit()
+        except OperationError as exc:
+            db.session.rollback()
+            error = str(exc.message)
+        else:
+            flash(_("Saved."))
+            return redirect(url_for("console.edit_workshop", workshop_id=workshop.id))
+    elif form.is_submitted():
+        error = _("Please check the fields marked below.")
+    return render_template("console/workshop_form.html", form=form, error=error,
+                           workshop=workshop, viewer=viewer, member_form=MemberForm()), \
+        400 if error else 200
+
+
+@bp.post("/<int:workshop_id>/members")
+def add_member(workshop_id: int):
+    workshop, viewer = staff_workshop(workshop_id)
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            workshops.add_member(viewer, form.email.data, form.role.data)
+            flash(_("Added."))
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+    else:
+        flash(_("Please give the email of an existing account."), "error")
+    return redirect(url_for("console.edit_workshop", workshop_id=workshop.id))
+
+
+@bp.post("/<int:workshop_id>/members/<int:facilitator_id>/remove")
+def remove_member(workshop_id: int, facilitator_id: int):
+    workshop, viewer = staff_workshop(workshop_id)
+    try:
+        workshops.remove_member(viewer, facilitator_id)
+        flash(_("Removed."))
+    except OperationError as exc:
+        flash(str(exc.message), "error")
+    return redirect(url_for("console.edit_workshop", workshop_id=workshop.id))
+
+
+@bp.get("/<int:workshop_id>/console")
+def console(workshop_id: int):
+    workshop, viewer = staff_workshop(workshop_id)
+    return render_template("console/console.html", workshop=workshop, viewer=viewer,
+                           config=page_config(workshop, "console"))
+
+
+@bp.get("/<int:workshop_id>/projector")
+def projector(workshop_id: int):
+    workshop, viewer = staff_workshop(workshop_id)
+    return render_template("projector.html", workshop=workshop,
+                           config=page_config(workshop, "projector"))
+
+
+@bp.get("/<int:workshop_id>/join-sheet")
+def join_sheet(workshop_id: int):
+    workshop, _viewer = staff_workshop(workshop_id)
+    url = joining.join_url(workshop.join_code)
+    return render_template("console/join_sheet.html", workshop=workshop, join_url=url)
+
+
+@bp.get("/<int:workshop_id>/qr.svg")
+def qr_code(workshop_id: int):
+    """The join QR code; the projector reloads it when the code is replaced."""
+    workshop, _viewer = staff_workshop(workshop_id)
+    svg = joining.qr_svg(joining.join_url(workshop.join_code))
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})

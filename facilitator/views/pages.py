@@ -1,0 +1,16 @@
+"""What a live page hands its script: the workshop, the view, and the method's stages in
+the page's language (so events can carry keys, not words)."""
+from __future__ import annotations
+
+from .. import method
+from ..models import Workshop
+
+
+def page_config(workshop: Workshop, view: str) -> dict:
+    return {
+        "workshop": workshop.id,
+        "view": view,
+        "stages": [method.describe(stage.key) for stage in method.STAGES],
+        "steps": [{"number": s.number, "key": s.key, "title": str(s.title)}
+                  for s in method.STEPS],
+    }

@@ -1,0 +1,108 @@
+"""The participant's pages: type the code, join, rejoin, and the live phone page.
+
+Phone pages show in the workshop's language unless the person picks another one.
+"""
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import participants
+from ..errors import OperationError
+from ..extensions import db
+from ..forms import JoinForm, RejoinForm
+from ..models import Workshop
+from .pages import page_config
+
+bp = Blueprint("phone", __name__)
+COOKIE_MAX_AGE = 60 * 24 * 3600
+
+
+def _set_identity(response, workshop: Workshop, token: str):
+    response.set_cookie(participants.cookie_name(workshop.id), token, max_age=COOKIE_MAX_AGE,
+                        httponly=True, samesite="Lax",
+                        secure=request.is_secure)
+    return response
+
+
+def _current_participant(workshop: Workshop):
+    return participants.identify(
+        workshop.id, request.cookies.get(participants.cookie_name(workshop.id)))
+
+
+@bp.route("/j", methods=["GET", "POST"])
+def enter_code():
+    """Where a person types the code read on the projector."""
+    error = None
+    if request.method == "POST":
+        workshop = participants.find_by_code(request.form.get("code", ""))
+        if workshop is not None:
+            return redirect(url_for("phone.join", code=workshop.join_code))
+        error = _("No workshop has this code. Check the code on the screen and try again.")
+    return render_template("phone/enter_code.html", error=error), 404 if error else 200
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+def join(code: str):
+    workshop = participants.find_by_code(code)
+    if workshop is None:
+        return render_template("phone/enter_code.html", error=_(
+            "No workshop has this code. Check the code on the screen and try again.")), 404
+    g.workshop_locale = workshop.language
+    if _current_participant(workshop) is not None:
+        return redirect(url_for("phone.phone", workshop_id=workshop.id))
+    form = JoinForm()
+    form.profile.choices = [("", _("Choose…"))] + [(p, p) for p in workshop.profiles]
+    error = None
+    if form.validate_on_submit():
+        try:
+            participant, token = participants.join(
+                workshop, form.nonce.data, form.name.data, form.organisation.data,
+                form.profile.data, form.consent.data)
+        except OperationError as exc:
+            error = str(exc.message)
+        else:
+            response = redirect(url_for("phone.phone", workshop_id=workshop.id))
+            return _set_identity(response, workshop, token)
+    elif form.is_submitted():
+        error = _("The form expired. Please send it again.")
+    form.nonce.data = form.nonce.data or secrets.token_urlsafe(24)
+    return render_template("phone/join.html", workshop=workshop, form=form,
+                           rejoin_form=RejoinForm(), error=error), 400 if error else 200
+
+
+@bp.post("/j/<code>/rejoin")
+def rejoin(code: str):
+    workshop = participants.find_by_code(code) or abort(404)
+    g.workshop_locale = workshop.language
+    form = RejoinForm()
+    token = request.cookies.get(participants.cookie_name(workshop.id)) or secrets.token_hex(32)
+    error = None
+    if form.validate_on_submit():
+        try:
+            participants.rejoin(workshop, form.rejoin_code.data, token)
+        except OperationError as exc:
+            error = str(exc.message)
+        else:
+            response = redirect(url_for("phone.phone", workshop_id=workshop.id))
+            return _set_identity(response, workshop, token)
+    else:
+        error = _("The form expired. Please send it again.")
+    join_form = JoinForm()
+    join_form.profile.choices = [("", _("Choose…"))] + [(p, p) for p in workshop.profiles]
+    join_form.nonce.data = secrets.token_urlsafe(24)
+    return render_template("phone/join.html", workshop=workshop, form=join_form,
+                           rejoin_form=form, rejoin_error=error), 400
+
+
+@bp.get("/w/<int:workshop_id>")
+def phone(workshop_id: int):
+    workshop = db.session.get(Workshop, workshop_id) or abort(404)
+    g.workshop_locale = workshop.language
+    participant = _current_participant(workshop)
+    if participant is None:  # never reveal the join code to someone who has not got it
+        return redirect(url_for("phone.enter_code"))
+    return render_template("phone/phone.html", workshop=workshop, participant=participant,
+                           config=page_config(workshop, "phone"))
