@@ -26,7 +26,8 @@ VIEWS = ("phone", "console", "projector")
 
 
 def _refuse(code: str, message) -> None:
-    raise ConnectionRefusedError({"code": code, "message": str(message)})
+    """Refuse a connection; the client's connect_error gets {message, data: {code}}."""
+    raise ConnectionRefusedError(str(message), {"code": code})
 
 
 def viewer_for_connection(auth: Any) -> Viewer:

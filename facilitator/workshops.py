@@ -1,0 +1,243 @@
+"""Workshops: create and edit them, who runs them, joining, and the one transition
+function that moves the room through the method."""
+from __future__ import annotations
+
+from datetime import date as date_type
+from zoneinfo import available_timezones
+
+from flask_babel import force_locale, lazy_gettext as _l
+from sqlalchemy import select, update
+
+from . import eventlog, joining, method
+from .errors import OperationError
+from .extensions import db
+from .models import Facilitator, Membership, Workshop, utcnow
+from .viewers import STAFF_ROLES, Viewer
+
+LANGUAGES = ("en", "fr", "ar")
+DEFAULT_PROFILES = (
+    _l("Investment promotion agency"),
+    _l("Economic development agency"),
+    _l("Chamber of commerce"),
+    _l("Ministry"),
+    _l("Incubator or accelerator"),
+    _l("Entrepreneurship support network"),
+    _l("Diaspora member"),
+    _l("Other"),
+)
+LIMITS = {"title": 200, "purpose": 2000, "venue": 200, "profile": 80, "partner": 120}
+
+
+def default_profiles(language: str) -> list[str]:
+    """The method's participant profiles, in the workshop's language."""
+    with force_locale(language):
+        return [str(profile) for profile in DEFAULT_PROFILES]
+
+
+def _clean_list(values, limit: int, what) -> list[str]:
+    cleaned: list[str] = []
+    for value in values or []:
+        value = " ".join(str(value).split())
+        if not value:
+            continue
+        if len(value) > limit:
+            raise OperationError("too_long", _l(
+                "“%(value)s” is too long for a %(what)s (%(n)d characters at most).",
+                value=value[:30] + "…", what=what, n=limit))
+        if value.casefold() not in {v.casefold() for v in cleaned}:
+            cleaned.append(value)
+    return cleaned
+
+
+def validate_settings(fields: dict) -> dict:
+    """Checked, normalised workshop settings, or an OperationError saying what is wrong."""
+    title = " ".join((fields.get("title") or "").split())
+    if not title:
+        raise OperationError("empty_title", _l("Please give the workshop a title."))
+    if len(title) > LIMITS["title"]:
+        raise OperationError("too_long", _l("The title is too long (%(n)d characters at most).",
+                                            n=LIMITS["title"]))
+    language = fields.get("language") or "en"
+    if language not in LANGUAGES:
+        raise OperationError("bad_language", _l("Choose English, French or Arabic."))
+    timezone = fields.get("timezone") or "UTC"
+    if timezone not in available_timezones() and timezone != "UTC":
+        raise OperationError("bad_timezone", _l(
+            "“%(tz)s” is not a known time zone (e.g. Asia/Beirut).", tz=timezone[:40]))
+    try:
+        priority_count = int(fields.get("priority_count") or 3)
+        dots = int(fields.get("dots_per_participant") or 3)
+    except (TypeError, ValueError):
+        raise OperationError("bad_number", _l("Numbers must be whole numbers.")) from None
+    if not 1 <= priority_count <= 10:
+        raise OperationError("bad_number", _l("Choose between 1 and 10 priorities."))
+    if not 1 <= dots <= 20:
+        raise OperationError("bad_number", _l("Choose between 1 and 20 dots per participant."))
+    workshop_date = fields.get("date")
+    if isinstance(workshop_date, str):
+        try:
+            workshop_date = date_type.fromisoformat(workshop_date) if workshop_date else None
+        except ValueError:
+            raise OperationError("bad_date", _l("The date is not valid.")) from None
+    profiles = _clean_list(fields.get("profiles"), LIMITS["profile"], _l("profile"))
+    if not profiles:
+        profiles = default_profiles(language)
+    purpose = (fields.get("purpose") or "").strip()
+    venue = " ".join((fields.get("venue") or "").split())
+    if len(purpose) > LIMITS["purpose"] or len(venue) > LIMITS["venue"]:
+        raise OperationError("too_long", _l("The purpose or the venue is too long."))
+    return {
+        "title": title, "purpose": purpose, "venue": venue, "date": workshop_date,
+        "timezone": timezone, "language": language, "priority_count": priority_count,
+        "dots_per_participant": dots, "profiles": profiles,
+        "partners": _clean_list(fields.get("partners"), LIMITS["partner"],
+                                _l("partner")),
+    }
+
+
+def unique_join_code() -> str:
+    while True:
+        code = joining.new_code()
+        if db.session.scalar(select(Workshop.id).where(Workshop.join_code == code)) is None:
+            return code
+
+
+def create_workshop(owner: Facilitator, fields: dict) -> Workshop:
+    settings = validate_settings(fields)
+    workshop = Workshop(**settings, join_code=unique_join_code(), stage=method.FIRST_STAGE,
+                        stage_started_at=utcnow())
+    workshop.memberships.append(Membership(facilitator=owner, role="owner"))
+    db.session.add(workshop)
+    db.session.commit()
+    return workshop
+
+
+def public_info(workshop: Workshop) -> dict:
+    """What every client may know of the workshop itself."""
+    return {
+        "id": workshop.id, "title": workshop.title, "purpose": workshop.purpose,
+        "venue": workshop.venue, "date": workshop.date.isoformat() if workshop.date else None,
+        "timezone": workshop.timezone, "language": workshop.language,
+        "priority_count": workshop.priority_count,
+        "dots_per_participant": workshop.dots_per_participant,
+        "profiles": workshop.profiles, "partners": workshop.partners,
+    }
+
+
+def joining_info(workshop: Workshop) -> dict:
+    url = joining.join_url(workshop.join_code)
+    return {"join_code": workshop.join_code, "joining_open": workshop.joining_open,
+            "join_url": url}
+
+
+def require_runner(viewer: Viewer) -> None:
+    """Only the owner and co-facilitators run the room, whatever a client sends."""
+    if not viewer.runs_workshop:
+        raise OperationError("forbidden", _l("Only the workshop's facilitators can do this."))
+
+
+def update_workshop(viewer: Viewer, fields: dict) -> dict:
+    require_runner(viewer)
+    workshop = db.session.get(Workshop, viewer.workshop_id)
+    for key, value in validate_settings(fields).items():
+        setattr(workshop, key, value)
+    eventlog.append(workshop, "workshop.updated", public_info(workshop), actor=viewer.actor)
+    return {}
+
+
+def change_stage(viewer: Viewer, from_stage: object, to_stage: object) -> dict:
+    """The one transition: checks the role, compares and sets, persists, publishes.
+
+    The console says which stage it leaves; if the room is no longer there (another
+    facilitator moved it first), nothing changes and the console is told where it is.
+    """
+    require_runner(viewer)
+    if not method.is_stage(from_stage) or not method.is_stage(to_stage):
+        raise OperationError("bad_stage", _l("This step does not exist."))
+    if from_stage == to_stage:
+        raise OperationError("bad_stage", _l("The room is already at this step."))
+    now = utcnow()
+    moved = db.session.execute(
+        update(Workshop)
+        .where(Workshop.id == viewer.workshop_id, Workshop.stage == from_stage)
+        .values(stage=to_stage, stage_started_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    workshop = db.session.get(Workshop, viewer.workshop_id)
+    if moved != 1:
+        db.session.refresh(workshop)
+        raise OperationError("stale_stage", _l(
+            "Another facilitator has already moved the room; it is now at “%(stage)s”.",
+            stage=str(method.stage(workshop.stage).title)), stage=workshop.stage)
+    db.session.refresh(workshop)
+    event = eventlog.append(workshop, "stage.changed",
+                            {"stage": to_stage, "previous": from_stage,
+                             "started_at": now.isoformat() + "Z"}, actor=viewer.actor)
+    return {"stage": to_stage, "seq": event.seq}
+
+
+def set_joining(viewer: Viewer, joining_open: object = None, new_code: object = False) -> dict:
+    """Open or close joining, or replace a leaked join code (phones already in stay in)."""
+    require_runner(viewer)
+    workshop = db.session.get(Workshop, viewer.workshop_id)
+    if joining_open is not None:
+        workshop.joining_open = bool(joining_open)
+    if new_code:
+        workshop.join_code = unique_join_code()
+    eventlog.append(workshop, "joining.updated", joining_info(workshop), actor=viewer.actor)
+    return joining_info(workshop)
+
+
+def membership(workshop_id: int, facilitator_id: int) -> Membership | None:
+    return db.session.scalar(select(Membership).where(
+        Membership.workshop_id == workshop_id, Membership.facilitator_id == facilitator_id))
+
+
+def viewer_for(workshop: Workshop, facilitator: Facilitator) -> Viewer | None:
+    member = membership(workshop.id, facilitator.id)
+    if member is None:
+        return None
+    return Viewer(kind="facilitator", workshop_id=workshop.id, role=member.role,
+                  facilitator_id=facilitator.id)
+
+
+def add_member(viewer: Viewer, email: str, role: str) -> Membership:
+    """The owner adds an existing account as co-facilitator or organiser."""
+    from .accounts import find
+
+    if viewer.role != "owner":
+        raise OperationError("forbidden", _l("Only the workshop's owner can add people."))
+    if role not in ("cofacilitator", "organiser"):
+        raise OperationError("bad_role", _l("Choose co-facilitator or organiser."))
+    facilitator = find(email)
+    if facilitator is None:
+        raise OperationError("unknown_email", _l(
+            "No account has this email; ask them to create one first."))
+    member = membership(viewer.workshop_id, facilitator.id)
+    if member is not None and member.role == "owner":
+        raise OperationError("bad_role", _l("The owner already runs this workshop."))
+    if member is None:
+        member = Membership(workshop_id=viewer.workshop_id, facilitator_id=facilitator.id,
+                            role=role)
+        db.session.add(member)
+    member.role = role
+    db.session.commit()
+    return member
+
+
+def remove_member(viewer: Viewer, facilitator_id: int) -> None:
+    if viewer.role != "owner":
+        raise OperationError("forbidden", _l("Only the workshop's owner can remove people."))
+    member = membership(viewer.workshop_id, facilitator_id)
+    if member is None or member.role == "owner":
+        raise OperationError("bad_role", _l("This person cannot be removed."))
+    db.session.delete(member)
+    db.session.commit()
+
+
+def workshops_of(facilitator: Facilitator) -> list[tuple[Workshop, str]]:
+    rows = db.session.execute(
+        select(Workshop, Membership.role).join(Membership)
+        .where(Membership.facilitator_id == facilitator.id,
+               Membership.role.in_(STAFF_ROLES))
+        .order_by(Workshop.created_at.desc())).all()
+    return [(workshop, role) for workshop, role in rows]

@@ -1,0 +1,98 @@
+"""Real clients for the live server: a browser-like HTTP session and Socket.IO sockets."""
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+
+import requests
+import socketio
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """The hidden inputs of a page (csrf_token, nonce)."""
+    fields = {}
+    for tag in re.findall(r"<input[^>]+>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and 'type="hidden"' in tag:
+            fields[name.group(1)] = value.group(1) if value else ""
+    return fields
+
+
+class Http:
+    def __init__(self, base: str):
+        self.base = base
+        self.session = requests.Session()
+
+    def get(self, path: str, **kw):
+        return self.session.get(self.base + path, timeout=20, **kw)
+
+    def post_form(self, path: str, data: dict, form_path: str | None = None, **kw):
+        page = self.get(form_path or path)
+        return self.session.post(self.base + path, data={**form_fields(page.text), **data},
+                                 timeout=20, **kw)
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
+
+
+def sign_in(base: str, email: str, password: str) -> Http:
+    http = Http(base)
+    response = http.post_form("/login", {"email": email, "password": password})
+    assert response.url.endswith("/workshops/"), response.text[:500]
+    return http
+
+
+def join(base: str, code: str, name: str, profile: str, organisation: str = "Org") -> Http:
+    http = Http(base)
+    response = http.post_form(f"/j/{code}", {"name": name, "organisation": organisation,
+                                              "profile": profile, "consent": "y"})
+    assert "/w/" in response.url, response.text[:500]
+    return http
+
+
+class Live:
+    """A Socket.IO client that records every event it receives."""
+
+    def __init__(self, base: str, http: Http, workshop: int, view: str):
+        self.events: list[dict] = []
+        self.lock = threading.Lock()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("event", self._on_event)
+        self.base, self.http, self.workshop, self.view = base, http, workshop, view
+
+    def _on_event(self, event):
+        with self.lock:
+            self.events.append(event)
+
+    def connect(self):
+        self.client.connect(self.base, headers={"Cookie": self.http.cookie_header()},
+                            auth={"workshop": self.workshop, "view": self.view},
+                            transports=["websocket"], wait_timeout=10)
+        return self
+
+    def disconnect(self):
+        if self.client.connected:
+            self.client.disconnect()
+
+    def call(self, name: str, payload: dict | None = None, op_id: str | None = None) -> dict:
+        payload = dict(payload or {})
+        if name != "sync":
+            payload.setdefault("op_id", op_id or uuid.uuid4().hex)
+        return self.client.call(name, payload, timeout=15)
+
+    def wait_for(self, predicate, timeout: float = 10.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                for event in self.events:
+                    if predicate(event):
+                        return event
+            time.sleep(0.05)
+        raise AssertionError(f"no matching event; got {[e['type'] for e in self.events]}")
+
+    def types(self) -> list[str]:
+        with self.lock:
+            return [e["type"] for e in self.events]

@@ -1,0 +1,190 @@
+"""The live protocol over real sockets, against the eventlet server in a subprocess."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+import socketio
+
+from tests.clients import Http, Live, join, sign_in
+
+pytestmark = pytest.mark.live
+EMAIL, PASSWORD = "proto@example.org", "proto-password"
+
+
+@pytest.fixture(scope="module")
+def room(live_server):
+    live_server.flask("create-facilitator", "--email", EMAIL, "--name", "Proto",
+                      "--password", PASSWORD)
+    out = live_server.flask("sample", "--email", EMAIL).stdout
+    workshop_id, code = re.search(r"Sample workshop (\d+) .* join code (\w+)", out).groups()
+    return {"id": int(workshop_id), "code": code, "base": live_server.url}
+
+
+def console(room):
+    return Live(room["base"], sign_in(room["base"], EMAIL, PASSWORD), room["id"],
+                "console").connect()
+
+
+def phone(room, name):
+    http = join(room["base"], room["code"], name, "Ministry")
+    return Live(room["base"], http, room["id"], "phone").connect()
+
+
+def current_stage(live):
+    return live.call("sync", {"since": 0})["snapshot"]["stage"]["stage"]
+
+
+def test_stage_change_reaches_every_client_and_refuses_a_stale_one(room):
+    lead, second = console(room), console(room)
+    phones = [phone(room, f"Phone {i}") for i in range(3)]
+    try:
+        start = current_stage(lead)
+        target = "ideas" if start != "ideas" else "themes"
+        first = lead.call("stage.change", {"from_stage": start, "to_stage": target})
+        assert first["ok"] is True and first["stage"] == target
+        # the co-facilitator clicked at the same moment, from the same stage: refused
+        late = second.call("stage.change", {"from_stage": start, "to_stage": target})
+        assert late["ok"] is False and late["error"]["code"] == "stale_stage"
+        assert late["error"]["details"]["stage"] == target
+        assert late["error"]["message"]  # a sentence for the person
+        for client in [lead, second, *phones]:
+            client.wait_for(lambda e: e["type"] == "stage.changed"
+                            and e["data"]["stage"] == target)
+        assert current_stage(phones[0]) == target
+        assert [e for e in phones[0].events if e["type"] == "stage.changed"].__len__() == 1
+    finally:
+        for client in [lead, second, *phones]:
+            client.disconnect()
+
+
+def test_participant_cannot_move_the_room_or_replace_the_code(room):
+    mobile = phone(room, "Curious Phone")
+    try:
+        before = mobile.call("sync", {"since": 0})["snapshot"]
+        stage = before["stage"]["stage"]
+        for name, payload in [("stage.change", {"from_stage": stage, "to_stage": "closing"}),
+                              ("joining.update", {"new_code": True}),
+                              ("joining.update", {"joining_open": False})]:
+            ack = mobile.call(name, payload)
+            assert ack == {"ok": False, "error": {
+                "code": "forbidden", "message": ack["error"]["message"]}}
+        after = mobile.call("sync", {"since": 0})["snapshot"]
+        assert after["stage"] == before["stage"] and after["joining"] == before["joining"]
+    finally:
+        mobile.disconnect()
+
+
+def test_a_resend_is_acknowledged_without_being_applied_twice(room):
+    lead = console(room)
+    try:
+        before = lead.call("sync", {"since": 0})["snapshot"]
+        first = lead.call("joining.update", {"new_code": True}, op_id="resend-test-0001")
+        again = lead.call("joining.update", {"new_code": True}, op_id="resend-test-0001")
+        assert first["ok"] and again["ok"] and again.get("duplicate") is True
+        assert again["join_code"] == first["join_code"] != before["joining"]["join_code"]
+        after = lead.call("sync", {"since": before["seq"]})
+        assert [e["type"] for e in after["events"]] == ["joining.updated"]
+        room["code"] = first["join_code"]
+    finally:
+        lead.disconnect()
+
+
+def test_a_phone_that_was_away_catches_up(room):
+    lead, mobile = console(room), phone(room, "Away Phone")
+    try:
+        state = mobile.call("sync", {"since": 0})["snapshot"]
+        seq, stage = state["seq"], state["stage"]["stage"]
+        mobile.disconnect()
+        nxt = "vote" if stage != "vote" else "confirm"
+        assert lead.call("stage.change", {"from_stage": stage, "to_stage": nxt})["ok"]
+        assert lead.call("stage.change", {"from_stage": nxt, "to_stage": stage})["ok"]
+        facilitators_only = lead.call("joining.update", {"joining_open": True})
+        assert facilitators_only["ok"]
+        mobile.connect()
+        caught_up = mobile.call("sync", {"since": seq})
+        changes = [e["data"]["stage"] for e in caught_up["events"] if e["type"] == "stage.changed"]
+        assert changes == [nxt, stage]
+        seqs = [e["seq"] for e in caught_up["events"]]
+        assert seqs == sorted(seqs) and seqs[0] > seq
+    finally:
+        lead.disconnect()
+        mobile.disconnect()
+
+
+def test_a_socket_without_identity_is_refused_with_a_reason(room):
+    stranger = socketio.Client(reconnection=False)
+    reasons = []
+    stranger.on("connect_error", reasons.append)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        stranger.connect(room["base"], auth={"workshop": room["id"], "view": "phone"},
+                         transports=["websocket"], wait_timeout=10)
+    assert reasons and reasons[0]["data"]["code"] == "not_joined"
+    assert "join the workshop" in reasons[0]["message"]
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        socketio.Client(reconnection=False).connect(
+            room["base"], auth={"workshop": room["id"], "view": "console"},
+            transports=["websocket"], wait_timeout=10)
+
+
+def test_joining_with_bad_input_saves_nothing(room, live_server):
+    lead = console(room)
+    try:
+        count = len(lead.call("sync", {"since": 0})["snapshot"]["participants"]["list"])
+        http = Http(room["base"])
+        wrong = http.post_form("/j", {"code": "ZZZZZZ"}, form_path="/j")
+        assert wrong.status_code == 404 and "No workshop has this code" in wrong.text
+        for data, message in [
+            ({"name": "  ", "profile": "Ministry", "consent": "y"}, "Please write your name"),
+            ({"name": "A", "profile": "Astronaut", "consent": "y"}, "choose your profile"),
+            ({"name": "A", "profile": "Ministry"}, "tick the box"),
+            ({"name": "A" * 81, "profile": "Ministry", "consent": "y"}, "too long"),
+        ]:
+            response = http.post_form(f"/j/{room['code']}", data)
+            assert response.status_code == 400 and message in response.text
+        assert len(lead.call("sync", {"since": 0})["snapshot"]["participants"]["list"]) == count
+    finally:
+        lead.disconnect()
+
+
+def test_the_same_form_sent_twice_counts_one_participant(room):
+    lead = console(room)
+    try:
+        count = len(lead.call("sync", {"since": 0})["snapshot"]["participants"]["list"])
+        http = Http(room["base"])
+        page = http.get(f"/j/{room['code']}")
+        from tests.clients import form_fields
+
+        data = {**form_fields(page.text), "name": "Double Tap", "profile": "Ministry",
+                "consent": "y"}
+        first = http.session.post(room["base"] + f"/j/{room['code']}", data=data)
+        other_browser = Http(room["base"])
+        other_browser.session.cookies.update({c.name: c.value for c in http.session.cookies
+                                              if c.name == "session"})
+        second = other_browser.session.post(room["base"] + f"/j/{room['code']}", data=data)
+        assert "/w/" in first.url and "/w/" in second.url
+        people = lead.call("sync", {"since": 0})["snapshot"]["participants"]["list"]
+        assert len(people) == count + 1
+        assert [p["name"] for p in people].count("Double Tap") == 1
+    finally:
+        lead.disconnect()
+
+
+def test_rejoin_code_brings_back_the_same_participant(room):
+    first = join(room["base"], room["code"], "Ranya Rejoin", "Ministry")
+    page = first.get(f"/w/{room['id']}").text
+    code = re.search(r'data-rejoin-code>(\w+)<', page).group(1)
+    other = Http(room["base"])  # an app's own browser: no cookie
+    response = other.post_form(f"/j/{room['code']}/rejoin", {"rejoin_code": code.lower()},
+                               form_path=f"/j/{room['code']}")
+    assert "/w/" in response.url and "Ranya Rejoin" in response.text
+    bad = Http(room["base"]).post_form(f"/j/{room['code']}/rejoin", {"rejoin_code": "QQQQQQ"},
+                                       form_path=f"/j/{room['code']}")
+    assert bad.status_code == 400 and "not known" in bad.text
+    lead = console(room)
+    try:
+        names = [p["name"] for p in lead.call("sync", {"since": 0})["snapshot"]["participants"]["list"]]
+        assert names.count("Ranya Rejoin") == 1
+    finally:
+        lead.disconnect()
