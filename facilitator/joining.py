@@ -72,6 +72,6 @@ def join_url(join_code: str) -> str:
 def qr_svg(url: str, scale: int = 8) -> str:
     """An SVG QR code for the url, made on the server (no script, no external service)."""
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=scale, border=2,
+    segno.make(url, error="m").save(buffer, kind="svg", scale=scale, border=2, light="white",
                                     xmldecl=False, svgns=True, title=url)
     return buffer.getvalue().decode()

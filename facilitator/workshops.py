@@ -49,6 +49,10 @@ def _clean_list(values, limit: int, what) -> list[str]:
     return cleaned
 
 
+def _default(value, default):
+    return default if value is None or value == "" else value
+
+
 def validate_settings(fields: dict) -> dict:
     """Checked, normalised workshop settings, or an OperationError saying what is wrong."""
     title = " ".join((fields.get("title") or "").split())
@@ -65,8 +69,8 @@ def validate_settings(fields: dict) -> dict:
         raise OperationError("bad_timezone", _l(
             "“%(tz)s” is not a known time zone (e.g. Asia/Beirut).", tz=timezone[:40]))
     try:
-        priority_count = int(fields.get("priority_count") or 3)
-        dots = int(fields.get("dots_per_participant") or 3)
+        priority_count = int(_default(fields.get("priority_count"), 3))
+        dots = int(_default(fields.get("dots_per_participant"), 3))
     except (TypeError, ValueError):
         raise OperationError("bad_number", _l("Numbers must be whole numbers.")) from None
     if not 1 <= priority_count <= 10:
