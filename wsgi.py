@@ -5,9 +5,12 @@ is the first thing here and only here (tests never import this module). The asyn
 is a configuration value: SOCKETIO_ASYNC_MODE=threading or gevent needs no code change.
 """
 import os
+import warnings
 
 ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
 if ASYNC_MODE == "eventlet":
+    # eventlet is in maintenance mode upstream; we know (docs/deploy.md), say it once there
+    warnings.filterwarnings("ignore", message="(?s).*Eventlet is deprecated")
     import eventlet
 
     eventlet.monkey_patch()
@@ -25,6 +28,12 @@ app = create_app(os.environ.get("FACILITATOR_CONFIG", "venue"))
 def main() -> None:
     host = os.environ.get("HOST", "0.0.0.0")
     port = int(os.environ.get("PORT", "5000"))
+    from facilitator.joining import lan_address
+
+    shown = app.config["PUBLIC_URL"] or f"http://{lan_address() or '127.0.0.1'}:{port}"
+    print(f"Facilitator is running on port {port}.\n"
+          f"  On this laptop: http://127.0.0.1:{port}/\n"
+          f"  Phones on the venue network join at: {shown.rstrip('/')}/j", flush=True)
     options = {}
     if ASYNC_MODE == "eventlet":
         options["max_size"] = app.config["EVENTLET_MAX_CONNECTIONS"]
