@@ -121,8 +121,28 @@ def _make_handler(name: str, change: Callable[..., dict], fields: tuple[str, ...
 
 
 def register_operations() -> None:
+    from .live_steps12 import STEP12_OPERATIONS, STEP12_QUERIES
+
+    OPERATIONS.update(STEP12_OPERATIONS)
     for name, (change, fields, who) in OPERATIONS.items():
         socketio.on_event(name, _make_handler(name, change, fields, who))
+    for name, (query, _fields, _who) in STEP12_QUERIES.items():
+        socketio.on_event(name, _make_query_handler(query))
+
+
+def _make_query_handler(query: Callable[..., dict]):
+    """A read that changes nothing (e.g. themes.suggest): no op_id, staff only."""
+    def handler(payload=None):
+        viewer = current_viewer()
+        if viewer is None or not viewer.runs_workshop:
+            return _forbidden()
+        try:
+            return {"ok": True, **query(viewer)}
+        except OperationError as error:
+            return error.to_ack()
+
+    handler.__doc__ = query.__doc__
+    return handler
 
 
 register_operations()

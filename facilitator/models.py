@@ -144,3 +144,83 @@ class AppliedOperation(db.Model):
     actor: Mapped[str] = mapped_column(String(40))
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- Steps 1 and 2: ideas, themes, dots -------------------------------------------------
+
+
+class StepSettings(db.Model):
+    """How the room runs Steps 1 and 2 now, one row per workshop (made on first change).
+
+    Kept apart from Workshop so these live switches never touch the workshop's settings.
+    """
+
+    __tablename__ = "step_settings"
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    input_locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    timer_ends_at: Mapped[datetime | None] = mapped_column(DateTime)
+    voting_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    votes_revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    allow_multiple_dots: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Theme(db.Model):
+    """A group of ideas the room may choose as a priority (confirmed_rank once chosen)."""
+
+    __tablename__ = "theme"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("theme.id", ondelete="SET NULL"))
+    confirmed_rank: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Idea(db.Model):
+    """A card: an idea, an experience or a good practice shared in Step 1.
+
+    A merged card keeps the texts and authors of the cards merged into it; those cards
+    stay in the table (merged_into_id set) so nothing a participant wrote is lost.
+    """
+
+    __tablename__ = "idea"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(20), default="idea")
+    origin: Mapped[str] = mapped_column(String(80), default="")
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("idea.id", ondelete="SET NULL"))
+    extra_authors: Mapped[list[int]] = mapped_column(JSON, default=list)
+    merged_texts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    author: Mapped[Participant | None] = relationship()
+
+
+class Vote(db.Model):
+    """A participant's dots on one theme (count > 1 only when the room allows it)."""
+
+    __tablename__ = "vote"
+    __table_args__ = (UniqueConstraint("participant_id", "theme_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

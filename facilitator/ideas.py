@@ -1,0 +1,363 @@
+"""Step 1: participants share ideas, experiences and good practices on cards.
+
+Who sees what is decided here, once, in `view`: hidden cards are for the facilitators
+only, and when cards are anonymous nobody but the facilitators sees who wrote them. Each
+change appends an event for everyone that never carries more than everyone may see, then
+(only when it differs) the complete card for the facilitators; facilitators receive both,
+the later one complete, so a client simply replaces a card by its id.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from . import eventlog, method
+from .errors import OperationError
+from .extensions import db
+from .models import Idea, Participant, StepSettings, Workshop, utcnow
+from .snapshot import part
+from .viewers import Viewer
+from .workshops import require_runner
+
+KINDS = ("idea", "experience", "practice")
+LIMITS = {"text": 500, "origin": 80}
+MAX_IDEAS_PER_PARTICIPANT = 40  # a phone stuck on "send" must not flood the wall
+TIMER_SECONDS = (10, 3 * 60 * 60)
+
+
+# --- settings ------------------------------------------------------------------------
+
+def step_settings(workshop_id: int, create: bool = False) -> StepSettings:
+    """The room's switches for Steps 1 and 2. Reading never writes: without a row, the
+    defaults are returned unsaved; `create=True` adds the row to the session."""
+    settings = db.session.get(StepSettings, workshop_id)
+    if settings is None:
+        settings = StepSettings(workshop_id=workshop_id, anonymous=False, input_locked=False,
+                                voting_open=False, votes_revealed=False,
+                                allow_multiple_dots=False)
+        if create:
+            db.session.add(settings)
+    return settings
+
+
+def iso(moment) -> str | None:
+    """Server times as clients read them: ISO 8601, UTC, with a 'Z'."""
+    return moment.isoformat() + "Z" if moment is not None else None
+
+
+def settings_info(settings: StepSettings) -> dict:
+    return {"anonymous": settings.anonymous, "input_locked": settings.input_locked,
+            "timer_ends_at": iso(settings.timer_ends_at)}
+
+
+# --- what a viewer may see of a card ---------------------------------------------------
+
+def is_live(idea: Idea) -> bool:
+    """A card still on the wall (not withdrawn, not merged into another)."""
+    return not idea.withdrawn and idea.merged_into_id is None
+
+
+def author_ids(idea: Idea) -> list[int]:
+    ids = [idea.participant_id] if idea.participant_id is not None else []
+    return ids + [pid for pid in idea.extra_authors or [] if pid not in ids]
+
+
+def _authors(idea: Idea) -> list[dict]:
+    ids = author_ids(idea)
+    if not ids:
+        return []
+    names = dict(db.session.execute(
+        select(Participant.id, Participant.name).where(Participant.id.in_(ids))).all())
+    return [{"id": pid, "name": names[pid]} for pid in ids if pid in names]
+
+
+def view(idea: Idea, viewer: Viewer | None, anonymous: bool) -> dict | None:
+    """The card as this viewer may see it, or None. viewer=None means "everyone"."""
+    card = _card(idea, viewer is not None and viewer.is_staff, anonymous)
+    if card is not None and viewer is not None and viewer.kind == "participant":
+        card["mine"] = viewer.participant_id in author_ids(idea)
+    return card
+
+
+def _card(idea: Idea, staff: bool, anonymous: bool) -> dict | None:
+    if not is_live(idea) or (idea.hidden and not staff):
+        return None
+    card = {"id": idea.id, "text": idea.text, "kind": idea.kind, "origin": idea.origin,
+            "merged_texts": list(idea.merged_texts or []), "theme_id": idea.theme_id,
+            "hidden": idea.hidden, "created_at": iso(idea.created_at),
+            "updated_at": iso(idea.updated_at)}
+    if staff or not anonymous:
+        card["authors"] = _authors(idea)
+    return card
+
+
+def publish(workshop: Workshop, idea: Idea, type_: str, actor: str, **extra) -> None:
+    """Tell each audience what it may see of this card's change (see the module doc)."""
+    anonymous = step_settings(workshop.id).anonymous
+    full = _card(idea, True, anonymous)
+    public = _card(idea, False, anonymous)
+    if full is None:  # withdrawn or merged away: gone for everyone
+        eventlog.append(workshop, "idea.removed", {"ids": [idea.id], **extra}, actor=actor)
+        return
+    if public is None:  # hidden: everyone drops it, facilitators keep the whole card
+        eventlog.append(workshop, "idea.removed", {"ids": [idea.id, *extra.get("merged", [])]},
+                        actor=actor)
+    else:
+        eventlog.append(workshop, type_, {"idea": public, **extra}, actor=actor)
+    if public != full:
+        eventlog.append(workshop, type_, {"idea": full, **extra}, audience="facilitators",
+                        actor=actor)
+
+
+# --- Step 1 capabilities ---------------------------------------------------------------
+
+def _workshop(viewer: Viewer) -> Workshop:
+    return db.session.get(Workshop, viewer.workshop_id)
+
+
+def find_idea(viewer: Viewer, idea_id: object) -> Idea:
+    """A live card of this workshop the viewer may see, or a clear refusal."""
+    idea = None
+    if isinstance(idea_id, int) and not isinstance(idea_id, bool):
+        idea = db.session.get(Idea, idea_id)
+    if (idea is None or idea.workshop_id != viewer.workshop_id or not is_live(idea)
+            or (idea.hidden and not viewer.is_staff)):
+        raise OperationError("not_found", _l(
+            "This card is no longer on the wall (it may have been withdrawn or merged)."))
+    return idea
+
+
+def _clean_text(text: object) -> str:
+    text = " ".join(str(text or "").split())
+    if not text:
+        raise OperationError("empty_text", _l("Please write your idea before sending it."))
+    if len(text) > LIMITS["text"]:
+        raise OperationError("too_long", _l(
+            "Your card is too long (%(n)d characters at most). Please shorten it.",
+            n=LIMITS["text"]), length=len(text))
+    return text
+
+
+def _clean_kind(kind: object) -> str:
+    if kind not in KINDS:
+        raise OperationError("bad_kind", _l(
+            "Please choose whether this is an idea, an experience or a good practice."))
+    return kind
+
+
+def _clean_origin(origin: object) -> str:
+    origin = " ".join(str(origin or "").split())
+    if len(origin) > LIMITS["origin"]:
+        raise OperationError("too_long", _l(
+            "The country or organisation is too long (%(n)d characters at most).",
+            n=LIMITS["origin"]))
+    return origin
+
+
+def _require_input_open(workshop: Workshop) -> None:
+    """Phones may send ideas only at the ideas stage and before the facilitator locks."""
+    if not method.allows(workshop.stage, "post_idea"):
+        raise OperationError("wrong_stage", _l(
+            "Sharing ideas is closed at this step: your card was not sent. "
+            "Your text is kept on your phone."), stage=workshop.stage)
+    if step_settings(workshop.id).input_locked:
+        raise OperationError("input_locked", _l(
+            "Your card arrived too late: the facilitator has closed the input. "
+            "Your text is kept on your phone."))
+
+
+def _require_participant(viewer: Viewer) -> None:
+    if viewer.kind != "participant":
+        raise OperationError("forbidden", _l("Only participants can do this."))
+
+
+def post_idea(viewer: Viewer, text: object, kind: object = "idea",
+              origin: object = "") -> dict:
+    """A participant's new card, on the wall at once for everyone."""
+    _require_participant(viewer)
+    workshop = _workshop(viewer)
+    _require_input_open(workshop)
+    fields = {"text": _clean_text(text), "kind": _clean_kind(kind or "idea"),
+              "origin": _clean_origin(origin)}
+    posted = db.session.scalar(select(func.count(Idea.id)).where(
+        Idea.workshop_id == workshop.id, Idea.participant_id == viewer.participant_id))
+    if posted >= MAX_IDEAS_PER_PARTICIPANT:
+        raise OperationError("too_many", _l(
+            "You have shared %(n)d cards already, the most one person can share.",
+            n=MAX_IDEAS_PER_PARTICIPANT))
+    now = utcnow()
+    idea = Idea(workshop_id=workshop.id, participant_id=viewer.participant_id,
+                extra_authors=[], merged_texts=[], hidden=False, withdrawn=False,
+                created_at=now, updated_at=now, **fields)
+    db.session.add(idea)
+    db.session.flush()
+    publish(workshop, idea, "idea.posted", viewer.actor)
+    return {"idea": view(idea, viewer, step_settings(workshop.id).anonymous)}
+
+
+def _require_may_change(viewer: Viewer, workshop: Workshop, idea: Idea) -> None:
+    """Facilitators may always change a card; its author only while input is open."""
+    if viewer.runs_workshop:
+        return
+    if viewer.kind != "participant" or viewer.participant_id not in author_ids(idea):
+        raise OperationError("forbidden", _l("Only the card's author or a facilitator can "
+                                             "change it."))
+    _require_input_open(workshop)
+
+
+def edit_idea(viewer: Viewer, idea_id: object, text: object = None, kind: object = None,
+              origin: object = None) -> dict:
+    """Fix a card's text, kind or origin; fields left out stay as they are."""
+    workshop = _workshop(viewer)
+    idea = find_idea(viewer, idea_id)
+    _require_may_change(viewer, workshop, idea)
+    if text is not None:
+        idea.text = _clean_text(text)
+    if kind is not None:
+        idea.kind = _clean_kind(kind)
+    if origin is not None:
+        idea.origin = _clean_origin(origin)
+    idea.updated_at = utcnow()
+    db.session.flush()
+    publish(workshop, idea, "idea.updated", viewer.actor)
+    return {"idea": view(idea, viewer, step_settings(workshop.id).anonymous)}
+
+
+def withdraw_idea(viewer: Viewer, idea_id: object) -> dict:
+    """Take a card off the wall (kept in the database, shown to nobody)."""
+    workshop = _workshop(viewer)
+    idea = find_idea(viewer, idea_id)
+    _require_may_change(viewer, workshop, idea)
+    idea.withdrawn = True
+    idea.updated_at = utcnow()
+    publish(workshop, idea, "idea.removed", viewer.actor, reason="withdrawn")
+    return {"id": idea.id}
+
+
+def _set_hidden(viewer: Viewer, idea_id: object, hidden: bool) -> dict:
+    require_runner(viewer)
+    workshop = _workshop(viewer)
+    idea = find_idea(viewer, idea_id)
+    idea.hidden = hidden
+    idea.updated_at = utcnow()
+    db.session.flush()
+    publish(workshop, idea, "idea.updated", viewer.actor)
+    return {"idea": view(idea, viewer, step_settings(workshop.id).anonymous)}
+
+
+def hide_idea(viewer: Viewer, idea_id: object) -> dict:
+    """Take an offensive or off-topic card off the projector and phones; facilitators
+    still see it and can restore it."""
+    return _set_hidden(viewer, idea_id, True)
+
+
+def restore_idea(viewer: Viewer, idea_id: object) -> dict:
+    """Show a hidden card again to everyone."""
+    return _set_hidden(viewer, idea_id, False)
+
+
+def merge_ideas(viewer: Viewer, into_id: object, idea_ids: object) -> dict:
+    """Merge duplicate cards into one that keeps every text and every author."""
+    require_runner(viewer)
+    workshop = _workshop(viewer)
+    into = find_idea(viewer, into_id)
+    if (not isinstance(idea_ids, list) or not idea_ids
+            or not all(isinstance(i, int) for i in idea_ids)):
+        raise OperationError("bad_request", _l("Choose the cards to merge into this one."))
+    sources = []
+    for idea_id in dict.fromkeys(idea_ids):
+        if idea_id == into.id:
+            continue
+        sources.append(find_idea(viewer, idea_id))
+    if not sources:
+        raise OperationError("bad_request", _l("Choose at least one other card to merge."))
+    if into.hidden or any(source.hidden for source in sources):
+        # a merged card shows every text it holds: a hidden one would reach the wall
+        raise OperationError("hidden_card", _l(
+            "A hidden card cannot be merged. Restore it first, or leave it hidden."))
+    texts = list(into.merged_texts or [])
+    authors = [pid for pid in into.extra_authors or [] if pid != into.participant_id]
+    for source in sources:
+        texts += [source.text, *(source.merged_texts or [])]
+        for pid in author_ids(source):
+            if pid != into.participant_id and pid not in authors:
+                authors.append(pid)
+        source.merged_into_id = into.id
+        source.updated_at = utcnow()
+        # cards merged earlier into a source now point at the card that holds their text
+        for child in db.session.scalars(select(Idea).where(Idea.merged_into_id == source.id)):
+            child.merged_into_id = into.id
+    into.merged_texts = texts  # new lists: JSON columns notice reassignment only
+    into.extra_authors = authors
+    into.updated_at = utcnow()
+    db.session.flush()
+    merged = [source.id for source in sources]
+    publish(workshop, into, "idea.merged", viewer.actor, merged=merged)
+    return {"idea": view(into, viewer, step_settings(workshop.id).anonymous),
+            "merged": merged}
+
+
+def set_idea_settings(viewer: Viewer, anonymous: object = None,
+                      input_locked: object = None) -> dict:
+    """Anonymous cards, and locking the input when time is up."""
+    require_runner(viewer)
+    workshop = _workshop(viewer)
+    settings = step_settings(workshop.id, create=True)
+    revealed_names = anonymous is not None and settings.anonymous and not bool(anonymous)
+    if anonymous is not None:
+        settings.anonymous = bool(anonymous)
+    if input_locked is not None:
+        settings.input_locked = bool(input_locked)
+    db.session.flush()
+    data = settings_info(settings)
+    if revealed_names:  # names were withheld until now: give clients what they lack
+        data["authors"] = [
+            {"id": idea.id, "authors": _authors(idea)}
+            for idea in db.session.scalars(select(Idea).where(
+                Idea.workshop_id == workshop.id, Idea.hidden.is_(False),
+                Idea.withdrawn.is_(False), Idea.merged_into_id.is_(None)).order_by(Idea.id))]
+    eventlog.append(workshop, "ideas.settings", data, actor=viewer.actor)
+    return settings_info(settings)
+
+
+def start_timer(viewer: Viewer, seconds: object) -> dict:
+    """A countdown on every screen, set by the server clock (phones' clocks drift)."""
+    require_runner(viewer)
+    if (not isinstance(seconds, int) or isinstance(seconds, bool)
+            or not TIMER_SECONDS[0] <= seconds <= TIMER_SECONDS[1]):
+        raise OperationError("bad_number", _l(
+            "Choose a time between 10 seconds and 3 hours."))
+    workshop = _workshop(viewer)
+    settings = step_settings(workshop.id, create=True)
+    now = utcnow()
+    settings.timer_ends_at = now + timedelta(seconds=seconds)
+    data = {"ends_at": iso(settings.timer_ends_at), "seconds": seconds,
+            "server_time": iso(now)}
+    eventlog.append(workshop, "timer.started", data, actor=viewer.actor)
+    return data
+
+
+def stop_timer(viewer: Viewer) -> dict:
+    require_runner(viewer)
+    workshop = _workshop(viewer)
+    step_settings(workshop.id, create=True).timer_ends_at = None
+    eventlog.append(workshop, "timer.stopped", {"ends_at": None}, actor=viewer.actor)
+    return {"ends_at": None}
+
+
+# --- snapshot ------------------------------------------------------------------------
+
+def live_ideas(workshop_id: int) -> list[Idea]:
+    return list(db.session.scalars(select(Idea).where(
+        Idea.workshop_id == workshop_id, Idea.withdrawn.is_(False),
+        Idea.merged_into_id.is_(None)).order_by(Idea.id)))
+
+
+@part("ideas")
+def _ideas_part(workshop: Workshop, viewer: Viewer) -> dict:
+    settings = step_settings(workshop.id)
+    cards = [view(idea, viewer, settings.anonymous) for idea in live_ideas(workshop.id)]
+    return {"settings": settings_info(settings), "kinds": list(KINDS),
+            "list": [card for card in cards if card is not None]}

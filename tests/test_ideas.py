@@ -1,0 +1,225 @@
+"""Step 1 as the room meets it: cards on the wall, locked input, hidden and merged cards,
+anonymity, the timer. Every change goes through operations.perform, the real path."""
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+
+import pytest
+
+from facilitator import accounts, eventlog, ideas, participants, workshops
+from facilitator.extensions import db
+from facilitator.live_steps12 import STEP12_OPERATIONS
+from facilitator.models import Idea, Workshop
+from facilitator.operations import perform
+from facilitator.snapshot import snapshot
+from facilitator.viewers import Viewer
+
+_ids = itertools.count(1)
+
+
+def do(viewer, name, op_id=None, **kwargs):
+    """Send operation `name` as a client would (a fresh op_id unless one is given)."""
+    change = STEP12_OPERATIONS[name][0] if name in STEP12_OPERATIONS else None
+    if name == "stage.change":
+        change = workshops.change_stage
+    return perform(viewer, name, op_id or f"op-{next(_ids):06d}", change, **kwargs)
+
+
+@pytest.fixture
+def room(app):
+    """A workshop at the ideas stage, its owner's console, the projector and two phones.
+
+    A request context stays open: snapshots build join URLs from the request's host."""
+    owner = accounts.create_facilitator("owner@example.org", "Owner", "owner-password")
+    workshop = workshops.create_workshop(owner, {"title": "Beirut", "language": "en"})
+    with app.test_request_context():
+        people = [participants.join(workshop, f"nonce-{name}-0000000000", name, "IDAL",
+                                    workshop.profiles[0], True)[0]
+                  for name in ("Rania Haddad", "Karim Nassar")]
+        console = workshops.viewer_for(workshop, owner)
+        ack = do(console, "stage.change", from_stage="welcome", to_stage="ideas")
+        assert ack["ok"], ack
+        yield {"workshop": workshop, "console": console,
+               "projector": Viewer(kind="projector", workshop_id=workshop.id),
+               "rania": participants.viewer_for(people[0]),
+               "karim": participants.viewer_for(people[1])}
+
+
+def seen_by(viewer, since):
+    """What a client of this viewer receives after `since` (type, data) in order."""
+    return [(e.type, e.data) for e in eventlog.events_since(viewer, since)]
+
+
+def last_seq(room):
+    return db.session.get(Workshop, room["workshop"].id).last_seq
+
+
+def test_a_posted_idea_is_on_everyone_s_screen(room):
+    before = last_seq(room)
+    ack = do(room["rania"], "idea.post", text="  A diaspora investment   desk\n",
+             kind="practice", origin="Lebanon")
+    assert ack["ok"] and ack["idea"]["text"] == "A diaspora investment desk"
+    assert ack["idea"]["mine"] is True
+    for viewer in (room["karim"], room["projector"], room["console"]):
+        [(type_, data)] = seen_by(viewer, before)
+        assert type_ == "idea.posted" and data["idea"]["text"] == "A diaspora investment desk"
+        assert data["idea"]["authors"] == [{"id": room["rania"].participant_id,
+                                            "name": "Rania Haddad"}]
+    phone = snapshot(room["karim"])["ideas"]
+    assert [card["text"] for card in phone["list"]] == ["A diaspora investment desk"]
+    assert phone["list"][0]["mine"] is False
+
+
+def test_a_resent_idea_is_posted_once(room):
+    first = do(room["rania"], "idea.post", op_id="phone-resend-1", text="Mentoring", kind="idea")
+    again = do(room["rania"], "idea.post", op_id="phone-resend-1", text="Mentoring", kind="idea")
+    assert again["duplicate"] and again["idea"]["id"] == first["idea"]["id"]
+    assert db.session.query(Idea).count() == 1
+
+
+@pytest.mark.parametrize("fields, code, words", [
+    ({"text": "   ", "kind": "idea"}, "empty_text", "write your idea"),
+    ({"text": "x" * 501, "kind": "idea"}, "too_long", "500 characters"),
+    ({"text": "Fine", "kind": "rumour"}, "bad_kind", "idea, an experience or a good practice"),
+    ({"text": "Fine", "kind": "idea", "origin": "y" * 81}, "too_long", "country"),
+])
+def test_bad_cards_are_refused_with_a_clear_message(room, fields, code, words):
+    ack = do(room["rania"], "idea.post", **fields)
+    assert ack["ok"] is False and ack["error"]["code"] == code
+    assert words in ack["error"]["message"]
+    assert db.session.query(Idea).count() == 0
+
+
+def test_locked_input_refuses_late_cards_and_says_the_text_is_kept(room):
+    assert do(room["console"], "ideas.settings", input_locked=True)["input_locked"] is True
+    ack = do(room["rania"], "idea.post", text="Too late", kind="idea")
+    assert ack["error"]["code"] == "input_locked"
+    assert "too late" in ack["error"]["message"] and "kept on your phone" in ack["error"]["message"]
+    assert db.session.query(Idea).count() == 0
+    do(room["console"], "ideas.settings", input_locked=False)
+    assert do(room["rania"], "idea.post", text="Just in time", kind="idea")["ok"]
+
+
+def test_cards_only_at_the_ideas_stage(room):
+    do(room["console"], "stage.change", from_stage="ideas", to_stage="themes")
+    ack = do(room["rania"], "idea.post", text="After the step", kind="idea")
+    assert ack["error"]["code"] == "wrong_stage" and "kept on your phone" in ack["error"]["message"]
+
+
+def test_facilitators_cannot_post_and_participants_cannot_moderate(room):
+    own = do(room["console"], "idea.post", text="Mine", kind="idea")
+    assert own["error"]["code"] == "forbidden"
+    card = do(room["rania"], "idea.post", text="Keep me", kind="idea")["idea"]
+    for name, kwargs in [("idea.hide", {"idea_id": card["id"]}),
+                         ("idea.merge", {"into_id": card["id"], "idea_ids": [card["id"]]}),
+                         ("ideas.settings", {"input_locked": True}),
+                         ("timer.start", {"seconds": 60})]:
+        ack = do(room["karim"], name, **kwargs)
+        assert ack["error"]["code"] == "forbidden", name
+    # nor edit someone else's card
+    assert do(room["karim"], "idea.edit", idea_id=card["id"], text="Mine now")["error"]["code"] \
+        == "forbidden"
+
+
+def test_author_edits_and_withdraws_while_input_is_open(room):
+    card = do(room["rania"], "idea.post", text="Tax incentives", kind="idea")["idea"]
+    edited = do(room["rania"], "idea.edit", idea_id=card["id"], text="Tax incentives for returnees")
+    assert edited["idea"]["text"] == "Tax incentives for returnees"
+    assert edited["idea"]["kind"] == "idea"  # left out: unchanged
+    do(room["console"], "ideas.settings", input_locked=True)
+    late = do(room["rania"], "idea.edit", idea_id=card["id"], text="Changed")
+    assert late["error"]["code"] == "input_locked"
+    # a facilitator may still fix a typo
+    assert do(room["console"], "idea.edit", idea_id=card["id"], origin="Lebanon")["ok"]
+    do(room["console"], "ideas.settings", input_locked=False)
+    before = last_seq(room)
+    assert do(room["rania"], "idea.withdraw", idea_id=card["id"])["ok"]
+    assert seen_by(room["projector"], before) == [("idea.removed", {"ids": [card["id"]],
+                                                                      "reason": "withdrawn"})]
+    assert snapshot(room["projector"])["ideas"]["list"] == []
+    again = do(room["rania"], "idea.edit", idea_id=card["id"], text="Back?")
+    assert again["error"]["code"] == "not_found"
+
+
+def test_hidden_cards_are_for_the_facilitators_only(room):
+    card = do(room["karim"], "idea.post", text="Something offensive", kind="idea")["idea"]
+    before = last_seq(room)
+    assert do(room["console"], "idea.hide", idea_id=card["id"])["idea"]["hidden"] is True
+    for viewer in (room["projector"], room["rania"], room["karim"]):
+        events = seen_by(viewer, before)
+        assert events == [("idea.removed", {"ids": [card["id"]]})]
+        assert "offensive" not in str(snapshot(viewer))
+    staff = seen_by(room["console"], before)
+    assert staff[-1][0] == "idea.updated" and staff[-1][1]["idea"]["text"] == "Something offensive"
+    assert snapshot(room["console"])["ideas"]["list"][0]["hidden"] is True
+    # the author can no longer change it; restoring shows it to everyone again
+    assert do(room["karim"], "idea.edit", idea_id=card["id"], text="x")["error"]["code"] \
+        == "not_found"
+    before = last_seq(room)
+    do(room["console"], "idea.restore", idea_id=card["id"])
+    [(type_, data)] = seen_by(room["projector"], before)
+    assert type_ == "idea.updated" and data["idea"]["hidden"] is False
+
+
+def test_anonymous_cards_do_not_name_their_authors_except_to_facilitators(room):
+    do(room["console"], "ideas.settings", anonymous=True)
+    before = last_seq(room)
+    ack = do(room["rania"], "idea.post", text="A returnee's guide", kind="experience")
+    assert ack["idea"]["mine"] is True and "authors" not in ack["idea"]
+    for viewer in (room["projector"], room["karim"]):
+        assert "Rania" not in str(seen_by(viewer, before))
+        assert "Rania" not in str(snapshot(viewer)["ideas"])
+    assert "Rania" in str(seen_by(room["console"], before))
+    assert snapshot(room["console"])["ideas"]["list"][0]["authors"][0]["name"] == "Rania Haddad"
+    assert snapshot(room["rania"])["ideas"]["list"][0]["mine"] is True
+    # names shown again: clients are given them with the settings
+    before = last_seq(room)
+    do(room["console"], "ideas.settings", anonymous=False)
+    [(type_, data)] = seen_by(room["projector"], before)
+    assert type_ == "ideas.settings" and data["authors"][0]["authors"][0]["name"] == "Rania Haddad"
+
+
+def test_merged_card_keeps_both_texts_and_both_authors(room):
+    one = do(room["rania"], "idea.post", text="Diaspora bonds", kind="idea")["idea"]
+    two = do(room["karim"], "idea.post", text="Bonds for the diaspora", kind="idea")["idea"]
+    before = last_seq(room)
+    ack = do(room["console"], "idea.merge", into_id=one["id"], idea_ids=[two["id"]])
+    assert ack["ok"] and ack["merged"] == [two["id"]]
+    [(type_, data)] = seen_by(room["projector"], before)
+    assert type_ == "idea.merged" and data["merged"] == [two["id"]]
+    assert data["idea"]["text"] == "Diaspora bonds"
+    assert data["idea"]["merged_texts"] == ["Bonds for the diaspora"]
+    assert [a["name"] for a in data["idea"]["authors"]] == ["Rania Haddad", "Karim Nassar"]
+    wall = snapshot(room["karim"])["ideas"]["list"]
+    assert len(wall) == 1 and wall[0]["mine"] is True  # Karim's words live on in it
+    # a hidden card's text never reaches the wall through a merge
+    hidden = do(room["karim"], "idea.post", text="Rude remark", kind="idea")["idea"]
+    do(room["console"], "idea.hide", idea_id=hidden["id"])
+    refused = do(room["console"], "idea.merge", into_id=one["id"], idea_ids=[hidden["id"]])
+    assert refused["error"]["code"] == "hidden_card"
+    assert "Rude" not in str(snapshot(room["projector"]))
+
+
+def test_timer_runs_on_the_server_clock(room):
+    before = last_seq(room)
+    ack = do(room["console"], "timer.start", seconds=300)
+    assert ack["ends_at"].endswith("Z")
+    ends = datetime.fromisoformat(ack["ends_at"][:-1])
+    started = datetime.fromisoformat(ack["server_time"][:-1])
+    assert (ends - started).total_seconds() == 300
+    [(type_, data)] = seen_by(room["rania"], before)
+    assert type_ == "timer.started" and data["ends_at"] == ack["ends_at"]
+    assert snapshot(room["projector"])["ideas"]["settings"]["timer_ends_at"] == ack["ends_at"]
+    assert do(room["console"], "timer.start", seconds=0)["error"]["code"] == "bad_number"
+    do(room["console"], "timer.stop")
+    assert snapshot(room["projector"])["ideas"]["settings"]["timer_ends_at"] is None
+
+
+def test_every_operation_is_declared_for_the_right_sender():
+    who = {name: spec[2] for name, spec in STEP12_OPERATIONS.items()}
+    assert who["idea.post"] == "participant" and who["dot.place"] == "participant"
+    assert who["idea.hide"] == who["priorities.confirm"] == "facilitator"
+    for change, fields, _ in STEP12_OPERATIONS.values():
+        assert callable(change) and isinstance(fields, tuple)
+    assert ideas.KINDS == ("idea", "experience", "practice")

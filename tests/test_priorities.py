@@ -1,0 +1,238 @@
+"""Step 2 as the room meets it: themes, suggestions, dots kept secret until revealed,
+ties, and confirming the priorities. Every change goes through operations.perform."""
+from __future__ import annotations
+
+import pytest
+
+from facilitator import priorities
+from facilitator.errors import OperationError
+from facilitator.extensions import db
+from facilitator.models import Idea, Theme, Vote, Workshop
+from facilitator.snapshot import snapshot
+from tests.test_ideas import do, last_seq, room, seen_by  # noqa: F401  (room is a fixture)
+
+
+def post(room, who, text):
+    ack = do(room[who], "idea.post", text=text, kind="idea")
+    assert ack["ok"], ack
+    return ack["idea"]["id"]
+
+
+def move(room, from_stage, to_stage):
+    assert do(room["console"], "stage.change", from_stage=from_stage, to_stage=to_stage)["ok"]
+
+
+def theme(room, title):
+    ack = do(room["console"], "theme.create", title=title)
+    assert ack["ok"], ack
+    return ack["theme"]["id"]
+
+
+@pytest.fixture
+def vote_room(room):
+    """A card, four themes, the room at the vote stage with voting open."""
+    room["card"] = post(room, "rania", "Diaspora networks abroad")
+    move(room, "ideas", "themes")
+    room["themes"] = [theme(room, t) for t in ("Investment", "Networks", "Skills", "Finance")]
+    move(room, "themes", "vote")
+    assert do(room["console"], "voting.update", open=True)["open"] is True
+    return room
+
+
+def test_themes_group_cards_and_an_assignment_can_be_undone(room):
+    card = post(room, "rania", "Diaspora investment fund")
+    move(room, "ideas", "themes")
+    investment = theme(room, "Investment")
+    assert do(room["console"], "theme.create", title=" investment ")["error"]["code"] \
+        == "duplicate_theme"
+    assert do(room["console"], "theme.create", title="")["error"]["code"] == "empty_title"
+    before = last_seq(room)
+    first = do(room["console"], "idea.assign", idea_id=card, theme_id=investment)
+    assert first["previous_theme_id"] is None and first["theme_id"] == investment
+    assert seen_by(room["projector"], before)[0] == ("idea.assigned", {
+        "idea_id": card, "theme_id": investment, "previous_theme_id": None})
+    undo = do(room["console"], "idea.assign", idea_id=card, theme_id=first["previous_theme_id"])
+    assert undo["theme_id"] is None and undo["previous_theme_id"] == investment
+    renamed = do(room["console"], "theme.rename", theme_id=investment,
+                 title="Diaspora investment", description="Funds and bonds")
+    assert renamed["theme"]["title"] == "Diaspora investment"
+    assert snapshot(room["rania"])["priorities"]["themes"][0]["title"] == "Diaspora investment"
+
+
+def test_merging_themes_moves_their_cards_and_dots(vote_room):
+    investment, networks = vote_room["themes"][:2]
+    do(vote_room["console"], "idea.assign", idea_id=vote_room["card"], theme_id=networks)
+    do(vote_room["rania"], "dot.place", theme_id=networks)
+    do(vote_room["karim"], "dot.place", theme_id=investment)
+    do(vote_room["karim"], "dot.place", theme_id=networks)
+    ack = do(vote_room["console"], "theme.merge", into_id=investment, theme_ids=[networks])
+    assert ack["ok"] and ack["merged"] == [networks] and ack["ideas"] == [vote_room["card"]]
+    assert db.session.get(Idea, vote_room["card"]).theme_id == investment
+    assert snapshot(vote_room["karim"])["ideas"]["list"][0]["theme_id"] == investment
+    assert [t.id for t in priorities.live_themes(vote_room["workshop"].id)] \
+        == [investment] + vote_room["themes"][2:]
+    assert priorities.totals(vote_room["workshop"].id)[investment] == 3
+    assert db.session.query(Vote).filter_by(theme_id=networks).count() == 0
+
+
+def test_participants_cannot_run_step_two(vote_room):
+    investment = vote_room["themes"][0]
+    for name, kwargs in [("theme.create", {"title": "Mine"}),
+                         ("theme.merge", {"into_id": investment, "theme_ids": [investment]}),
+                         ("voting.update", {"revealed": True}),
+                         ("priorities.confirm", {"theme_ids": vote_room["themes"][:3]})]:
+        ack = do(vote_room["karim"], name, **kwargs)
+        assert ack["error"]["code"] == "forbidden", name
+    with pytest.raises(OperationError) as refused:  # suggestions are for the console
+        priorities.suggest_themes(vote_room["karim"])
+    assert refused.value.code == "forbidden"
+    assert do(vote_room["console"], "dot.place", theme_id=investment)["error"]["code"] \
+        == "forbidden"
+
+
+def test_dots_only_while_voting_is_open_and_within_budget(room):
+    move(room, "ideas", "themes")
+    themes = [theme(room, t) for t in ("Investment", "Networks", "Skills", "Finance")]
+    early = do(room["rania"], "dot.place", theme_id=themes[0])
+    assert early["error"]["code"] == "wrong_stage"
+    move(room, "themes", "vote")
+    closed = do(room["rania"], "dot.place", theme_id=themes[0])
+    assert closed["error"]["code"] == "voting_closed"
+    do(room["console"], "voting.update", open=True)
+    first = do(room["rania"], "dot.place", theme_id=themes[0])
+    assert first["ok"] and first["dots_left"] == 2
+    twice = do(room["rania"], "dot.place", theme_id=themes[0])
+    assert twice["error"]["code"] == "already_voted"
+    assert do(room["rania"], "dot.place", theme_id=themes[1])["dots_left"] == 1
+    assert do(room["rania"], "dot.place", theme_id=themes[2])["dots_left"] == 0
+    over = do(room["rania"], "dot.place", theme_id=themes[3])
+    assert over["error"]["code"] == "no_dots_left"
+    assert "used all your 3 dots" in over["error"]["message"]
+    # take one back and put it elsewhere
+    assert do(room["rania"], "dot.remove", theme_id=themes[2])["dots_left"] == 1
+    assert do(room["rania"], "dot.place", theme_id=themes[3])["ok"]
+    assert do(room["rania"], "dot.remove", theme_id=themes[2])["error"]["code"] == "no_dot_here"
+    # when the room allows it, several dots may go on one theme
+    do(room["console"], "voting.update", allow_multiple=True)
+    do(room["rania"], "dot.remove", theme_id=themes[3])
+    again = do(room["rania"], "dot.place", theme_id=themes[0])
+    assert again["ok"] and {"theme_id": themes[0], "count": 2} in again["dots"]
+    assert db.session.query(Vote).filter_by(participant_id=room["rania"].participant_id) \
+        .with_entities(db.func.sum(Vote.count)).scalar() == 3
+
+
+def test_a_resent_dot_counts_once(vote_room):
+    investment = vote_room["themes"][0]
+    do(vote_room["rania"], "dot.place", op_id="dot-resend-01", theme_id=investment)
+    again = do(vote_room["rania"], "dot.place", op_id="dot-resend-01", theme_id=investment)
+    assert again["duplicate"] and again["dots_left"] == 2
+    assert priorities.totals(vote_room["workshop"].id)[investment] == 1
+
+
+def test_totals_stay_hidden_until_revealed(vote_room):
+    investment, networks = vote_room["themes"][:2]
+    before = last_seq(vote_room)
+    do(vote_room["rania"], "dot.place", theme_id=investment)
+    do(vote_room["karim"], "dot.place", theme_id=investment)
+    do(vote_room["karim"], "dot.place", theme_id=networks)
+    for viewer in (vote_room["rania"], vote_room["karim"], vote_room["projector"]):
+        events = seen_by(viewer, before)
+        assert all(type_ != "votes.updated" for type_, _ in events)
+        assert "totals" not in str(events)
+        state = snapshot(viewer)["priorities"]
+        assert state["totals"] is None and state["results"] is None
+    # a phone hears only of its own dots
+    assert seen_by(vote_room["rania"], before) == [
+        ("dots.mine", {"dots_left": 2, "dots": [{"theme_id": investment, "count": 1}]})]
+    assert snapshot(vote_room["karim"])["priorities"]["mine"]["dots_left"] == 1
+    # the facilitators follow the count live
+    staff = [data for type_, data in seen_by(vote_room["console"], before)
+             if type_ == "votes.updated"]
+    assert {"theme_id": investment, "dots": 2} in staff[-1]["totals"]
+    console = snapshot(vote_room["console"])["priorities"]
+    assert {"theme_id": investment, "dots": 2} in console["totals"]
+    # revealed: everyone sees the results, then every later change
+    before = last_seq(vote_room)
+    do(vote_room["console"], "voting.update", revealed=True)
+    revealed = dict(seen_by(vote_room["projector"], before))
+    assert revealed["votes.revealed"]["results"][0]["theme"]["id"] == investment
+    assert revealed["votes.revealed"]["results"][0]["dots"] == 2
+    before = last_seq(vote_room)
+    do(vote_room["rania"], "dot.place", theme_id=networks)
+    [(type_, data)] = seen_by(vote_room["projector"], before)
+    assert type_ == "votes.updated" and {"theme_id": networks, "dots": 2} in data["totals"]
+    assert snapshot(vote_room["karim"])["priorities"]["totals"] is not None
+
+
+def test_results_flag_ties_across_the_cut_off(vote_room):
+    investment, networks, skills, finance = vote_room["themes"]
+    for who, target in [("rania", investment), ("karim", investment),
+                        ("rania", networks), ("karim", skills), ("rania", finance)]:
+        assert do(vote_room[who], "dot.place", theme_id=target)["ok"]
+    rows = priorities.results(db.session.get(Workshop, vote_room["workshop"].id))
+    assert [r["theme"]["id"] for r in rows] == [investment, networks, skills, finance]
+    assert [r["dots"] for r in rows] == [2, 1, 1, 1]
+    assert [r["rank"] for r in rows] == [1, 2, 2, 2]
+    assert [r["tied"] for r in rows] == [False, True, True, True]
+    # the third priority place is shared by three themes: the room must settle it
+    assert [r["tie_at_cutoff"] for r in rows] == [False, True, True, True]
+
+
+def test_confirm_needs_exactly_the_workshop_s_number_of_priorities(vote_room):
+    investment, networks, skills, _ = vote_room["themes"]
+    short = do(vote_room["console"], "priorities.confirm", theme_ids=[investment, networks])
+    assert short["error"]["code"] == "wrong_count" and "exactly 3" in short["error"]["message"]
+    repeated = do(vote_room["console"], "priorities.confirm",
+                  theme_ids=[investment, investment, networks])
+    assert repeated["error"]["code"] == "wrong_count"
+    before = last_seq(vote_room)
+    ack = do(vote_room["console"], "priorities.confirm", theme_ids=[skills, investment, networks],
+             titles=["Skills transfer", None, None])
+    assert ack["ok"] and [p["confirmed_rank"] for p in ack["priorities"]] == [1, 2, 3]
+    [(type_, data)] = seen_by(vote_room["projector"], before)
+    assert type_ == "priorities.confirmed" and data["priorities"][0]["title"] == "Skills transfer"
+    confirmed = snapshot(vote_room["rania"])["priorities"]["confirmed"]
+    assert [t["id"] for t in confirmed] == [skills, investment, networks]
+    # confirming again replaces the earlier choice
+    do(vote_room["console"], "priorities.confirm", theme_ids=[networks, skills, investment])
+    assert db.session.get(Theme, networks).confirmed_rank == 1
+
+
+def test_fewer_themes_than_priorities_confirms_them_all(room):
+    move(room, "ideas", "themes")
+    only = [theme(room, "Investment"), theme(room, "Networks")]
+    move(room, "themes", "vote")
+    assert do(room["console"], "priorities.confirm", theme_ids=only[:1])["error"]["code"] \
+        == "wrong_count"
+    assert do(room["console"], "priorities.confirm", theme_ids=only)["ok"]
+
+
+def test_suggestions_group_similar_cards_across_spellings(room):
+    texts = {
+        "en_a": "Create a one-stop investment desk for diaspora investors",
+        "en_b": "A one-stop desk for diaspora investors who want to invest",
+        "fr_a": "Créer un réseau de mentors pour les jeunes entrepreneurs",
+        "fr_b": "creer un reseau de mentors pour jeunes entrepreneurs",
+        "ar_a": "إنشاء منصّة رقمية للمغتربين",
+        "ar_b": "انشاء منصه رقميه للمغتربين",
+        "alone": "Tax incentives for returning engineers",
+    }
+    ids = {key: post(room, "rania" if i % 2 else "karim", text)
+           for i, (key, text) in enumerate(texts.items())}
+    before = last_seq(room)
+    groups = [set(g["idea_ids"]) for g in priorities.suggest_themes(room["console"])["suggestions"]]
+    assert {ids["en_a"], ids["en_b"]} in groups
+    assert {ids["fr_a"], ids["fr_b"]} in groups
+    assert {ids["ar_a"], ids["ar_b"]} in groups
+    assert all(ids["alone"] not in g for g in groups)
+    # only suggested: nothing was changed
+    assert last_seq(room) == before and db.session.query(Theme).count() == 0
+
+
+def test_normalising_meets_arabic_and_french_spellings():
+    assert priorities.normalise("إنشاء منصّة") == priorities.normalise("انشاء منصه")
+    assert priorities.normalise("مستشفى") == priorities.normalise("مستشفي")
+    assert priorities.normalise("تـطـويـر") == "تطوير"
+    assert priorities.normalise("Réseau ÉCONOMIQUE") == "reseau economique"
+    assert set(priorities.tokens("Les investisseurs de la diaspora")) == {"investisseur",
+                                                                           "diaspora"}
