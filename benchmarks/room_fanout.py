@@ -13,7 +13,6 @@ import argparse
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -41,12 +40,7 @@ def main() -> None:
         server = LiveServer(Path(tmp))
         server.start()
         try:
-            server.flask("create-facilitator", "--email", "bench@example.org", "--name",
-                         "Bench", "--password", "bench-password")
-            out = server.flask("sample", "--email", "bench@example.org").stdout
-            import re
-
-            workshop_id, code = re.search(r"workshop (\d+) .* code (\w+)", out).groups()
+            workshop_id, code = server.sample("bench@example.org", "bench-password")
             idle_rss = rss_mib(server.process.pid)
             t0 = time.perf_counter()
             https = [join(server.url, code, f"Phone {i}", "Ministry") for i in range(phones_n)]
@@ -60,18 +54,16 @@ def main() -> None:
             latencies = []
             for round_ in range(args.rounds):
                 src, dst = stages[round_ % 2], stages[(round_ + 1) % 2]
-                done = threading.Event()
                 t_send = time.perf_counter()
                 ack = lead.call("stage.change", {"from_stage": src, "to_stage": dst})
                 assert ack["ok"], ack
                 for p in phones:
-                    p.wait_for(lambda e, dst=dst, r=round_: e["type"] == "stage.changed"
-                               and e["data"]["stage"] == dst and e["seq"] > 0, timeout=30)
+                    p.wait_for(lambda e, dst=dst: e["type"] == "stage.changed"
+                               and e["data"]["stage"] == dst, timeout=30)
                 latencies.append((time.perf_counter() - t_send) * 1000)
                 for p in phones:
                     with p.lock:
                         p.events.clear()
-                done.set()
             busy_rss = rss_mib(server.process.pid)
             for p in phones:
                 p.disconnect()

@@ -24,12 +24,12 @@ def append(workshop: Workshop, type_: str, data: dict[str, Any], *, audience: st
            target_id: int | None = None, actor: str = "") -> Event:
     """Add an event to the current transaction, numbered after the workshop's last one."""
     assert audience in AUDIENCES, audience
-    # one UPDATE both numbers the event and serialises concurrent writers on the row
-    db.session.execute(
+    # one UPDATE … RETURNING both numbers the event and serialises concurrent writers on
+    # the workshop's row (SQLite ≥ 3.35 and PostgreSQL both return the new value)
+    seq = db.session.execute(
         update(Workshop).where(Workshop.id == workshop.id)
-        .values(last_seq=Workshop.last_seq + 1)
-        .execution_options(synchronize_session=False))
-    seq = db.session.scalar(select(Workshop.last_seq).where(Workshop.id == workshop.id))
+        .values(last_seq=Workshop.last_seq + 1).returning(Workshop.last_seq)
+        .execution_options(synchronize_session=False)).scalar_one()
     event = Event(workshop_id=workshop.id, seq=seq, type=type_, data=data,
                   audience=audience, target_id=target_id, actor=actor)
     db.session.add(event)

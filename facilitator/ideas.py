@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 from . import eventlog, method
 from .errors import OperationError
 from .extensions import db
-from .models import Idea, Participant, StepSettings, Workshop, utcnow
+from .models import Idea, Participant, StepSettings, Workshop, iso, utcnow
 from .snapshot import part
+from .text import clean_line, one_line
 from .viewers import Viewer
 from .workshops import require_runner
 
@@ -40,11 +41,6 @@ def step_settings(workshop_id: int, create: bool = False) -> StepSettings:
         if create:
             db.session.add(settings)
     return settings
-
-
-def iso(moment) -> str | None:
-    """Server times as clients read them: ISO 8601, UTC, with a 'Z'."""
-    return moment.isoformat() + "Z" if moment is not None else None
 
 
 def settings_info(settings: StepSettings) -> dict:
@@ -130,7 +126,7 @@ def find_idea(viewer: Viewer, idea_id: object) -> Idea:
 
 
 def _clean_text(text: object) -> str:
-    text = " ".join(str(text or "").split())
+    text = one_line(text)
     if not text:
         raise OperationError("empty_text", _l("Please write your idea before sending it."))
     if len(text) > LIMITS["text"]:
@@ -148,12 +144,9 @@ def _clean_kind(kind: object) -> str:
 
 
 def _clean_origin(origin: object) -> str:
-    origin = " ".join(str(origin or "").split())
-    if len(origin) > LIMITS["origin"]:
-        raise OperationError("too_long", _l(
-            "The country or organisation is too long (%(n)d characters at most).",
-            n=LIMITS["origin"]))
-    return origin
+    return clean_line(origin, LIMITS["origin"], _l(
+        "The country or organisation is too long (%(n)d characters at most).",
+        n=LIMITS["origin"]))
 
 
 def _require_input_open(workshop: Workshop) -> None:

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
-from . import eventlog, participants, workshops
+from . import eventlog, ideas, participants, priorities, workshops
 from .errors import OperationError
 from .extensions import db, socketio
 from .models import Workshop
@@ -90,28 +90,66 @@ def on_sync(payload=None):
     return {"ok": True, "events": [eventlog.wire(e) for e in events]}
 
 
-# name -> (capability function, payload fields passed to it, who may send it)
+# Every operation a client can send: name -> (capability, payload fields passed to it,
+# who may send it). "facilitator": owner or co-facilitator; "participant": a phone;
+# "author or facilitator": either, and the capability decides (a card's own author).
+# The capability checks again: this table is the first gate, not the only one.
 OPERATIONS: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
     "stage.change": (workshops.change_stage, ("from_stage", "to_stage"), "facilitator"),
     "joining.update": (workshops.set_joining, ("joining_open", "new_code"), "facilitator"),
+    # Step 1: cards
+    "idea.post": (ideas.post_idea, ("text", "kind", "origin"), "participant"),
+    "idea.edit": (ideas.edit_idea, ("idea_id", "text", "kind", "origin"),
+                  "author or facilitator"),
+    "idea.withdraw": (ideas.withdraw_idea, ("idea_id",), "author or facilitator"),
+    "idea.hide": (ideas.hide_idea, ("idea_id",), "facilitator"),
+    "idea.restore": (ideas.restore_idea, ("idea_id",), "facilitator"),
+    "idea.merge": (ideas.merge_ideas, ("into_id", "idea_ids"), "facilitator"),
+    "ideas.settings": (ideas.set_idea_settings, ("anonymous", "input_locked"), "facilitator"),
+    "timer.start": (ideas.start_timer, ("seconds",), "facilitator"),
+    "timer.stop": (ideas.stop_timer, (), "facilitator"),
+    # Step 2: themes, dots, priorities
+    "theme.create": (priorities.create_theme, ("title", "description"), "facilitator"),
+    "theme.rename": (priorities.rename_theme, ("theme_id", "title", "description"),
+                     "facilitator"),
+    "theme.merge": (priorities.merge_themes, ("into_id", "theme_ids"), "facilitator"),
+    "idea.assign": (priorities.assign_idea, ("idea_id", "theme_id"), "facilitator"),
+    "voting.update": (priorities.set_voting, ("open", "revealed", "allow_multiple"),
+                      "facilitator"),
+    "dot.place": (priorities.place_dot, ("theme_id",), "participant"),
+    "dot.remove": (priorities.remove_dot, ("theme_id",), "participant"),
+    "priorities.confirm": (priorities.confirm_priorities,
+                           ("theme_ids", "titles", "descriptions"), "facilitator"),
+}
+
+# Reads that change nothing: no op_id, not logged; facilitators only.
+QUERIES: dict[str, Callable[..., dict]] = {
+    "themes.suggest": priorities.suggest_themes,
 }
 
 
-def _forbidden() -> dict:
-    return OperationError("forbidden", _l("Only the workshop's facilitators can do this.")).to_ack()
+def _refusal(viewer: Viewer | None, payload: Any, who: str) -> dict | None:
+    """The ack refusing this request before the capability runs, or None."""
+    if viewer is None:
+        return OperationError("not_connected", _l("Please reload the page.")).to_ack()
+    try:
+        if who == "facilitator":
+            workshops.require_runner(viewer)
+    except OperationError as error:
+        return error.to_ack()
+    if who == "participant" and viewer.kind != "participant":
+        return OperationError("forbidden", _l("Only participants can do this.")).to_ack()
+    if not isinstance(payload, dict):
+        return OperationError("bad_request", _l("Please reload the page.")).to_ack()
+    return None
 
 
 def _make_handler(name: str, change: Callable[..., dict], fields: tuple[str, ...], who: str):
     def handler(payload=None):
         viewer = current_viewer()
-        if viewer is None:
-            return OperationError("not_connected", _l("Please reload the page.")).to_ack()
-        if who == "facilitator" and not viewer.runs_workshop:
-            return _forbidden()
-        if who == "participant" and viewer.kind != "participant":
-            return OperationError("forbidden", _l("Only participants can do this.")).to_ack()
-        if not isinstance(payload, dict):
-            return OperationError("bad_request", _l("Please reload the page.")).to_ack()
+        refused = _refusal(viewer, payload, who)
+        if refused:
+            return refused
         kwargs = {field: payload.get(field) for field in fields}
         return perform(viewer, name, payload.get("op_id"), change, **kwargs)
 
@@ -120,22 +158,12 @@ def _make_handler(name: str, change: Callable[..., dict], fields: tuple[str, ...
     return handler
 
 
-def register_operations() -> None:
-    from .live_steps12 import STEP12_OPERATIONS, STEP12_QUERIES
-
-    OPERATIONS.update(STEP12_OPERATIONS)
-    for name, (change, fields, who) in OPERATIONS.items():
-        socketio.on_event(name, _make_handler(name, change, fields, who))
-    for name, (query, _fields, _who) in STEP12_QUERIES.items():
-        socketio.on_event(name, _make_query_handler(query))
-
-
 def _make_query_handler(query: Callable[..., dict]):
-    """A read that changes nothing (e.g. themes.suggest): no op_id, staff only."""
     def handler(payload=None):
         viewer = current_viewer()
-        if viewer is None or not viewer.runs_workshop:
-            return _forbidden()
+        refused = _refusal(viewer, payload if payload is not None else {}, "facilitator")
+        if refused:
+            return refused
         try:
             return {"ok": True, **query(viewer)}
         except OperationError as error:
@@ -143,6 +171,13 @@ def _make_query_handler(query: Callable[..., dict]):
 
     handler.__doc__ = query.__doc__
     return handler
+
+
+def register_operations() -> None:
+    for name, (change, fields, who) in OPERATIONS.items():
+        socketio.on_event(name, _make_handler(name, change, fields, who))
+    for name, query in QUERIES.items():
+        socketio.on_event(name, _make_query_handler(query))
 
 
 register_operations()

@@ -21,6 +21,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def iso(moment: datetime | None) -> str | None:
+    """Server times as clients read them: ISO 8601, UTC, with a 'Z'."""
+    return moment.isoformat() + "Z" if moment is not None else None
+
+
 class Facilitator(UserMixin, db.Model):
     """A person who runs or organises workshops; signs in with email and password."""
 

@@ -20,6 +20,7 @@ from . import eventlog, joining
 from .errors import OperationError
 from .extensions import db
 from .models import Participant, ParticipantToken, Workshop
+from .text import clean_line
 from .viewers import Viewer
 
 LIMITS = {"name": 80, "organisation": 120}
@@ -65,16 +66,12 @@ def public(participant: Participant) -> dict:
 
 def validate(workshop: Workshop, name: str, organisation: str, profile: str,
              consent: bool) -> dict:
-    name = " ".join((name or "").split())
-    organisation = " ".join((organisation or "").split())
+    name = clean_line(name, LIMITS["name"], _l(
+        "Your name is too long (%(n)d characters at most).", n=LIMITS["name"]))
     if not name:
         raise OperationError("empty_name", _l("Please write your name."))
-    if len(name) > LIMITS["name"]:
-        raise OperationError("too_long", _l("Your name is too long (%(n)d characters at most).",
-                                            n=LIMITS["name"]))
-    if len(organisation) > LIMITS["organisation"]:
-        raise OperationError("too_long", _l(
-            "The organisation is too long (%(n)d characters at most).", n=LIMITS["organisation"]))
+    organisation = clean_line(organisation, LIMITS["organisation"], _l(
+        "The organisation is too long (%(n)d characters at most).", n=LIMITS["organisation"]))
     if profile not in workshop.profiles:
         raise OperationError("bad_profile", _l("Please choose your profile in the list."))
     if not consent:

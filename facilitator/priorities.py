@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from . import eventlog, ideas, method
+from .text import clean_line
 from .errors import OperationError
 from .extensions import db
 from .models import Idea, Theme, Vote, Workshop
@@ -57,12 +58,10 @@ def _theme(viewer: Viewer, theme_id: object) -> Theme:
 
 
 def _clean_title(title: object, workshop_id: int, except_id: int | None = None) -> str:
-    title = " ".join(str(title or "").split())
+    title = clean_line(title, LIMITS["title"], _l(
+        "The theme's title is too long (%(n)d characters at most).", n=LIMITS["title"]))
     if not title:
         raise OperationError("empty_title", _l("Please give the theme a title."))
-    if len(title) > LIMITS["title"]:
-        raise OperationError("too_long", _l(
-            "The theme's title is too long (%(n)d characters at most).", n=LIMITS["title"]))
     for other in live_themes(workshop_id):
         if other.id != except_id and other.title.casefold() == title.casefold():
             raise OperationError("duplicate_theme", _l(
@@ -71,12 +70,9 @@ def _clean_title(title: object, workshop_id: int, except_id: int | None = None) 
 
 
 def _clean_description(description: object) -> str:
-    description = " ".join(str(description or "").split())
-    if len(description) > LIMITS["description"]:
-        raise OperationError("too_long", _l(
-            "The theme's description is too long (%(n)d characters at most).",
-            n=LIMITS["description"]))
-    return description
+    return clean_line(description, LIMITS["description"], _l(
+        "The theme's description is too long (%(n)d characters at most).",
+        n=LIMITS["description"]))
 
 
 def create_theme(viewer: Viewer, title: object, description: object = "") -> dict:

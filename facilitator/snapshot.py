@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Callable
 
 from .extensions import db
-from .models import Participant, Workshop, utcnow
+from .models import Participant, Workshop, iso, utcnow
 from .viewers import Viewer
 
 PARTS: dict[str, Callable[[Workshop, Viewer], object]] = {}
@@ -24,7 +24,7 @@ def part(name: str):
 
 def snapshot(viewer: Viewer) -> dict:
     workshop = db.session.get(Workshop, viewer.workshop_id)
-    state = {"seq": workshop.last_seq, "server_time": utcnow().isoformat() + "Z"}
+    state = {"seq": workshop.last_seq, "server_time": iso(utcnow())}
     for name, build in PARTS.items():
         state[name] = build(workshop, viewer)
     return state
@@ -39,7 +39,7 @@ def _workshop(workshop: Workshop, viewer: Viewer) -> dict:
 
 @part("stage")
 def _stage(workshop: Workshop, viewer: Viewer) -> dict:
-    return {"stage": workshop.stage, "started_at": workshop.stage_started_at.isoformat() + "Z"}
+    return {"stage": workshop.stage, "started_at": iso(workshop.stage_started_at)}
 
 
 @part("joining")

@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 from . import eventlog, joining, method
 from .errors import OperationError
 from .extensions import db
-from .models import Facilitator, Membership, Workshop, utcnow
+from .models import Facilitator, Membership, Workshop, iso, utcnow
+from .text import clean_line, one_line
 from .viewers import STAFF_ROLES, Viewer
 
 LANGUAGES = ("en", "fr", "ar")
@@ -37,7 +38,7 @@ def default_profiles(language: str) -> list[str]:
 def _clean_list(values, limit: int, what) -> list[str]:
     cleaned: list[str] = []
     for value in values or []:
-        value = " ".join(str(value).split())
+        value = one_line(value)
         if not value:
             continue
         if len(value) > limit:
@@ -55,12 +56,10 @@ def _default(value, default):
 
 def validate_settings(fields: dict) -> dict:
     """Checked, normalised workshop settings, or an OperationError saying what is wrong."""
-    title = " ".join((fields.get("title") or "").split())
+    title = clean_line(fields.get("title"), LIMITS["title"], _l(
+        "The title is too long (%(n)d characters at most).", n=LIMITS["title"]))
     if not title:
         raise OperationError("empty_title", _l("Please give the workshop a title."))
-    if len(title) > LIMITS["title"]:
-        raise OperationError("too_long", _l("The title is too long (%(n)d characters at most).",
-                                            n=LIMITS["title"]))
     language = fields.get("language") or "en"
     if language not in LANGUAGES:
         raise OperationError("bad_language", _l("Choose English, French or Arabic."))
@@ -87,7 +86,7 @@ def validate_settings(fields: dict) -> dict:
     if not profiles:
         profiles = default_profiles(language)
     purpose = (fields.get("purpose") or "").strip()
-    venue = " ".join((fields.get("venue") or "").split())
+    venue = one_line(fields.get("venue"))
     if len(purpose) > LIMITS["purpose"] or len(venue) > LIMITS["venue"]:
         raise OperationError("too_long", _l("The purpose or the venue is too long."))
     return {
@@ -175,7 +174,7 @@ def change_stage(viewer: Viewer, from_stage: object, to_stage: object) -> dict:
     db.session.refresh(workshop)
     event = eventlog.append(workshop, "stage.changed",
                             {"stage": to_stage, "previous": from_stage,
-                             "started_at": now.isoformat() + "Z"}, actor=viewer.actor)
+                             "started_at": iso(now)}, actor=viewer.actor)
     return {"stage": to_stage, "seq": event.seq}
 
 

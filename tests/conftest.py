@@ -35,6 +35,14 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def room(app):
+    """A workshop at the ideas stage with a console, the projector and two phones."""
+    from tests.steps import make_room
+
+    yield from make_room(app)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The real server (eventlet) in a subprocess, with its own database and instance."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -46,6 +47,14 @@ class LiveServer:
             [sys.executable, "-m", "flask", "--app", "facilitator", *args],
             cwd=ROOT, env=self.env, capture_output=True, text=True, check=True, timeout=120,
         )
+
+    def sample(self, email: str, password: str, name: str = "Facilitator") -> tuple[int, str]:
+        """A facilitator account and the sample seminar; returns (workshop id, join code)."""
+        self.flask("create-facilitator", "--email", email, "--name", name,
+                   "--password", password)
+        out = self.flask("sample", "--email", email).stdout
+        workshop_id, code = re.search(r"Sample workshop (\d+) .* join code (\w+)", out).groups()
+        return int(workshop_id), code
 
     def start(self) -> None:
         self.flask("db", "upgrade")

@@ -2,58 +2,16 @@
 anonymity, the timer. Every change goes through operations.perform, the real path."""
 from __future__ import annotations
 
-import itertools
 from datetime import datetime
 
 import pytest
 
-from facilitator import accounts, eventlog, ideas, participants, workshops
+from facilitator import ideas
 from facilitator.extensions import db
-from facilitator.live_steps12 import STEP12_OPERATIONS
-from facilitator.models import Idea, Workshop
-from facilitator.operations import perform
+from facilitator.models import Idea
 from facilitator.snapshot import snapshot
-from facilitator.viewers import Viewer
-
-_ids = itertools.count(1)
-
-
-def do(viewer, name, op_id=None, **kwargs):
-    """Send operation `name` as a client would (a fresh op_id unless one is given)."""
-    change = STEP12_OPERATIONS[name][0] if name in STEP12_OPERATIONS else None
-    if name == "stage.change":
-        change = workshops.change_stage
-    return perform(viewer, name, op_id or f"op-{next(_ids):06d}", change, **kwargs)
-
-
-@pytest.fixture
-def room(app):
-    """A workshop at the ideas stage, its owner's console, the projector and two phones.
-
-    A request context stays open: snapshots build join URLs from the request's host."""
-    owner = accounts.create_facilitator("owner@example.org", "Owner", "owner-password")
-    workshop = workshops.create_workshop(owner, {"title": "Beirut", "language": "en"})
-    with app.test_request_context():
-        people = [participants.join(workshop, f"nonce-{name}-0000000000", name, "IDAL",
-                                    workshop.profiles[0], True)[0]
-                  for name in ("Rania Haddad", "Karim Nassar")]
-        console = workshops.viewer_for(workshop, owner)
-        ack = do(console, "stage.change", from_stage="welcome", to_stage="ideas")
-        assert ack["ok"], ack
-        yield {"workshop": workshop, "console": console,
-               "projector": Viewer(kind="projector", workshop_id=workshop.id),
-               "rania": participants.viewer_for(people[0]),
-               "karim": participants.viewer_for(people[1])}
-
-
-def seen_by(viewer, since):
-    """What a client of this viewer receives after `since` (type, data) in order."""
-    return [(e.type, e.data) for e in eventlog.events_since(viewer, since)]
-
-
-def last_seq(room):
-    return db.session.get(Workshop, room["workshop"].id).last_seq
-
+from facilitator.live import OPERATIONS
+from tests.steps import do, last_seq, seen_by
 
 def test_a_posted_idea_is_on_everyone_s_screen(room):
     before = last_seq(room)
@@ -217,9 +175,9 @@ def test_timer_runs_on_the_server_clock(room):
 
 
 def test_every_operation_is_declared_for_the_right_sender():
-    who = {name: spec[2] for name, spec in STEP12_OPERATIONS.items()}
+    who = {name: spec[2] for name, spec in OPERATIONS.items()}
     assert who["idea.post"] == "participant" and who["dot.place"] == "participant"
     assert who["idea.hide"] == who["priorities.confirm"] == "facilitator"
-    for change, fields, _ in STEP12_OPERATIONS.values():
+    for change, fields, _ in OPERATIONS.values():
         assert callable(change) and isinstance(fields, tuple)
     assert ideas.KINDS == ("idea", "experience", "practice")

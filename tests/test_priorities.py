@@ -9,7 +9,7 @@ from facilitator.errors import OperationError
 from facilitator.extensions import db
 from facilitator.models import Idea, Theme, Vote, Workshop
 from facilitator.snapshot import snapshot
-from tests.test_ideas import do, last_seq, room, seen_by  # noqa: F401  (room is a fixture)
+from tests.steps import do, last_seq, seen_by
 
 
 def post(room, who, text):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 import socketio
@@ -15,11 +14,8 @@ EMAIL, PASSWORD = "proto@example.org", "proto-password"
 
 @pytest.fixture(scope="module")
 def room(live_server):
-    live_server.flask("create-facilitator", "--email", EMAIL, "--name", "Proto",
-                      "--password", PASSWORD)
-    out = live_server.flask("sample", "--email", EMAIL).stdout
-    workshop_id, code = re.search(r"Sample workshop (\d+) .* join code (\w+)", out).groups()
-    return {"id": int(workshop_id), "code": code, "base": live_server.url}
+    workshop_id, code = live_server.sample(EMAIL, PASSWORD, "Proto")
+    return {"id": workshop_id, "code": code, "base": live_server.url}
 
 
 def console(room):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from PIL import Image
@@ -15,11 +14,7 @@ EMAIL, PASSWORD = "lead@example.org", "lead-password"
 
 @pytest.fixture(scope="module")
 def sample(live_server):
-    live_server.flask("create-facilitator", "--email", EMAIL, "--name", "Lead Facilitator",
-                      "--password", PASSWORD)
-    out = live_server.flask("sample", "--email", EMAIL).stdout
-    workshop_id, code = re.search(r"Sample workshop (\d+) .* join code (\w+)", out).groups()
-    return int(workshop_id), code
+    return live_server.sample(EMAIL, PASSWORD, "Lead Facilitator")
 
 
 def sign_in(page, live_server):

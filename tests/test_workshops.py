@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from click.testing import CliRunner
 
 from facilitator import accounts, method, participants, workshops
 from facilitator.errors import OperationError

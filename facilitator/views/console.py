@@ -79,7 +79,7 @@ def edit_workshop(workshop_id: int):
             workshops.update_workshop(viewer, _settings(form))
             eventlog.commit()
         except OperationError as exc:
-            db.session.rollback()
+            eventlog.discard()
             error = str(exc.message)
         else:
             flash(_("Saved."))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import participants
@@ -25,6 +25,19 @@ def _set_identity(response, workshop: Workshop, token: str):
                         httponly=True, samesite="Lax",
                         secure=request.is_secure)
     return response
+
+
+def _join_form(workshop: Workshop) -> JoinForm:
+    form = JoinForm()
+    form.profile.choices = [("", _("Choose…"))] + [(p, p) for p in workshop.profiles]
+    return form
+
+
+def _render_join(workshop: Workshop, form: JoinForm, status: int = 200, **context):
+    """The join page. A form shown again keeps its nonce, so sending it twice joins once."""
+    form.nonce.data = form.nonce.data or secrets.token_urlsafe(24)
+    context.setdefault("rejoin_form", RejoinForm())
+    return render_template("phone/join.html", workshop=workshop, form=form, **context), status
 
 
 def _current_participant(workshop: Workshop):
@@ -53,8 +66,7 @@ def join(code: str):
     g.workshop_locale = workshop.language
     if _current_participant(workshop) is not None:
         return redirect(url_for("phone.phone", workshop_id=workshop.id))
-    form = JoinForm()
-    form.profile.choices = [("", _("Choose…"))] + [(p, p) for p in workshop.profiles]
+    form = _join_form(workshop)
     error = None
     if form.validate_on_submit():
         try:
@@ -68,9 +80,7 @@ def join(code: str):
             return _set_identity(response, workshop, token)
     elif form.is_submitted():
         error = _("The form expired. Please send it again.")
-    form.nonce.data = form.nonce.data or secrets.token_urlsafe(24)
-    return render_template("phone/join.html", workshop=workshop, form=form,
-                           rejoin_form=RejoinForm(), error=error), 400 if error else 200
+    return _render_join(workshop, form, 400 if error else 200, error=error)
 
 
 @bp.post("/j/<code>/rejoin")
@@ -90,11 +100,8 @@ def rejoin(code: str):
             return _set_identity(response, workshop, token)
     else:
         error = _("The form expired. Please send it again.")
-    join_form = JoinForm()
-    join_form.profile.choices = [("", _("Choose…"))] + [(p, p) for p in workshop.profiles]
-    join_form.nonce.data = secrets.token_urlsafe(24)
-    return render_template("phone/join.html", workshop=workshop, form=join_form,
-                           rejoin_form=form, rejoin_error=error), 400
+    return _render_join(workshop, _join_form(workshop), 400, rejoin_form=form,
+                        rejoin_error=error)
 
 
 @bp.get("/w/<int:workshop_id>")

@@ -1,13 +1,11 @@
 // The facilitator's console: where the room is, moving it, joining, who is here.
-import { LiveClient, config, el, setText, showConnection, showError, stageInfo, t } from "./live.js";
+import { LiveClient, config, el, setText, showConnection, showError, showStage, stageInfo, t } from "./live.js";
 
 const $ = (selector) => document.querySelector(selector);
 let client;
 
 function renderStage(state) {
-  const current = stageInfo(state.stage.stage);
-  setText("[data-stage-title]", current.title);
-  setText("[data-stage-step]", current.step ? `${current.step} · ${current.step_title}` : current.step_title);
+  const current = showStage(state);
   const list = $("[data-stage-list]");
   list.replaceChildren(...config.stages.map((stage) => el("li",
     { class: stage.key === current.key ? "current" : (stage.index < current.index ? "done" : "") },

@@ -199,6 +199,16 @@ export function setText(selector, text) {
   for (const node of document.querySelectorAll(selector)) node.textContent = text;
 }
 
+/** Show where the room is in every [data-stage-title], [data-stage-step] and
+ *  [data-stage-hint]; returns the stage's description. */
+export function showStage(state) {
+  const current = stageInfo(state.stage.stage);
+  setText("[data-stage-title]", current.title);
+  setText("[data-stage-step]", current.step ? `${current.step} · ${current.step_title}` : current.step_title);
+  setText("[data-stage-hint]", current.hint);
+  return current;
+}
+
 export function showError(error) {
   const box = document.querySelector("[data-error]");
   if (!box) return;

@@ -1,5 +1,5 @@
 // The projector: no controls, big type, the join code and QR code while joining is open.
-import { LiveClient, config, el, setText, showConnection, stageInfo } from "./live.js";
+import { LiveClient, config, el, setText, showConnection, showStage } from "./live.js";
 
 const $ = (selector) => document.querySelector(selector);
 const ARRIVALS_SHOWN = 8;
@@ -11,9 +11,7 @@ function bar(fraction) {
 }
 
 function render(state, event) {
-  const current = stageInfo(state.stage.stage);
-  setText("[data-stage-title]", current.title);
-  setText("[data-stage-step]", current.step ? `${current.step} · ${current.step_title}` : current.step_title);
+  showStage(state);
   const j = state.joining;
   $("[data-join-panel]").hidden = !j.joining_open;
   setText("[data-join-code]", j.join_code);
