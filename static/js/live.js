@@ -164,6 +164,14 @@ export class LiveClient {
     });
   }
 
+  /** A read that changes nothing (e.g. themes.suggest): no op_id, not kept if offline. */
+  query(name, payload = {}) {
+    return new Promise((resolve) => {
+      this.socket.timeout(ACK_TIMEOUT_MS).emit(name, payload, (err, ack) =>
+        resolve(err ? { ok: false, error: { code: "timeout", message: t("offline") } } : ack));
+    });
+  }
+
   emit(item) {
     this.socket.timeout(ACK_TIMEOUT_MS).emit(item.name, item.payload, (err, ack) => {
       if (err) return; // no answer: it stays in the outbox and is resent on reconnect

@@ -1,0 +1,156 @@
+// Steps 1 and 2 on every view: the cards, the themes, the dots. The reducers keep the
+// state a snapshot gave in step with the events (see docs/protocol.md); the helpers draw
+// the pieces more than one view shows. Text is always set as text.
+import { el, t } from "./live.js";
+
+function upsert(list, item) {
+  const i = list.findIndex((x) => x.id === item.id);
+  if (i === -1) list.push(item);
+  else list[i] = { ...list[i], ...item };
+}
+
+function removeIds(list, ids) {
+  const gone = new Set(ids);
+  return list.filter((x) => !gone.has(x.id));
+}
+
+export function applySteps12(state, event) {
+  const d = event.data;
+  const ideas = state.ideas;
+  const pr = state.priorities;
+  switch (event.type) {
+    case "idea.posted":
+    case "idea.updated":
+      upsert(ideas.list, d.idea);
+      break;
+    case "idea.merged":
+      upsert(ideas.list, d.idea);
+      ideas.list = removeIds(ideas.list, d.merged || []);
+      break;
+    case "idea.removed":
+      ideas.list = removeIds(ideas.list, d.ids);
+      break;
+    case "ideas.settings":
+      ideas.settings = { ...ideas.settings, anonymous: d.anonymous, input_locked: d.input_locked,
+        timer_ends_at: d.timer_ends_at };
+      for (const a of d.authors || []) {
+        const card = ideas.list.find((c) => c.id === a.id);
+        if (card) card.authors = a.authors;
+      }
+      if (d.anonymous) for (const card of ideas.list) if (!state.me.role) delete card.authors;
+      break;
+    case "timer.started":
+    case "timer.stopped":
+      ideas.settings.timer_ends_at = d.ends_at;
+      break;
+    case "theme.created":
+    case "theme.updated":
+      upsert(pr.themes, d.theme);
+      break;
+    case "theme.merged":
+      upsert(pr.themes, d.theme);
+      pr.themes = removeIds(pr.themes, d.merged);
+      for (const card of ideas.list) if (d.ideas.includes(card.id)) card.theme_id = d.theme.id;
+      break;
+    case "idea.assigned": {
+      const card = ideas.list.find((c) => c.id === d.idea_id);
+      if (card) card.theme_id = d.theme_id;
+      break;
+    }
+    case "voting.updated":
+      pr.voting = d;
+      break;
+    case "votes.updated":
+      pr.totals = d.totals;
+      break;
+    case "votes.revealed":
+      pr.results = d.results;
+      pr.totals = d.results.map((r) => ({ theme_id: r.theme.id, dots: r.dots }));
+      break;
+    case "dots.mine":
+      pr.mine = d;
+      break;
+    case "priorities.confirmed": {
+      pr.confirmed = d.priorities;
+      const ranks = new Map(d.priorities.map((p) => [p.id, p]));
+      for (const theme of pr.themes) {
+        const confirmed = ranks.get(theme.id);
+        theme.confirmed_rank = confirmed ? confirmed.confirmed_rank : null;
+        if (confirmed) Object.assign(theme, confirmed);
+      }
+      break;
+    }
+  }
+}
+
+export function kindLabel(kind) {
+  return t(`kind_${kind}`);
+}
+
+/** A card as the wall shows it. `extra` nodes (buttons) go at its end. */
+export function cardElement(card, { extra = [], showAuthors = true } = {}) {
+  const authors = showAuthors && card.authors && card.authors.length
+    ? card.authors.map((a) => a.name).join(", ") : null;
+  return el("article", { class: `idea-card kind-${card.kind}${card.hidden ? " hidden-card" : ""}`,
+    dataset: { idea: card.id } },
+  el("p", { class: "idea-meta" }, el("span", { class: "idea-kind" }, kindLabel(card.kind)),
+    card.origin ? el("span", { class: "idea-origin" }, card.origin) : null),
+  el("p", { class: "idea-text" }, card.text),
+  ...(card.merged_texts || []).map((text) => el("p", { class: "idea-text merged" }, text)),
+  authors ? el("p", { class: "idea-authors" }, authors) : null,
+  card.hidden ? el("p", { class: "idea-hidden-note" }, t("hidden_card")) : null,
+  ...extra);
+}
+
+/** Dots per theme: from the totals clients receive (facilitators always, others once
+ *  revealed), most first, with ties flagged. */
+export function ranking(state) {
+  const pr = state.priorities;
+  if (!pr.totals) return null;
+  const dots = new Map(pr.totals.map((x) => [x.theme_id, x.dots]));
+  const rows = pr.themes.map((theme) => ({ theme, dots: dots.get(theme.id) || 0 }));
+  rows.sort((a, b) => b.dots - a.dots || a.theme.position - b.theme.position || a.theme.id - b.theme.id);
+  const count = new Map();
+  for (const r of rows) count.set(r.dots, (count.get(r.dots) || 0) + 1);
+  for (const r of rows) {
+    r.rank = 1 + rows.filter((o) => o.dots > r.dots).length;
+    r.tied = count.get(r.dots) > 1;
+  }
+  return rows;
+}
+
+export function barChart(rows) {
+  const max = Math.max(1, ...rows.map((r) => r.dots));
+  return rows.map((r) => {
+    const bar = el("span", { class: "bar" });
+    bar.style.inlineSize = `${Math.round((r.dots / max) * 100)}%`; // CSSOM: allowed by the CSP
+    return el("li", { dataset: { theme: r.theme.id }, class: r.tied ? "tied" : "" },
+      el("span", { class: "bar-label" }, r.theme.title), bar,
+      el("strong", { class: "bar-value" }, r.dots));
+  });
+}
+
+/** Keep every [data-timer] showing the time left, from the server's clock. */
+export function startTimerDisplay(client) {
+  const tick = () => {
+    const endsAt = client.state && client.state.ideas && client.state.ideas.settings.timer_ends_at;
+    for (const node of document.querySelectorAll("[data-timer]")) {
+      if (!endsAt) {
+        node.hidden = true;
+        continue;
+      }
+      const left = Math.max(0, Math.round((Date.parse(endsAt) - client.serverNow()) / 1000));
+      node.hidden = false;
+      node.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+      node.classList.toggle("ending", left <= 30);
+    }
+  };
+  tick();
+  return setInterval(tick, 500);
+}
+
+export function showFor(stage) {
+  for (const node of document.querySelectorAll("[data-stages]")) {
+    node.hidden = !node.dataset.stages.split(" ").includes(stage);
+  }
+}
