@@ -35,10 +35,14 @@ def init_app(app: Flask) -> None:
     @app.cli.command("sample")
     @click.option("--email", default="facilitator@example.org", show_default=True)
     @click.option("--password", default="facilitator", show_default=True)
-    def sample(email: str, password: str) -> None:
+    @click.option("--until", "until", default="confirm", show_default=True,
+                  type=click.Choice(["welcome", "ideas", "themes", "vote", "confirm"]),
+                  help="Fill the seminar up to this stage: participants only (welcome), "
+                       "cards (ideas), themes, dots placed (vote), priorities (confirm).")
+    def sample(email: str, password: str, until: str) -> None:
         """Create a sample seminar (a diaspora-engagement workshop like Beirut's)."""
         from .sample import create_sample
 
-        workshop = create_sample(email, password)
+        workshop = create_sample(email, password, until=until)
         click.echo(f"Sample workshop {workshop.id} “{workshop.title}”, join code "
                    f"{workshop.join_code}; sign in as {email} / {password}.")

@@ -1,7 +1,14 @@
 """A sample seminar to build on: a diaspora-engagement workshop like the Beirut one.
 
 It goes through the same operations the live app uses (create_workshop, participants.join,
-...), so what it makes is what a real room would make. Later steps extend it.
+then every live change through `operations.perform` with the `live.OPERATIONS` table and
+deterministic op_ids), so what it makes is what a real room would make.
+
+`until` says how far the room goes, each stage filled as the room would fill it:
+"welcome" (the participants have joined), "ideas" (about forty cards on the wall, three
+near-duplicates merged, one off-topic card hidden), "themes" (six themes, every visible
+card under one), "vote" (every participant's three dots placed, not revealed), "confirm"
+(totals revealed, the three Lebanese priorities confirmed). Later steps extend it.
 """
 from __future__ import annotations
 
@@ -9,8 +16,11 @@ from datetime import date
 
 from flask import current_app
 
-from . import accounts, participants, workshops
+from . import accounts, participants, priorities, workshops
+from .live import OPERATIONS
 from .models import Workshop
+from .operations import perform
+from .viewers import Viewer
 
 TITLE = "Engaging the economic diaspora: Lebanon"
 PURPOSE = ("Build, with the agencies, chambers, ministries and networks that support "
@@ -39,8 +49,275 @@ PEOPLE = [
 ]
 
 
+UNTIL = ("welcome", "ideas", "themes", "vote", "confirm")
+
+# Step 2's themes: key -> (title, description)
+THEMES = {
+    "framework": ("Framework that attracts the diaspora",
+                  "Incentives, procedures and rules that make investing at home easy."),
+    "partners": ("Local and international partnerships",
+                 "Agencies, chambers, ministries and networks abroad acting together."),
+    "data": ("Data on the diaspora's profiles",
+             "Who the economic diaspora is, where, and what it expects."),
+    "stories": ("Communication and success stories",
+                "Showing what works, in Lebanon and abroad."),
+    "matchmaking": ("Matchmaking platform",
+                    "Diaspora mentors, experts and investors meet local projects."),
+    "finance": ("Access to finance",
+                "Guarantees, co-investment and funds for diaspora-backed projects."),
+}
+
+# Step 1's cards, in the order the room posts them:
+# (key, author index in PEOPLE, kind, origin, theme key or None, text)
+CARDS = [
+    ("one-stop", 1, "idea", "IDAL", "framework",
+     "A one-stop shop at IDAL for diaspora investors: one contact person from the first "
+     "call to the last permit."),
+    ("globalscot", 7, "practice", "Scotland", "partners",
+     "GlobalScot: several hundred Scottish business leaders abroad open doors for Scottish "
+     "firms. Our embassies could recruit Lebanese business leaders the same way."),
+    ("database", 6, "idea", "Ministry of Foreign Affairs and Emigrants", "data",
+     "Build a database of the economic diaspora (sector, country, skills, interest in "
+     "investing), with each person's consent."),
+    ("success-videos", 8, "idea", "Berytech", "stories",
+     "A campaign of success stories: diaspora founders who started or invested in Lebanon, "
+     "told in short videos."),
+    ("connect-ireland", 0, "practice", "Ireland", "framework",
+     "Ireland rewards people abroad who introduce a company that then creates jobs at home. "
+     "IDAL could pay a similar finder's fee to diaspora introducers."),
+    ("mentor-platform", 11, "idea", "Lebanon for Entrepreneurs", "matchmaking",
+     "An online platform where diaspora mentors and investors meet Lebanese startups, with "
+     "profiles and requests on both sides."),
+    ("kafalat", 19, "practice", "Kafalat", "finance",
+     "Open Kafalat loan guarantees to projects co-funded by diaspora investors."),
+    ("single-window", 23, "idea", "IDAL", None,
+     "A single window for diaspora investors, so they do not visit five ministries to "
+     "register a company."),
+    ("twin-chambers", 2, "idea", "CCIA-BML", "partners",
+     "Twin the Lebanese chambers with the Lebanese business councils abroad: a joint "
+     "mission every year and one named contact on each side."),
+    ("red-talentos", 9, "practice", "Mexico", "data",
+     "Mexico's Institute for Mexicans Abroad surveys its diaspora and runs a network of "
+     "skilled Mexicans abroad, organised in chapters by country."),
+    ("three-for-one", 16, "practice", "Mexico", "finance",
+     "Mexico's 3x1 programme: every peso migrant clubs send for a local project is matched "
+     "by the municipality, the state and the federal government."),
+    ("demo-days", 10, "practice", "UK", "stories",
+     "UK Lebanon Tech Hub shows its startups to British Lebanese at demo days in London: "
+     "the stories bring mentors and investors."),
+    ("online-registration", 5, "idea", "Ministry of Economy", "framework",
+     "Let Lebanese abroad register a company online and sign at the embassy instead of "
+     "flying home."),
+    ("cce", 3, "practice", "France", "partners",
+     "France's foreign trade advisers are business people abroad who volunteer to help "
+     "French exporters. Our chambers could run a Lebanese equivalent."),
+    ("register", 21, "idea", "Lebanon", None,
+     "A register of Lebanese professionals abroad by sector and country, shared between "
+     "the agencies."),
+    ("tie", 9, "practice", "USA", "matchmaking",
+     "TiE started in Silicon Valley with Indian diaspora entrepreneurs mentoring newcomers; "
+     "a Lebanese chapter model could work the same way."),
+    ("french-tech-visa", 15, "experience", "France", "framework",
+     "In France a tech visa let me bring two engineers in weeks. Diaspora founders need the "
+     "same speed for residence and work permits for their foreign staff."),
+    ("charger", 3, "idea", "", None,
+     "Does anyone have a phone charger? Table 4, thanks!"),
+    ("mdm-invest", 17, "practice", "Morocco", "finance",
+     "Morocco co-finances projects created by Moroccans abroad: a grant on top of their "
+     "own money and a bank loan."),
+    ("regional-chambers", 4, "idea", "Chamber of Tripoli", "partners",
+     "Include the regional chambers, not only Beirut: the diaspora from the North wants to "
+     "invest in Tripoli."),
+    ("ccme", 7, "practice", "Morocco", "data",
+     "Morocco's council for its community abroad publishes studies on who the diaspora is "
+     "and what it expects from the country."),
+    ("media-stories", 14, "idea", "Endeavor Lebanon", None,
+     "Showcase successful projects with diaspora investors in the media, at home and "
+     "abroad: success stories convince more than brochures."),
+    ("minister", 6, "practice", "Ireland", "framework",
+     "Ireland named a minister for the diaspora and published a diaspora strategy with a "
+     "budget. A named owner makes the framework credible."),
+    ("remote-mentoring", 18, "idea", "Dubai", "matchmaking",
+     "Let diaspora experts give a few hours of remote mentoring a month to Lebanese "
+     "startups, booked online."),
+    ("circular-331", 21, "experience", "Banque du Liban", "finance",
+     "The central bank's Circular 331 channels bank money into startup funds; diaspora "
+     "investors could co-invest alongside those funds."),
+    ("survey", 22, "idea", "Lebanese American University", "data",
+     "A yearly survey of the diaspora's expectations, run by the universities, so we know "
+     "what would make people invest."),
+    ("franchise", 24, "idea", "Lebanese Franchise Association", "partners",
+     "Connect franchise owners in the diaspora with Lebanese brands that want to export "
+     "through franchising."),
+    ("lde", 11, "idea", "Lebanon", "stories",
+     "Use the Lebanese Diaspora Energy conference to present concrete investment "
+     "opportunities, not only speeches."),
+    ("tax-incentives", 12, "idea", "LIBC", "framework",
+     "Tax incentives for diaspora investment outside Beirut, guaranteed for ten years so "
+     "the rules do not change half-way."),
+    ("hometown", 20, "idea", "Economic development agency of the South", "partners",
+     "Local development agencies should design actions with diaspora hometown "
+     "associations, who already fund projects in their villages."),
+    ("montreal", 16, "experience", "Canada", "data",
+     "Nobody in Lebanon knows I run a company in Montreal. Consulates could map diaspora "
+     "entrepreneurs, with their consent, when they renew a passport."),
+    ("follow-up", 10, "experience", "UK", "matchmaking",
+     "Matchmaking works when someone follows up: in London a coordinator introduces each "
+     "startup to two mentors and checks back after a month."),
+    ("zoomal", 13, "experience", "Zoomal", "finance",
+     "Many backers of our crowdfunding campaigns live abroad: a platform can match "
+     "Lebanese projects with diaspora backers."),
+    ("courts", 17, "experience", "Côte d'Ivoire", "framework",
+     "Lebanese in West Africa would invest at home if contracts were enforced faster: "
+     "commercial courts and arbitration are part of the framework."),
+    ("gulf-map", 18, "idea", "UAE", "data",
+     "Map the Lebanese in the Gulf by sector (engineering, finance, construction): that is "
+     "where much of the investment capacity is."),
+    ("global-irish-forum", 15, "practice", "Ireland", "stories",
+     "Ireland's Global Irish Economic Forum brings diaspora leaders home regularly: an "
+     "event and a communication tool at once."),
+    ("coordination", 0, "idea", "IDAL", "partners",
+     "A committee of agencies, chambers and ministries meeting monthly on diaspora actions, "
+     "so we stop duplicating efforts."),
+    ("offer-need", 12, "idea", "LIBC", "matchmaking",
+     "A participatory online network where diaspora members post what they offer (capital, "
+     "contacts, skills) and local firms what they need."),
+    ("diaspora-fund", 20, "idea", "Economic development agency of the South", "finance",
+     "A diaspora fund or diaspora bonds for regional projects, managed transparently with "
+     "a yearly report to investors."),
+    ("infrastructure", 23, "experience", "IDAL", "framework",
+     "Diaspora investors ask us first about electricity and internet, then about "
+     "incentives: infrastructure belongs in the framework discussion."),
+    ("sdi-offices", 1, "practice", "Scotland", "partners",
+     "Scotland has development staff in the cities where its diaspora lives; IDAL could "
+     "place representatives with the business councils in Paris, Abidjan and Dubai."),
+    ("alumni", 22, "practice", "USA", "partners",
+     "US universities use alumni chapters abroad as partners; Lebanese universities' "
+     "alumni networks abroad are an untapped channel."),
+    ("trilingual-site", 5, "idea", "Ministry of Economy", "stories",
+     "One website in Arabic, English and French listing opportunities, procedures and "
+     "contacts for diaspora investors."),
+    ("trade-missions", 4, "idea", "Chamber of Tripoli", "partners",
+     "Joint missions of chambers and agencies to the diaspora's hubs: West Africa, the "
+     "Gulf, Europe and the Americas."),
+]
+
+# near-duplicates the facilitator merges: kept card -> cards merged into it
+MERGES = {"one-stop": ["single-window"], "database": ["register"],
+          "success-videos": ["media-stories"]}
+HIDDEN = ["charger"]  # off-topic: off the wall, still on the console
+
+# Dots per theme once everyone has voted (25 participants x 3 dots): the top three are
+# the priorities the Lebanese seminar chose, with no tie at the cut-off.
+DOTS = {"framework": 18, "partners": 16, "data": 14, "stories": 11, "matchmaking": 9,
+        "finance": 7}
+
+# The confirmed priorities, in order: (theme key, final title, one-line description)
+PRIORITIES = [
+    ("framework", "Improve the framework that attracts the diaspora",
+     "Incentives, simple procedures and one contact point for diaspora investors and "
+     "founders."),
+    ("partners", "Local and international work for and with the diaspora",
+     "Agencies, chambers, ministries and networks abroad build effective actions "
+     "together."),
+    ("data", "Data on the diaspora's profiles and expectations",
+     "Know who the economic diaspora is, where it lives and what it expects, to target "
+     "the actions."),
+]
+
+
+def ballots(people: int, dots: dict[str, int] = DOTS, per_person: int = 3) -> list[list[str]]:
+    """Each participant's themes, deterministic, adding up to `dots`: everyone puts their
+    dots on the themes with the most dots still to place (ties turn with the person)."""
+    left = dict(dots)
+    keys = list(left)
+    result = []
+    for person in range(people):
+        order = sorted(keys, key=lambda k: (-left[k], (keys.index(k) - person) % len(keys)))
+        chosen = [k for k in order[:per_person] if left[k] > 0]
+        for k in chosen:
+            left[k] -= 1
+        result.append(chosen)
+    return result
+
+
+class _Room:
+    """Sends the sample's changes as the clients would, each with a deterministic op_id."""
+
+    def __init__(self, workshop: Workshop, console: Viewer, phones: list[Viewer]):
+        self.workshop, self.console, self.phones = workshop, console, phones
+
+    def do(self, viewer: Viewer, name: str, label: str, **kwargs) -> dict:
+        ack = perform(viewer, name, f"sample-{self.workshop.id}-{label}",
+                      OPERATIONS[name][0], **kwargs)
+        if not ack.get("ok"):
+            raise RuntimeError(f"sample: {name} ({label}) refused: {ack}")
+        return ack
+
+    def move(self, from_stage: str, to_stage: str) -> None:
+        self.do(self.console, "stage.change", f"stage-{to_stage}",
+                from_stage=from_stage, to_stage=to_stage)
+
+
+def _fill_ideas(room: _Room) -> dict[str, int]:
+    room.move("welcome", "ideas")
+    ids = {}
+    for number, (key, author, kind, origin, _theme, text) in enumerate(CARDS):
+        ack = room.do(room.phones[author], "idea.post", f"card-{number:03d}",
+                      text=text, kind=kind, origin=origin)
+        ids[key] = ack["idea"]["id"]
+    for into, sources in MERGES.items():
+        room.do(room.console, "idea.merge", f"merge-{into}",
+                into_id=ids[into], idea_ids=[ids[s] for s in sources])
+    for key in HIDDEN:
+        room.do(room.console, "idea.hide", f"hide-{key}", idea_id=ids[key])
+    return ids
+
+
+def _fill_themes(room: _Room, ids: dict[str, int]) -> dict[str, int]:
+    room.move("ideas", "themes")
+    themes = {}
+    for key, (title, description) in THEMES.items():
+        ack = room.do(room.console, "theme.create", f"theme-{key}",
+                      title=title, description=description)
+        themes[key] = ack["theme"]["id"]
+    for key, _author, _kind, _origin, theme, _text in CARDS:
+        if theme is not None:
+            room.do(room.console, "idea.assign", f"assign-{key}",
+                    idea_id=ids[key], theme_id=themes[theme])
+    return themes
+
+
+def _fill_vote(room: _Room, themes: dict[str, int]) -> None:
+    room.move("themes", "vote")
+    room.do(room.console, "voting.update", "voting-open", open=True)
+    # one participant changes their mind before placing their dots
+    room.do(room.phones[0], "dot.place", "dot-change-place", theme_id=themes["finance"])
+    room.do(room.phones[0], "dot.remove", "dot-change-remove", theme_id=themes["finance"])
+    for person, chosen in enumerate(ballots(len(room.phones))):
+        for n, key in enumerate(chosen):
+            room.do(room.phones[person], "dot.place", f"dot-{person:03d}-{n}",
+                    theme_id=themes[key])
+
+
+def _fill_confirm(room: _Room, themes: dict[str, int]) -> None:
+    room.do(room.console, "voting.update", "voting-reveal", revealed=True)
+    room.do(room.console, "voting.update", "voting-close", open=False)
+    top = [row["theme"]["id"] for row in priorities.results(room.workshop)]
+    chosen = [themes[key] for key, _title, _description in PRIORITIES]
+    if top[:len(chosen)] != chosen:  # the dots above are meant to give these three
+        raise RuntimeError(f"sample: the vote did not give the expected priorities: {top}")
+    room.move("vote", "confirm")
+    room.do(room.console, "priorities.confirm", "priorities-confirm", theme_ids=chosen,
+            titles=[title for _key, title, _description in PRIORITIES],
+            descriptions=[description for _key, _title, description in PRIORITIES])
+
+
 def create_sample(email: str = "facilitator@example.org", password: str = "facilitator",
-                  language: str = "en") -> Workshop:
+                  language: str = "en", until: str = "confirm") -> Workshop:
+    """The sample seminar, filled up to the stage `until` (one of UNTIL)."""
+    if until not in UNTIL:
+        raise ValueError(f"until must be one of {', '.join(UNTIL)}, not {until!r}")
     owner = accounts.find(email) or accounts.create_facilitator(email, "Sample Facilitator",
                                                                 password)
     workshop = workshops.create_workshop(owner, {
@@ -49,7 +326,24 @@ def create_sample(email: str = "facilitator@example.org", password: str = "facil
         "priority_count": 3, "dots_per_participant": 3, "partners": PARTNERS,
     })
     with current_app.test_request_context():  # the join URL wants a request's host
+        people = []
         for index, (name, organisation, profile) in enumerate(PEOPLE):
-            participants.join(workshop, f"sample-{workshop.id}-{index:04d}-nonce", name,
-                              organisation, workshop.profiles[profile], consent=True)
+            participant, _token = participants.join(
+                workshop, f"sample-{workshop.id}-{index:04d}-nonce", name, organisation,
+                workshop.profiles[profile], consent=True)
+            people.append(participant)
+        if until == "welcome":
+            return workshop
+        room = _Room(workshop, workshops.viewer_for(workshop, owner),
+                     [participants.viewer_for(p) for p in people])
+        ids = _fill_ideas(room)
+        if until == "ideas":
+            return workshop
+        themes = _fill_themes(room, ids)
+        if until == "themes":
+            return workshop
+        _fill_vote(room, themes)
+        if until == "vote":
+            return workshop
+        _fill_confirm(room, themes)
     return workshop

@@ -48,11 +48,13 @@ class LiveServer:
             cwd=ROOT, env=self.env, capture_output=True, text=True, check=True, timeout=120,
         )
 
-    def sample(self, email: str, password: str, name: str = "Facilitator") -> tuple[int, str]:
-        """A facilitator account and the sample seminar; returns (workshop id, join code)."""
+    def sample(self, email: str, password: str, name: str = "Facilitator",
+               until: str = "welcome") -> tuple[int, str]:
+        """A facilitator account and the sample seminar filled up to the stage `until`
+        (participants only by default); returns (workshop id, join code)."""
         self.flask("create-facilitator", "--email", email, "--name", name,
                    "--password", password)
-        out = self.flask("sample", "--email", email).stdout
+        out = self.flask("sample", "--email", email, "--until", until).stdout
         workshop_id, code = re.search(r"Sample workshop (\d+) .* join code (\w+)", out).groups()
         return int(workshop_id), code
 
