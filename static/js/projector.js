@@ -25,10 +25,21 @@ function renderRoom(state) {
     el("li", {}, el("strong", {}, p.name), p.organisation ? ` · ${p.organisation}` : "")));
 }
 
+// The wall stays readable from the back of the room: type shrinks in steps as cards
+// arrive, and past WALL_MAX only the newest are shown (the console has them all).
+const WALL_MAX = 120;
+function density(n) {
+  return n > 60 ? "3" : n > 24 ? "2" : "1";
+}
+
 function renderWall(state) {
   const cards = state.ideas.list;
   setText("[data-card-count]", String(cards.length));
-  $("[data-wall]").replaceChildren(...cards.slice().reverse().map((card) => cardElement(card)));
+  const older = Math.max(0, cards.length - WALL_MAX);
+  setText("[data-wall-more]", older ? t("older_cards").replace("%(n)s", older) : "");
+  const wall = $("[data-wall]");
+  wall.dataset.density = density(cards.length);
+  wall.replaceChildren(...cards.slice(older).reverse().map((card) => cardElement(card)));
 }
 
 function renderBoard(state) {
