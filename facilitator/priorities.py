@@ -57,13 +57,14 @@ def _theme(viewer: Viewer, theme_id: object) -> Theme:
     return theme
 
 
-def _clean_title(title: object, workshop_id: int, except_id: int | None = None) -> str:
+def _clean_title(title: object, workshop_id: int, except_ids: tuple[int, ...] = ()) -> str:
+    """A theme title, unique in the workshop among the themes not in except_ids."""
     title = clean_line(title, LIMITS["title"], _l(
         "The theme's title is too long (%(n)d characters at most).", n=LIMITS["title"]))
     if not title:
         raise OperationError("empty_title", _l("Please give the theme a title."))
     for other in live_themes(workshop_id):
-        if other.id != except_id and other.title.casefold() == title.casefold():
+        if other.id not in except_ids and other.title.casefold() == title.casefold():
             raise OperationError("duplicate_theme", _l(
                 "A theme called “%(title)s” already exists.", title=other.title))
     return title
@@ -97,7 +98,7 @@ def rename_theme(viewer: Viewer, theme_id: object, title: object,
     require_runner(viewer)
     workshop = _workshop(viewer)
     theme = _theme(viewer, theme_id)
-    theme.title = _clean_title(title, workshop.id, except_id=theme.id)
+    theme.title = _clean_title(title, workshop.id, except_ids=(theme.id,))
     if description is not None:
         theme.description = _clean_description(description)
     eventlog.append(workshop, "theme.updated", {"theme": theme_view(theme)},
@@ -129,11 +130,15 @@ def merge_themes(viewer: Viewer, into_id: object, theme_ids: object) -> dict:
             kept.count += vote.count
             db.session.delete(vote)
         moved_dots = True
+    ranks_changed = any(source.confirmed_rank for source in sources)
     for source in sources:
         source.merged_into_id = into.id
         source.confirmed_rank = None
     db.session.flush()
     db.session.expire_all()  # the bulk UPDATE bypassed the loaded cards
+    if ranks_changed:  # a confirmed priority was merged away: renumber those left, 1..n
+        for rank, theme in enumerate(confirmed(workshop.id), start=1):
+            theme.confirmed_rank = rank
     visible = {card.id for card in ideas.live_ideas(workshop.id) if not card.hidden}
     shown = [i for i in moved if i in visible]  # hidden cards: facilitators only
     eventlog.append(workshop, "theme.merged",
@@ -145,6 +150,10 @@ def merge_themes(viewer: Viewer, into_id: object, theme_ids: object) -> dict:
                         audience="facilitators", actor=viewer.actor)
     if moved_dots:
         _publish_totals(workshop, viewer.actor)
+    if ranks_changed:
+        eventlog.append(workshop, "priorities.confirmed",
+                        {"priorities": [theme_view(t) for t in confirmed(workshop.id)]},
+                        actor=viewer.actor)
     return {"theme": theme_view(into), "merged": source_ids, "ideas": moved}
 
 
@@ -446,13 +455,19 @@ def confirm_priorities(viewer: Viewer, theme_ids: object, titles: object = None,
     chosen = [_theme(viewer, tid) for tid in theme_ids]
     new_titles = _aligned(titles, theme_ids)
     new_descriptions = _aligned(descriptions, theme_ids)
+    # the chosen themes are renamed together (titles may swap): each new title must be
+    # free among the other themes, and the final titles distinct among themselves
+    chosen_ids = tuple(theme.id for theme in chosen)
+    final_titles = [theme.title if title is None
+                    else _clean_title(title, workshop.id, except_ids=chosen_ids)
+                    for theme, title in zip(chosen, new_titles)]
+    if len({title.casefold() for title in final_titles}) != len(final_titles):
+        raise OperationError("duplicate_theme", _l("Two priorities cannot have the same title."))
     for theme in themes:
         theme.confirmed_rank = None
-    db.session.flush()
     for rank, (theme, title, description) in enumerate(
-            zip(chosen, new_titles, new_descriptions), start=1):
-        if title is not None:
-            theme.title = _clean_title(title, workshop.id, except_id=theme.id)
+            zip(chosen, final_titles, new_descriptions), start=1):
+        theme.title = title
         if description is not None:
             theme.description = _clean_description(description)
         theme.confirmed_rank = rank

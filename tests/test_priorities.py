@@ -236,3 +236,33 @@ def test_normalising_meets_arabic_and_french_spellings():
     assert priorities.normalise("Réseau ÉCONOMIQUE") == "reseau economique"
     assert set(priorities.tokens("Les investisseurs de la diaspora")) == {"investisseur",
                                                                            "diaspora"}
+
+
+def test_confirming_can_swap_two_titles_but_not_duplicate_them(room):
+    console = room["console"]
+    alpha = do(console, "theme.create", title="Alpha")["theme"]["id"]
+    beta = do(console, "theme.create", title="Beta")["theme"]["id"]
+    do(console, "theme.create", title="Gamma")
+    do(console, "stage.change", from_stage="ideas", to_stage="vote")
+    gamma = [t for t in snapshot(console)["priorities"]["themes"] if t["title"] == "Gamma"][0]
+    swapped = do(console, "priorities.confirm", theme_ids=[alpha, beta, gamma["id"]],
+                 titles=["Beta", "Alpha", None])
+    assert swapped["ok"], swapped
+    assert [p["title"] for p in swapped["priorities"]] == ["Beta", "Alpha", "Gamma"]
+    twice = do(console, "priorities.confirm", theme_ids=[alpha, beta, gamma["id"]],
+               titles=["Same", "same", None])
+    assert twice["error"]["code"] == "duplicate_theme"
+    assert [t["title"] for t in snapshot(console)["priorities"]["confirmed"]] == [
+        "Beta", "Alpha", "Gamma"]
+
+
+def test_merging_away_a_confirmed_priority_renumbers_the_others(room):
+    console = room["console"]
+    ids = [do(console, "theme.create", title=t)["theme"]["id"] for t in ("A", "B", "C", "D")]
+    do(console, "stage.change", from_stage="ideas", to_stage="vote")
+    assert do(console, "priorities.confirm", theme_ids=ids[:3])["ok"]
+    merged = do(console, "theme.merge", into_id=ids[3], theme_ids=[ids[0]])
+    assert merged["ok"]
+    ranks = [(t["title"], t["confirmed_rank"]) for t in snapshot(console)["priorities"]["confirmed"]]
+    assert ranks == [("B", 1), ("C", 2)]
+    assert seen_by(room["rania"], last_seq(room) - 1)[-1][0] == "priorities.confirmed"

@@ -59,6 +59,10 @@ export function applySteps12(state, event) {
     }
     case "voting.updated":
       pr.voting = d;
+      if (!d.revealed && !state.me.role) { // hidden again: phones and projector forget
+        pr.totals = null;
+        pr.results = null;
+      }
       break;
     case "votes.updated":
       pr.totals = d.totals;
