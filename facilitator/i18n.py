@@ -73,7 +73,7 @@ JS_MESSAGES = {
     "select": _l("Select"),
     "cards": _l("cards"),
     "loose_cards": _l("Not yet in a theme"),
-    "older_cards": _l("· the newest are shown, %(n)s earlier ones are on the console"),
+    "newest_shown": _l("· the newest %(n)s are shown; all are on the console"),
     "theme_of_card": _l("Theme of this card"),
     "no_theme": _l("No theme"),
     "themes": _l("Themes"),

@@ -25,21 +25,34 @@ function renderRoom(state) {
     el("li", {}, el("strong", {}, p.name), p.organisation ? ` · ${p.organisation}` : "")));
 }
 
-// The wall stays readable from the back of the room: type shrinks in steps as cards
-// arrive, and past WALL_MAX only the newest are shown (the console has them all).
-const WALL_MAX = 120;
+// The wall stays readable from the back of the room: the type shrinks in steps as cards
+// arrive, the newest come first, and cards that would fall below the screen are not
+// drawn (a projector cannot scroll); the count says how many are shown, the console has
+// them all.
+const WALL_MAX = 150;
 function density(n) {
-  return n > 60 ? "3" : n > 24 ? "2" : "1";
+  return n > 40 ? "3" : n > 16 ? "2" : "1";
+}
+
+function fitWall(wall, total) {
+  const bottom = window.innerHeight - 16;
+  wall.style.blockSize = `${Math.max(200, bottom - wall.getBoundingClientRect().top)}px`;
+  let shown = 0;
+  for (const card of wall.children) {
+    const fits = card.getBoundingClientRect().bottom <= bottom;
+    card.hidden = !fits;
+    if (fits) shown += 1;
+  }
+  setText("[data-wall-more]", shown < total ? t("newest_shown").replace("%(n)s", shown) : "");
 }
 
 function renderWall(state) {
   const cards = state.ideas.list;
   setText("[data-card-count]", String(cards.length));
-  const older = Math.max(0, cards.length - WALL_MAX);
-  setText("[data-wall-more]", older ? t("older_cards").replace("%(n)s", older) : "");
   const wall = $("[data-wall]");
   wall.dataset.density = density(cards.length);
-  wall.replaceChildren(...cards.slice(older).reverse().map((card) => cardElement(card)));
+  wall.replaceChildren(...cards.slice(-WALL_MAX).reverse().map((card) => cardElement(card)));
+  if (!wall.closest("[hidden]")) fitWall(wall, cards.length);
 }
 
 function renderBoard(state) {
@@ -81,5 +94,6 @@ function render(state, event) {
   renderResults(state);
 }
 
+window.addEventListener("resize", () => client.state && renderWall(client.state));
 const client = new LiveClient({ reducers: [applySteps12], onState: render, onStatus: showConnection });
 startTimerDisplay(client);
