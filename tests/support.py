@@ -88,3 +88,12 @@ class LiveServer:
                 self.process.wait()
         if getattr(self, "_log", None):
             self._log.close()
+
+
+def sign_in_page(page, base: str, email: str, password: str) -> None:
+    """Sign a browser page in as a facilitator, through the real login form."""
+    page.goto(base + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/workshops/")

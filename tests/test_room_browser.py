@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.support import ARTIFACTS
+from tests.support import ARTIFACTS, sign_in_page
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 EMAIL, PASSWORD = "lead@example.org", "lead-password"
@@ -17,22 +17,13 @@ def sample(live_server):
     return live_server.sample(EMAIL, PASSWORD, "Lead Facilitator")
 
 
-def sign_in(page, live_server):
-    page.goto(live_server.url + "/login")
-    page.fill("input[name=email]", EMAIL)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/workshops/")
-
-
 def test_phone_joins_appears_on_projector_and_follows_the_console(
         browser, live_server, sample, phone):
     workshop_id, code = sample
     laptop = browser.new_context(viewport={"width": 1366, "height": 860})
-    screen = browser.new_context(viewport={"width": 1920, "height": 1080})
     try:
         console = laptop.new_page()
-        sign_in(console, live_server)
+        sign_in_page(console, live_server.url, EMAIL, PASSWORD)
         console.goto(f"{live_server.url}/workshops/{workshop_id}/console")
         console.locator("[data-connection][data-status=online]").wait_for(timeout=15_000)
 
@@ -88,4 +79,3 @@ def test_phone_joins_appears_on_projector_and_follows_the_console(
         projector.screenshot(path=str(ARTIFACTS / "projector.png"))
     finally:
         laptop.close()
-        screen.close()

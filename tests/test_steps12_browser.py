@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import ARTIFACTS
+from tests.support import ARTIFACTS, sign_in_page
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 EMAIL, PASSWORD = "steps12@example.org", "steps12-password"
@@ -15,14 +15,6 @@ CARDS = [
     ("Fadi", "Success stories of returning entrepreneurs on TV", "experience", "Scotland"),
 ]
 THEMES = ["Investment framework", "Data on the diaspora", "Communication"]
-
-
-def sign_in(page, base):
-    page.goto(base + "/login")
-    page.fill("input[name=email]", EMAIL)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/workshops/")
 
 
 def join(context, base, code, name):
@@ -49,7 +41,7 @@ def test_cards_dots_and_priorities_across_console_projector_and_phones(browser, 
                                   has_touch=True) for _ in range(2)]
     try:
         console = laptop.new_page()
-        sign_in(console, base)
+        sign_in_page(console, base, EMAIL, PASSWORD)
         console.goto(f"{base}/workshops/{workshop_id}/console")
         console.locator("[data-connection][data-status=online]").wait_for(timeout=15_000)
         projector = laptop.new_page()
