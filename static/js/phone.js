@@ -65,11 +65,11 @@ function renderVote(state) {
 }
 
 async function dot(name, themeId) {
+  // the phone's dots change only with the `dots.mine` events, applied in seq order: two
+  // quick taps may be acknowledged out of order, their events never are
   showError(null);
   const ack = await client.send(name, { theme_id: themeId });
-  if (ack.ok) client.state.priorities.mine = { dots_left: ack.dots_left, dots: ack.dots };
-  else showError(ack.error);
-  render(client.state);
+  if (!ack.ok) showError(ack.error);
 }
 
 function startEdit(card) {
@@ -125,10 +125,10 @@ form.addEventListener("submit", async (event) => {
   button.disabled = false;
   button.textContent = t("send");
   if (ack.ok) {
+    // events carry the card; the ack only says it is mine (never older text over newer)
     const state = client.state;
-    const card = { ...ack.idea, mine: true };
-    const i = state.ideas.list.findIndex((c) => c.id === card.id);
-    if (i === -1) state.ideas.list.push(card); else state.ideas.list[i] = { ...state.ideas.list[i], ...card };
+    const known = state.ideas.list.find((c) => c.id === ack.idea.id);
+    if (known) known.mine = true; else state.ideas.list.push({ ...ack.idea, mine: true });
     text.value = "";
     form.elements.origin.value = "";
     updateCount();
