@@ -67,6 +67,7 @@ def test_cards_dots_and_priorities_across_console_projector_and_phones(browser, 
         for _name, text, _kind, _origin in CARDS:
             projector.locator("[data-wall]").filter(has_text=text).wait_for()
         console.locator("[data-moderation]").filter(has_text=CARDS[-1][1]).wait_for()
+        rana.locator("[data-phone-wall]").filter(has_text=CARDS[-1][1]).wait_for()  # Fadi's
         rana.screenshot(path=str(ARTIFACTS / "phone-ideas.png"), full_page=True)
         projector.screenshot(path=str(ARTIFACTS / "projector-wall.png"))
 
@@ -97,15 +98,19 @@ def test_cards_dots_and_priorities_across_console_projector_and_phones(browser, 
         # dots: hidden until revealed
         move_to(console, "Vote with dots")
         console.check("[data-voting=open]")
-        for phone, choices in ((rana, [0, 1, 2]), (fadi, [0, 1, 0])):
-            phone.locator("[data-vote-list] li").first.wait_for(timeout=10_000)
-            for index in choices:
+        for phone, choices in ((rana, [0, 1, 2]), (fadi, [0, 1])):
+            # the vote is open on this phone once its "+" buttons are enabled
+            phone.locator("[data-vote-list] button:not([disabled])").first.wait_for(timeout=10_000)
+            for used, index in enumerate(choices, start=1):
                 row = phone.locator("[data-vote-list] li").filter(has_text=THEMES[index])
-                button = row.locator("button", has_text="+")
-                if button.is_disabled():  # one dot per theme: Fadi's second dot on it
-                    continue
-                button.click()
-                phone.wait_for_timeout(300)
+                row.locator("button", has_text="+").click()
+                left = str(3 - used)
+                phone.locator("[data-dots-left]").filter(has_text=left).wait_for(timeout=10_000)
+        # one dot per theme: Fadi's second dot on the first theme is refused, and said so
+        fadi.locator("[data-vote-list] li").filter(has_text=THEMES[0]).locator(
+            "button", has_text="+").click()
+        fadi.locator("[data-error]").filter(has_text="one dot per theme").wait_for(timeout=10_000)
+        assert "1" in fadi.inner_text("[data-dots-left]")
         rana.locator("[data-dots-left]").filter(has_text="0").wait_for(timeout=10_000)
         assert rana.locator("[data-results] li").count() == 0  # hidden before the reveal
         assert projector.locator("[data-results] li").count() == 0

@@ -9,6 +9,7 @@ const form = $("[data-post-form]");
 const text = form.elements.text;
 const draftKey = `facilitator:${config.workshop}:draft`;
 let editing = null; // id of my card being edited
+const PHONE_WALL_MAX = 60; // the newest others' cards; a phone is small and on bad Wi-Fi
 let client;
 
 function notice(message) {
@@ -36,6 +37,10 @@ function render(state) {
         el("button", { type: "button", class: "link", onclick: () => startEdit(card) }, t("edit")),
         el("button", { type: "button", class: "link danger", onclick: () => withdraw(card) },
           t("withdraw")))] : [] }))));
+  const wall = state.ideas.list.filter((card) => !card.mine);
+  setText("[data-wall-count]", String(state.ideas.list.length));
+  $("[data-phone-wall]").replaceChildren(...wall.slice(-PHONE_WALL_MAX).reverse().map((card) =>
+    cardElement(card)));
   renderVote(state);
 }
 
