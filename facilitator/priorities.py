@@ -282,7 +282,14 @@ def voting_info(workshop: Workshop) -> dict:
     settings = ideas.step_settings(workshop.id)
     return {"open": settings.voting_open, "revealed": settings.votes_revealed,
             "allow_multiple": settings.allow_multiple_dots,
-            "dots_per_participant": workshop.dots_per_participant}
+            "dots_per_participant": workshop.dots_per_participant,
+            "voters": voters(workshop.id)}
+
+
+def voters(workshop_id: int) -> int:
+    """How many participants have placed at least one dot ("23 of 40 have voted")."""
+    return int(db.session.scalar(select(func.count(func.distinct(Vote.participant_id)))
+                                 .where(Vote.workshop_id == workshop_id)) or 0)
 
 
 def totals(workshop_id: int) -> dict[int, int]:
@@ -320,24 +327,33 @@ def _wire_totals(workshop_id: int) -> list[dict]:
 def _publish_totals(workshop: Workshop, actor: str) -> None:
     """Counts to everyone once revealed; to the facilitators only before."""
     revealed = ideas.step_settings(workshop.id).votes_revealed
-    eventlog.append(workshop, "votes.updated", {"totals": _wire_totals(workshop.id)},
+    eventlog.append(workshop, "votes.updated", {"totals": _wire_totals(workshop.id),
+                                                "voters": voters(workshop.id)},
                     audience="all" if revealed else "facilitators", actor=actor)
 
 
 def set_voting(viewer: Viewer, open: object = None, revealed: object = None,  # noqa: A002
                allow_multiple: object = None) -> dict:
-    """Open or close the vote, reveal or hide the totals, allow several dots per theme."""
+    """Open or close the vote, reveal or hide the totals, allow several dots per theme.
+
+    Nobody moves a dot after seeing the results: revealing them closes the vote, and the
+    vote opens again only once they are hidden."""
     require_runner(viewer)
     workshop = _workshop(viewer)
     settings = ideas.step_settings(workshop.id, create=True)
     if open and not settings.voting_open and not live_themes(workshop.id):
         raise OperationError("no_themes", _l(
             "Create at least one theme before opening the vote."))
+    if open and revealed is not False and (revealed or settings.votes_revealed):
+        raise OperationError("results_shown", _l(
+            "The results are shown: hide them before opening the vote again."))
     was_revealed = settings.votes_revealed
     if open is not None:
         settings.voting_open = bool(open)
     if revealed is not None:
         settings.votes_revealed = bool(revealed)
+    if settings.votes_revealed:
+        settings.voting_open = False
     if allow_multiple is not None:
         settings.allow_multiple_dots = bool(allow_multiple)
     db.session.flush()
@@ -443,6 +459,9 @@ def confirm_priorities(viewer: Viewer, theme_ids: object, titles: object = None,
         raise OperationError("wrong_stage", _l(
             "Priorities are confirmed after the vote, at the “Define priorities” step."),
             stage=workshop.stage)
+    if ideas.step_settings(workshop.id).voting_open:
+        raise OperationError("voting_open", _l(
+            "The vote is still open: close it (or show the results) before confirming."))
     themes = live_themes(workshop.id)
     if not themes:
         raise OperationError("no_themes", _l("There are no themes to choose from yet."))

@@ -157,11 +157,15 @@ def test_totals_stay_hidden_until_revealed(vote_room):
     revealed = dict(seen_by(vote_room["projector"], before))
     assert revealed["votes.revealed"]["results"][0]["theme"]["id"] == investment
     assert revealed["votes.revealed"]["results"][0]["dots"] == 2
-    before = last_seq(vote_room)
-    do(vote_room["rania"], "dot.place", theme_id=networks)
-    [(type_, data)] = seen_by(vote_room["projector"], before)
-    assert type_ == "votes.updated" and {"theme_id": networks, "dots": 2} in data["totals"]
+    # ... and nobody moves a dot after seeing them: revealing closed the vote
+    late = do(vote_room["rania"], "dot.place", theme_id=networks)
+    assert late["error"]["code"] == "voting_closed"
+    assert snapshot(vote_room["karim"])["priorities"]["voting"]["open"] is False
     assert snapshot(vote_room["karim"])["priorities"]["totals"] is not None
+    # the vote opens again only with the results hidden
+    reopen = do(vote_room["console"], "voting.update", open=True)
+    assert reopen["error"]["code"] == "results_shown"
+    assert do(vote_room["console"], "voting.update", open=True, revealed=False)["open"] is True
 
 
 def test_results_flag_ties_across_the_cut_off(vote_room):
@@ -180,6 +184,10 @@ def test_results_flag_ties_across_the_cut_off(vote_room):
 
 def test_confirm_needs_exactly_the_workshop_s_number_of_priorities(vote_room):
     investment, networks, skills, _ = vote_room["themes"]
+    still_open = do(vote_room["console"], "priorities.confirm",
+                    theme_ids=[skills, investment, networks])
+    assert still_open["error"]["code"] == "voting_open"
+    do(vote_room["console"], "voting.update", open=False)
     short = do(vote_room["console"], "priorities.confirm", theme_ids=[investment, networks])
     assert short["error"]["code"] == "wrong_count" and "exactly 3" in short["error"]["message"]
     repeated = do(vote_room["console"], "priorities.confirm",

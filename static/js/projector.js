@@ -3,6 +3,7 @@
 // results once revealed and the confirmed priorities.
 import { LiveClient, config, el, setText, showConnection, showStage, t } from "./live.js";
 import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay } from "./steps12.js";
+import { tn } from "./i18n.js";
 
 const $ = (selector) => document.querySelector(selector);
 const ARRIVALS_SHOWN = 8;
@@ -43,7 +44,7 @@ function fitWall(wall, total) {
     card.hidden = !fits;
     if (fits) shown += 1;
   }
-  setText("[data-wall-more]", shown < total ? t("newest_shown").replace("%(n)s", shown) : "");
+  setText("[data-wall-more]", shown < total ? `· ${tn("newest_shown", shown)}` : "");
 }
 
 function renderWall(state) {

@@ -66,6 +66,7 @@ export function applySteps12(state, event) {
       break;
     case "votes.updated":
       pr.totals = d.totals;
+      if (d.voters !== undefined) pr.voting = { ...pr.voting, voters: d.voters };
       break;
     case "votes.revealed":
       pr.results = d.results;
@@ -91,6 +92,12 @@ export function kindLabel(kind) {
   return t(`kind_${kind}`);
 }
 
+/** A person's own words, isolated for direction: French in an Arabic page reads left to
+ *  right, Arabic in a French page right to left, and neither scrambles its neighbours. */
+export function userText(text, tag = "bdi") {
+  return el(tag, { dir: "auto" }, text);
+}
+
 /** A card as the wall shows it. `extra` nodes (buttons) go at its end. */
 export function cardElement(card, { extra = [], showAuthors = true } = {}) {
   const authors = showAuthors && card.authors && card.authors.length
@@ -98,10 +105,11 @@ export function cardElement(card, { extra = [], showAuthors = true } = {}) {
   return el("article", { class: `idea-card kind-${card.kind}${card.hidden ? " hidden-card" : ""}`,
     dataset: { idea: card.id } },
   el("p", { class: "idea-meta" }, el("span", { class: "idea-kind" }, kindLabel(card.kind)),
-    card.origin ? el("span", { class: "idea-origin" }, card.origin) : null),
-  el("p", { class: "idea-text" }, card.text),
-  ...(card.merged_texts || []).map((text) => el("p", { class: "idea-text merged" }, text)),
-  authors ? el("p", { class: "idea-authors" }, authors) : null,
+    card.origin ? el("span", { class: "idea-origin" }, userText(card.origin)) : null),
+  el("p", { class: "idea-text", dir: "auto" }, card.text),
+  ...(card.merged_texts || []).map((text) => el("p", { class: "idea-text merged", dir: "auto" }, text)),
+  authors ? el("p", { class: "idea-authors" }, ...card.authors.flatMap((a, i) =>
+    [i ? ", " : "", userText(a.name)])) : null,
   card.hidden ? el("p", { class: "idea-hidden-note" }, t("hidden_card")) : null,
   ...extra);
 }
@@ -128,8 +136,8 @@ export function barChart(rows) {
   return rows.map((r) => {
     const bar = el("span", { class: "bar" });
     bar.style.inlineSize = `${Math.round((r.dots / max) * 100)}%`; // CSSOM: allowed by the CSP
-    return el("li", { dataset: { theme: r.theme.id }, class: r.tied ? "tied" : "" },
-      el("span", { class: "bar-label" }, r.theme.title), bar,
+    return el("li", { id: `bar-${r.theme.id}`, dataset: { theme: r.theme.id }, class: r.tied ? "tied" : "" },
+      el("span", { class: "bar-label" }, userText(r.theme.title), r.tied ? el("span", { class: "tie-mark", title: t("tie") }, " =") : null), bar,
       el("strong", { class: "bar-value" }, r.dots));
   });
 }
