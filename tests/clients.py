@@ -62,6 +62,7 @@ class Live:
         self.client = socketio.Client(reconnection=False)
         self.client.on("event", self._on_event)
         self.base, self.http, self.workshop, self.view = base, http, workshop, view
+        self.scope = None  # from the last snapshot: sync sends it back, as live.js does
 
     def _on_event(self, event):
         with self.lock:
@@ -79,9 +80,14 @@ class Live:
 
     def call(self, name: str, payload: dict | None = None, op_id: str | None = None) -> dict:
         payload = dict(payload or {})
-        if name != "sync":
+        if name == "sync":
+            payload.setdefault("scope", self.scope)
+        else:
             payload.setdefault("op_id", op_id or uuid.uuid4().hex)
-        return self.client.call(name, payload, timeout=15)
+        ack = self.client.call(name, payload, timeout=15)
+        if name == "sync" and isinstance(ack, dict) and "snapshot" in ack:
+            self.scope = ack["snapshot"].get("scope")
+        return ack
 
     def wait_for(self, predicate, timeout: float = 10.0) -> dict:
         deadline = time.monotonic() + timeout
