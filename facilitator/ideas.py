@@ -35,7 +35,11 @@ def step_settings(workshop_id: int, create: bool = False) -> StepSettings:
     """The room's switches for Steps 1 and 2: one row per workshop, made with it, so
     every later read in a transaction comes from the session without a query.
     (`create` is kept for callers that change the settings.)"""
-    return db.session.get(StepSettings, workshop_id)
+    held = db.session.info.setdefault("facilitator.step_settings", {})
+    settings = held.get(workshop_id)
+    if settings is None:  # the identity map holds objects weakly: keep this one
+        settings = held[workshop_id] = db.session.get(StepSettings, workshop_id)
+    return settings
 
 
 def settings_info(settings: StepSettings) -> dict:

@@ -61,12 +61,23 @@ class Live:
         self.lock = threading.Lock()
         self.client = socketio.Client(reconnection=False)
         self.client.on("event", self._on_event)
+        # like live.js: the server says `resync` when this socket's rights or rooms change
+        self.resyncs: list[dict] = []
+        self.client.on("resync", lambda *_: threading.Thread(target=self._resync,
+                                                             daemon=True).start())
         self.base, self.http, self.workshop, self.view = base, http, workshop, view
         self.scope = None  # from the last snapshot: sync sends it back, as live.js does
 
     def _on_event(self, event):
         with self.lock:
             self.events.append(event)
+
+    def _resync(self):
+        if self.client.connected:
+            try:
+                self.resyncs.append(self.call("sync", {"since": 0}))
+            except socketio.exceptions.SocketIOError:
+                pass  # disconnected meanwhile: the next connect syncs anyway
 
     def connect(self):
         self.client.connect(self.base, headers={"Cookie": self.http.cookie_header()},
