@@ -134,6 +134,7 @@ JS_MESSAGES = {
     "reconnecting": _l("Reconnecting…"),
     "card_merged": _l("Merged with another card: it is on the wall with both texts."),
     "card_set_aside": _l("Set aside by the facilitator."),
+    "dot_returned": _l("Two themes you voted for were merged into one: a dot came back to you."),
 }
 
 

@@ -181,8 +181,10 @@ def post_idea(viewer: Viewer, text: object, kind: object = "idea",
     _require_input_open(workshop)
     fields = {"text": _clean_text(text), "kind": _clean_kind(kind or "idea"),
               "origin": _clean_origin(origin)}
+    # the cap counts the cards still on the wall: a withdrawn or merged card frees a place
     posted = db.session.scalar(select(func.count(Idea.id)).where(
-        Idea.workshop_id == workshop.id, Idea.participant_id == viewer.participant_id))
+        Idea.workshop_id == workshop.id, Idea.participant_id == viewer.participant_id,
+        Idea.withdrawn.is_(False), Idea.merged_into_id.is_(None)))
     if posted >= MAX_IDEAS_PER_PARTICIPANT:
         raise OperationError("too_many", _l(
             "You have shared %(n)d cards already, the most one person can share.",

@@ -121,11 +121,18 @@ def merge_themes(viewer: Viewer, into_id: object, theme_ids: object) -> dict:
     db.session.execute(update(Idea).where(Idea.theme_id.in_(source_ids))
                        .values(theme_id=into.id).execution_options(synchronize_session=False))
     moved_dots = False
+    returned: set[int] = set()  # participants given a dot back: one dot per theme
+    one_per_theme = not ideas.step_settings(workshop.id).allow_multiple_dots
     for vote in db.session.scalars(select(Vote).where(Vote.theme_id.in_(source_ids))).all():
         kept = db.session.scalar(select(Vote).where(
             Vote.participant_id == vote.participant_id, Vote.theme_id == into.id))
         if kept is None:
             vote.theme_id = into.id
+            db.session.flush()  # a second source theme of the same person meets this row
+        elif one_per_theme:
+            returned.add(vote.participant_id)
+            db.session.delete(vote)
+            db.session.flush()
         else:
             kept.count += vote.count
             db.session.delete(vote)
@@ -150,6 +157,11 @@ def merge_themes(viewer: Viewer, into_id: object, theme_ids: object) -> dict:
                         audience="facilitators", actor=viewer.actor)
     if moved_dots:
         _publish_totals(workshop, viewer.actor)
+    for participant_id in sorted(returned):  # told on their phone, with the dot back
+        eventlog.append(workshop, "dots.mine",
+                        {**_my_dots(workshop, participant_id), "returned": 1,
+                         "reason": "theme_merged", "theme": into.title},
+                        audience="participant", target_id=participant_id, actor=viewer.actor)
     if ranks_changed:
         eventlog.append(workshop, "priorities.confirmed",
                         {"priorities": [theme_view(t) for t in confirmed(workshop.id)]},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from facilitator import priorities
+from facilitator import ideas, priorities
 from facilitator.errors import OperationError
 from facilitator.extensions import db
 from facilitator.models import Idea, Theme, Vote, Workshop
@@ -65,14 +65,29 @@ def test_merging_themes_moves_their_cards_and_dots(vote_room):
     do(vote_room["rania"], "dot.place", theme_id=networks)
     do(vote_room["karim"], "dot.place", theme_id=investment)
     do(vote_room["karim"], "dot.place", theme_id=networks)
+    before = last_seq(vote_room)
     ack = do(vote_room["console"], "theme.merge", into_id=investment, theme_ids=[networks])
     assert ack["ok"] and ack["merged"] == [networks] and ack["ideas"] == [vote_room["card"]]
     assert db.session.get(Idea, vote_room["card"]).theme_id == investment
     assert snapshot(vote_room["karim"])["ideas"]["list"][0]["theme_id"] == investment
     assert [t.id for t in priorities.live_themes(vote_room["workshop"].id)] \
         == [investment] + vote_room["themes"][2:]
-    assert priorities.totals(vote_room["workshop"].id)[investment] == 3
+    # one dot per theme: Karim had a dot on both, so one comes back to him, and he is told
+    assert priorities.totals(vote_room["workshop"].id)[investment] == 2
     assert db.session.query(Vote).filter_by(theme_id=networks).count() == 0
+    mine = snapshot(vote_room["karim"])["priorities"]["mine"]
+    assert mine["dots"] == [{"theme_id": investment, "count": 1}] and mine["dots_left"] == 2
+    told = [data for type_, data in seen_by(vote_room["karim"], before) if type_ == "dots.mine"]
+    assert told[-1]["returned"] == 1 and told[-1]["reason"] == "theme_merged"
+
+
+def test_the_card_cap_counts_only_cards_on_the_wall(room, monkeypatch):
+    monkeypatch.setattr(ideas, "MAX_IDEAS_PER_PARTICIPANT", 2)
+    first = do(room["rania"], "idea.post", text="One")["idea"]["id"]
+    assert do(room["rania"], "idea.post", text="Two")["ok"]
+    assert do(room["rania"], "idea.post", text="Three")["error"]["code"] == "too_many"
+    assert do(room["rania"], "idea.withdraw", idea_id=first)["ok"]
+    assert do(room["rania"], "idea.post", text="Three")["ok"]
 
 
 def test_participants_cannot_run_step_two(vote_room):

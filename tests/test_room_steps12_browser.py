@@ -122,9 +122,6 @@ def check_stage(stage, console, projectors, phones):
             problems.append(f"axe on {name} at {stage}: {found}")
     for lang, page in phones.items():
         shoot(page, f"phone-{lang}-{stage}", full_page=True)
-    if os.environ.get("ROOM_TEST_SOFT"):
-        print("\n".join(problems))
-        return
     assert not problems, "\n".join(problems)
 
 
@@ -143,9 +140,6 @@ def test_steps_1_and_2_fit_every_screen_in_french_and_arabic(browser, live_serve
     lead = None
     try:
         console = laptop.new_page()
-        if os.environ.get("ROOM_TEST_SOFT"):
-            console.on("console", lambda m: print("CONSOLE", m.type, m.text))
-            console.on("pageerror", lambda e: print("PAGEERROR", e))
         sign_in_page(console, base, EMAIL, PASSWORD)
         console.goto(f"{base}/workshops/{workshop_id}/console?lang=en")
         console.locator("[data-connection][data-status=online]").wait_for(timeout=20_000)
@@ -204,7 +198,12 @@ def test_steps_1_and_2_fit_every_screen_in_french_and_arabic(browser, live_serve
         console.locator("[data-theme-list]").filter(has_text="Investissement et diaspora").wait_for(timeout=15_000)
         # the last two cards: one dragged onto its theme, one by keyboard (the card's select)
         card = console.locator("[data-moderation] > li").filter(has_text=CARDS["ar"][0])
-        card.locator(".idea-text").drag_to(console.locator(f"#theme-{themes[THEMES[2]]} .theme-head"))
+        source = card.locator(".idea-text").bounding_box()
+        target = console.locator(f"#theme-{themes[THEMES[2]]} .theme-head").bounding_box()
+        console.mouse.move(source["x"] + 20, source["y"] + source["height"] / 2)
+        console.mouse.down()
+        console.mouse.move(target["x"] + 30, target["y"] + target["height"] / 2, steps=12)
+        console.mouse.up()
         console.locator(f"#theme-{themes[THEMES[2]]}").filter(
             has_text=CARDS["ar"][0]).wait_for(timeout=15_000)
         console.locator("[data-moderation] > li").filter(has_text=CARDS["ar"][1]).locator(

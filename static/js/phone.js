@@ -153,6 +153,9 @@ updateCount();
 client = new LiveClient({
   reducers: [applySteps12],
   onState: render,
+  onEvent: (event) => {
+    if (event.type === "dots.mine" && event.data.returned) notice(t("dot_returned"));
+  },
   onStatus: (status, error, item) => {
     showConnection(status);
     if (status === "rejected") {
