@@ -60,12 +60,16 @@ def author_ids(idea: Idea) -> list[int]:
 
 
 def author_names(ideas: list[Idea]) -> dict[int, str]:
-    """The names of these cards' authors, in one query whatever the number of cards."""
+    """The names of these cards' authors, in one query whatever the number of cards
+    (none when they are all in the session already, like the author of a new card)."""
     ids = {pid for idea in ideas for pid in author_ids(idea)}
-    if not ids:
-        return {}
-    return dict(db.session.execute(
-        select(Participant.id, Participant.name).where(Participant.id.in_(ids))).all())
+    known = db.session.info.get("facilitator.people", {})
+    names = {pid: known[pid].name for pid in ids if pid in known}
+    missing = ids - set(names)
+    if missing:
+        names.update(db.session.execute(
+            select(Participant.id, Participant.name).where(Participant.id.in_(missing))).all())
+    return names
 
 
 def _authors(idea: Idea, names: dict[int, str] | None = None) -> list[dict]:

@@ -54,6 +54,9 @@ def _participant(identity: Identity) -> Viewer | None:
     participant = db.session.scalar(query)
     if participant is None:
         return None
+    # the identity map holds objects weakly: keep this one for the request, so the
+    # capability reads the participant (their name on a card) without a query
+    db.session.info.setdefault("facilitator.people", {})[participant.id] = participant
     return Viewer(kind="participant", workshop_id=participant.workshop_id,
                   participant_id=participant.id,
                   group_id=getattr(participant, "group_id", None))

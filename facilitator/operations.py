@@ -109,7 +109,9 @@ def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> 
         return OperationError("bad_request", _l(
             "This change could not be sent properly. Please reload the page.")).to_ack()
     try:
-        if eventlog.lock(source.workshop_id) is None:
+        # held for the whole change, so capabilities read it from the session, not again
+        workshop = eventlog.lock(source.workshop_id)
+        if workshop is None:
             raise OperationError("not_found", _l("This workshop does not exist."))
         viewer = viewer_of(source)
         refused = refusal(viewer, who)

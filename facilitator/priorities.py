@@ -16,7 +16,7 @@ from collections import Counter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from . import eventlog, ideas, method
+from . import eventlog, ideas, matching, method
 from .text import clean_line
 from .errors import OperationError
 from .extensions import db
@@ -186,97 +186,6 @@ def assign_idea(viewer: Viewer, idea_id: object, theme_id: object = None) -> dic
 
 # --- suggestions -----------------------------------------------------------------------
 
-_ARABIC_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي",
-                               "ؤ": "و", "ئ": "ي", "ی": "ي", "ک": "ك", "ـ": ""})
-_TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
-_WORD = re.compile(r"[\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
-_ARABIC_ARTICLES = ("وال", "بال", "فال", "كال", "لل", "ال")
-
-
-def normalise(text: str) -> str:
-    """One spelling per word across keyboards: case, accents, Arabic letter forms, marks."""
-    text = unicodedata.normalize("NFKC", text)  # Arabic presentation forms to letters
-    text = _TASHKEEL.sub("", text.translate(_ARABIC_FORMS))
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
-_STOP_WORDS = {normalise(w) for w in """
-    the and for with from that this these those are was were been being have has had not but
-    all can will would should could into more than they them their there our ours your its
-    his her she him who whom what when where which while how also about such very other some
-    any each between through over under out via per use using make made most much many
-    one new need needs want wants
-    les des une est pour par avec dans sur que qui aux ces cette ses son leur leurs nos notre
-    vos votre plus pas mais comme tout tous toute toutes entre sans sous ont sont être avoir
-    fait faire elle elles ils nous vous donc ainsi afin chez dont aussi très peu cela ceci
-    في من على إلى الى عن مع هذا هذه ذلك تلك التي الذي الذين أو او أن ان إن كان كانت لا ما هو
-    هي هم نحن كل بين عند حتى قد ثم لقد أي ايضا أيضا غير بعد قبل لدى له لها لهم وهو وفي ومن
-    """.split()}
-
-
-def _stem(token: str) -> str:
-    """A light stem, enough for plurals and the Arabic article to meet."""
-    if token.isascii():
-        return token[:-1] if len(token) > 4 and token.endswith("s") and token[-2] != "s" else token
-    for article in _ARABIC_ARTICLES:
-        if token.startswith(article) and len(token) - len(article) >= 3:
-            return token[len(article):]
-    return token
-
-
-def tokens(text: str) -> dict[str, str]:
-    """The card's meaningful words, normalised, each with a spelling from the card."""
-    found: dict[str, str] = {}
-    for word in _WORD.findall(text or ""):
-        for token in re.findall(r"\w+", normalise(word)):
-            if len(token) < 3 or token in _STOP_WORDS or token.isdigit():
-                continue
-            found.setdefault(_stem(token), word)
-    return found
-
-
-def similarity_groups(texts: dict[int, str],
-                      threshold: float = SIMILARITY_THRESHOLD) -> list[dict]:
-    """Greedy clustering of cards by TF-IDF cosine over their word sets: each card joins
-    the group it is most similar to on average, if that reaches the threshold."""
-    words = {key: tokens(text) for key, text in texts.items()}
-    words = {key: found for key, found in words.items() if found}
-    df = Counter(token for found in words.values() for token in found)
-    n = len(words)
-    vectors: dict[int, dict[str, float]] = {}
-    for key, found in words.items():
-        weights = {t: math.log((1 + n) / (1 + df[t])) + 1 for t in found}
-        norm = math.sqrt(sum(w * w for w in weights.values()))
-        vectors[key] = {t: w / norm for t, w in weights.items()}
-
-    def cosine(a: int, b: int) -> float:
-        va, vb = vectors[a], vectors[b]
-        return sum(w * vb[t] for t, w in va.items() if t in vb)
-
-    groups: list[list[int]] = []
-    for key in sorted(vectors):
-        scored = [(sum(cosine(key, m) for m in g) / len(g), i) for i, g in enumerate(groups)]
-        best = max(scored, default=(0.0, -1))
-        if best[0] >= threshold:
-            groups[best[1]].append(key)
-        else:
-            groups.append([key])
-    result = []
-    for group in groups:
-        if len(group) < 2:
-            continue
-        weight = Counter()
-        for key in group:
-            weight.update(vectors[key])
-        shared = sorted((t for t in weight if sum(t in vectors[k] for k in group) > 1),
-                        key=lambda t: (-round(weight[t], 6), -len(t)))
-        keywords = [words[group[0]].get(t) or next(words[k][t] for k in group if t in words[k])
-                    for t in shared[:3]]
-        result.append({"idea_ids": group, "keywords": keywords})
-    return result
-
-
 def suggest_themes(viewer: Viewer) -> dict:
     """Groups of similar loose cards the facilitators may turn into themes. Nothing is
     changed: the facilitators decide."""
@@ -284,7 +193,7 @@ def suggest_themes(viewer: Viewer) -> dict:
     loose = {card.id: " ".join([card.text, *(card.merged_texts or [])])
              for card in ideas.live_ideas(viewer.workshop_id)
              if card.theme_id is None and not card.hidden}
-    return {"suggestions": similarity_groups(loose)}
+    return {"suggestions": matching.similarity_groups(loose, SIMILARITY_THRESHOLD)}
 
 
 # --- voting ----------------------------------------------------------------------------
