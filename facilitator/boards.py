@@ -108,15 +108,21 @@ def _entry(viewer: Viewer, kind: str, entry_id: object):
     return entry
 
 
-def _count(model, group_id: int) -> None:
+def _added(workshop: Workshop, viewer: Viewer, kind: str, group: WorkingGroup,
+           fields: dict) -> dict:
+    """A new entry of this kind on the group's board, published to the group."""
+    model = KINDS[kind]
     if db.session.scalar(select(db.func.count(model.id)).where(
-            model.group_id == group_id)) >= MAX_PER_GROUP:
+            model.group_id == group.id)) >= MAX_PER_GROUP:
         raise OperationError("too_many", _l(
             "This board is full (%(n)d entries of this kind).", n=MAX_PER_GROUP))
-
-
-def _author_id(viewer: Viewer) -> int | None:
-    return viewer.participant_id if viewer.kind == "participant" else None
+    now = utcnow()
+    entry = model(workshop_id=workshop.id, group_id=group.id, updated_by=viewer.actor,
+                  author_id=viewer.participant_id if viewer.kind == "participant" else None,
+                  version=1, highlighted=False, created_at=now, updated_at=now, **fields)
+    db.session.add(entry)
+    db.session.flush()
+    return {kind: _publish(workshop, kind, entry, viewer)}
 
 
 def _publish(workshop: Workshop, kind: str, entry, viewer: Viewer) -> dict:
@@ -191,13 +197,7 @@ def add_objective(viewer: Viewer, text: object, group_id: object = None) -> dict
     workshop = db.session.get(Workshop, viewer.workshop_id)
     _require_open(viewer, workshop, "objectives")
     group = _target_group(viewer, group_id)
-    _count(Objective, group.id)
-    entry = Objective(workshop_id=workshop.id, group_id=group.id, text=_objective_text(text),
-                      author_id=_author_id(viewer), updated_by=viewer.actor, version=1,
-                      highlighted=False, created_at=utcnow(), updated_at=utcnow())
-    db.session.add(entry)
-    db.session.flush()
-    return {"objective": _publish(workshop, "objective", entry, viewer)}
+    return _added(workshop, viewer, "objective", group, {"text": _objective_text(text)})
 
 
 def edit_objective(viewer: Viewer, objective_id: object, text: object,
@@ -275,13 +275,7 @@ def add_actor(viewer: Viewer, name: object, kind: object = "other", role: object
     fields = _actor_fields(name, kind, role)
     if not switch(distinct):
         _same_actor(group.id, fields["name"])
-    _count(Actor, group.id)
-    entry = Actor(workshop_id=workshop.id, group_id=group.id, author_id=_author_id(viewer),
-                  updated_by=viewer.actor, version=1, highlighted=False, created_at=utcnow(),
-                  updated_at=utcnow(), **fields)
-    db.session.add(entry)
-    db.session.flush()
-    return {"actor": _publish(workshop, "actor", entry, viewer)}
+    return _added(workshop, viewer, "actor", group, fields)
 
 
 def edit_actor(viewer: Viewer, actor_id: object, name: object = None, kind: object = None,
@@ -393,13 +387,7 @@ def add_action(viewer: Viewer, group_id: object = None, **given) -> dict:
     _require_open(viewer, workshop, "actions")
     group = _target_group(viewer, group_id)
     fields = _action_fields(workshop, group.id, given)
-    _count(Action, group.id)
-    entry = Action(workshop_id=workshop.id, group_id=group.id, author_id=_author_id(viewer),
-                   updated_by=viewer.actor, version=1, highlighted=False, created_at=utcnow(),
-                   updated_at=utcnow(), **fields)
-    db.session.add(entry)
-    db.session.flush()
-    return {"action": _publish(workshop, "action", entry, viewer)}
+    return _added(workshop, viewer, "action", group, fields)
 
 
 def edit_action(viewer: Viewer, action_id: object, version: object = None,
