@@ -413,7 +413,10 @@ def confirm_priorities(viewer: Viewer, theme_ids: object, titles: object = None,
         theme.confirmed_rank = rank
     data = {"priorities": [theme_view(theme) for theme in chosen]}
     eventlog.append(workshop, "priorities.confirmed", data, actor=viewer.actor)
-    return data
+    from .groups import priorities_warning  # groups already working: say what happens
+
+    warning = priorities_warning(workshop.id)
+    return {**data, "warning": warning} if warning else data
 
 
 def confirmed(workshop_id: int) -> list[Theme]:
