@@ -6,6 +6,8 @@ import { LiveClient, config, el, setText, showConnection, showError, showStage, 
 import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay, userText } from "./steps12.js";
 import { morph, on } from "./dom.js";
 import { fill, tn } from "./i18n.js";
+import { applySteps3 } from "./steps3.js";
+import * as step3 from "./console3.js";
 
 const $ = (selector) => document.querySelector(selector);
 const runs = Boolean($("[data-stage-next]")); // co-facilitators and owners get controls
@@ -246,6 +248,7 @@ function render(state) {
   renderCards(state);
   renderThemes(state);
   renderVoting(state);
+  step3.render(state);
 }
 
 const redraw = () => client && client.state && render(client.state);
@@ -478,7 +481,7 @@ $("[data-confirm-form]")?.addEventListener("submit", async (event) => {
 });
 
 client = new LiveClient({
-  reducers: [applySteps12],
+  reducers: [applySteps12, applySteps3],
   onState: render,
   onStatus: (status, error) => {
     showConnection(status);
@@ -491,4 +494,5 @@ client = new LiveClient({
   },
 });
 window.facilitatorClient = client;
+step3.setup({ client, run, say });
 startTimerDisplay(client);

@@ -4,6 +4,8 @@
 import { LiveClient, config, el, setText, showConnection, showError, showStage, t } from "./live.js";
 import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay } from "./steps12.js";
 import { tn } from "./i18n.js";
+import { applySteps3 } from "./steps3.js";
+import * as step3 from "./phone3.js";
 
 const $ = (selector) => document.querySelector(selector);
 const form = $("[data-post-form]");
@@ -43,6 +45,7 @@ function render(state) {
   $("[data-phone-wall]").replaceChildren(...wall.slice(-PHONE_WALL_MAX).reverse().map((card) =>
     cardElement(card)));
   renderVote(state);
+  step3.render(state);
 }
 
 function renderVote(state) {
@@ -151,9 +154,10 @@ try { text.value = localStorage.getItem(draftKey) || ""; } catch (e) { /* privat
 updateCount();
 
 client = new LiveClient({
-  reducers: [applySteps12],
+  reducers: [applySteps12, applySteps3],
   onState: render,
   onEvent: (event) => {
+    step3.onEvent(event);
     if (event.type === "dots.mine" && event.data.returned) notice(t("dot_returned"));
   },
   onStatus: (status, error, item) => {
@@ -166,4 +170,5 @@ client = new LiveClient({
   },
 });
 window.facilitatorClient = client;
+step3.setup(client);
 startTimerDisplay(client);

@@ -7,6 +7,8 @@ import { LiveClient, config, el, setText, showConnection, showStage, t } from ".
 import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay, userText } from "./steps12.js";
 import { morph } from "./dom.js";
 import { tn } from "./i18n.js";
+import { applySteps3 } from "./steps3.js";
+import * as step3 from "./projector3.js";
 
 const $ = (selector) => document.querySelector(selector);
 const ARRIVALS_DRAWN = 40;
@@ -125,6 +127,7 @@ function render(state, event) {
   renderWall(state);
   renderBoard(state);
   renderResults(state);
+  step3.render(state);
 }
 
 let resizing = null;
@@ -132,5 +135,5 @@ window.addEventListener("resize", () => {
   clearTimeout(resizing);
   resizing = setTimeout(() => client.state && render(client.state), 100);
 });
-client = new LiveClient({ reducers: [applySteps12], onState: render, onStatus: showConnection });
+client = new LiveClient({ reducers: [applySteps12, applySteps3], onState: render, onStatus: showConnection });
 startTimerDisplay(client);

@@ -1,0 +1,308 @@
+// Step 3 on the console: the working groups at a glance (size, profile mix, entries,
+// rapporteur), how people are placed (balanced proposal or their own choice, a cap),
+// moving anyone (drag and drop, or the select by each name), the timer, and every group's
+// board for the current sub-step, which the facilitator can correct; at a synthesis, one
+// group can be put alone on the projector. Drawn from the state, morphed by id.
+import { el, t } from "./live.js";
+import { userText } from "./steps12.js";
+import { morph, on } from "./dom.js";
+import { fill, tn } from "./i18n.js";
+import {
+  ENTRY, board, earliestDeadline, editPayload, entryCount, entryFields, entryItem, entriesOf, formValues,
+  groupById, isSynthesis, personById, substepOf,
+} from "./board3.js";
+
+const $ = (selector) => document.querySelector(selector);
+let ctx = null; // {client, run, say}: lent by console.js
+let proposal = null; // [{participant_id, group_id}] from groups.propose, until applied
+let editing = null; // {kind, id, group, fresh}
+let removing = null; // {kind, id}
+const syntheses = new Map(); // "group:substep" -> the text being typed here
+
+const runs = () => Boolean($("[data-stage-next]"));
+
+function profileMix(state, ids) {
+  const counts = new Map();
+  for (const id of ids) {
+    const p = personById(state, id);
+    if (p) counts.set(p.profile, (counts.get(p.profile) || 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+function groupOptions(state, chosen) {
+  return [el("option", { value: "", selected: chosen == null }, t("no_group")),
+    ...state.groups.list.filter((g) => !g.retired || g.id === chosen).map((g) =>
+      el("option", { value: g.id, selected: g.id === chosen }, g.title))];
+}
+
+function personItem(state, person, editable) {
+  return el("li", { id: `person-${person.id}`, class: "person", draggable: editable ? "true" : null,
+    dataset: { c3Person: person.id } },
+  el("span", { class: "person-name" }, el("strong", {}, userText(person.name)),
+    person.organisation ? [" · ", userText(person.organisation)] : ""),
+  el("span", { class: "tag" }, userText(person.profile)),
+  editable ? el("select", { id: `move-${person.id}`, class: "move-select",
+    "aria-label": fill(t("group_of_person"), { name: person.name }), dataset: { c3Move: person.id } },
+  ...groupOptions(state, person.group_id)) : null);
+}
+
+function renderGroups(state) {
+  const g = state.groups;
+  const editable = runs();
+  const groups = g.list;
+  $("[data-c3-group-count]").textContent = String(groups.filter((x) => !x.retired).length);
+  const settings = $("[data-c3-settings]");
+  if (settings && document.activeElement?.closest("[data-c3-settings]") !== settings) {
+    settings.elements.mode.value = g.settings.mode;
+    settings.elements.cap.value = g.settings.cap || "";
+  }
+  const retired = groups.filter((x) => x.retired);
+  const warn = $("[data-c3-retired]");
+  if (warn) {
+    warn.hidden = !retired.length;
+    warn.textContent = retired.length ? fill(t("retired_groups"), { titles: retired.map((x) => `“${x.title}”`).join(", ") }) : "";
+  }
+  const people = state.participants.list;
+  const cards = groups.map((group) => {
+    const members = group.members.map((id) => personById(state, id)).filter(Boolean);
+    const b = board(state, group.id);
+    const writers = new Set([...b.objectives, ...b.actors, ...b.actions].map((e) => e.author_id).filter(Boolean));
+    return el("li", { id: `group-${group.id}`, class: `group${group.retired ? " retired" : ""}`,
+      dataset: { c3Drop: group.id } },
+    el("div", { class: "group-head" },
+      el("h3", {}, group.rank ? el("span", { class: "rank" }, `${group.rank}.`) : null, " ", userText(group.title),
+        " ", el("span", { class: "count", "aria-label": tn("n_members", members.length) }, members.length)),
+      group.retired ? el("span", { class: "tag warn" }, t("retired")) : null),
+    el("p", { class: "group-stats" },
+      tn("n_objectives", b.objectives.length), " · ", tn("n_actors", b.actors.length), " · ",
+      tn("n_actions", b.actions.length), " · ", fill(tn("n_writers", writers.size), { total: members.length })),
+    el("p", { class: "mix" }, ...profileMix(state, group.members).map(([profile, n]) =>
+      el("span", { class: "tag" }, userText(profile), ` ${n}`))),
+    el("p", { class: "rapporteur-pick" },
+      el("label", { for: `rapporteur-${group.id}`, class: "inline-label" }, t("rapporteur")),
+      el("select", { id: `rapporteur-${group.id}`, disabled: !editable, dataset: { c3Rapporteur: group.id } },
+        el("option", { value: "", selected: !group.rapporteur_id }, t("no_rapporteur")),
+        ...members.map((p) => el("option", { value: p.id, selected: p.id === group.rapporteur_id }, p.name)))),
+    el("ul", { class: "people-in-group" }, ...members.map((p) => personItem(state, p, editable))));
+  });
+  const loose = people.filter((p) => p.group_id == null);
+  cards.push(el("li", { id: "group-none", class: "group loose", dataset: { c3Drop: "none" } },
+    el("div", { class: "group-head" }, el("h3", {}, t("not_in_group"), " ",
+      el("span", { class: "count" }, loose.length))),
+    loose.length ? null : el("p", { class: "hint" }, t("everyone_in_group")),
+    el("ul", { class: "people-in-group" }, ...loose.map((p) => personItem(state, p, editable)))));
+  morph($("[data-c3-groups]"), cards);
+  renderProposal(state);
+}
+
+function renderProposal(state) {
+  const box = $("[data-c3-proposal]");
+  if (!box) return;
+  box.hidden = !proposal;
+  if (!proposal) return;
+  const byGroup = new Map();
+  for (const a of proposal) {
+    if (!byGroup.has(a.group_id)) byGroup.set(a.group_id, []);
+    byGroup.get(a.group_id).push(a.participant_id);
+  }
+  morph($("[data-c3-proposal-list]"), [...byGroup.entries()].map(([gid, ids]) => {
+    const group = groupById(state, gid);
+    return el("li", { id: `proposal-${gid}` },
+      el("strong", {}, group ? userText(group.title) : t("no_group")), ` · ${tn("n_members", ids.length)} · `,
+      ...profileMix(state, ids).map(([profile, n]) => el("span", { class: "tag" }, userText(profile), ` ${n}`)),
+      el("p", { class: "hint proposal-names" }, ...ids.map((id) => personById(state, id)).filter(Boolean)
+        .flatMap((p, i) => [i ? ", " : "", userText(p.name)])));
+  }));
+}
+
+function entryControls(kind, entry, group, stage) {
+  if (!runs()) return null;
+  if (removing && removing.kind === kind && removing.id === entry.id) {
+    return el("p", { class: "card-actions ask" }, t("remove_entry_question"), " ",
+      el("button", { type: "button", class: "small danger", dataset: { c3: "remove-yes" } }, t("remove")),
+      el("button", { type: "button", class: "small secondary", dataset: { c3: "remove-no" } }, t("cancel")));
+  }
+  return el("p", { class: "card-actions" },
+    el("button", { type: "button", class: "link", dataset: { c3: "edit", kind, id: entry.id, group: group.id } }, t("edit")),
+    el("button", { type: "button", class: "link danger", dataset: { c3: "remove", kind, id: entry.id } }, t("remove")),
+    isSynthesis(stage) || substepOf(stage) ? el("button", { type: "button", class: "link",
+      "aria-pressed": entry.highlighted ? "true" : "false", dataset: { c3: "highlight", kind, id: entry.id, group: group.id } },
+    entry.highlighted ? t("unhighlight") : t("highlight")) : null);
+}
+
+function editForm(state, kind, entry, group, b) {
+  const prefix = `c3-${group.id}`;
+  const current = document.querySelector(`[data-c3-edit="${kind}-${entry.id}"]`);
+  let values = current && !editing.fresh ? formValues(kind, current) : entry;
+  editing.fresh = false;
+  if (!values) values = entry;
+  return el("li", { id: `edit-${kind}-${entry.id}`, class: "entry editing" },
+    el("form", { class: "entry-form", dataset: { c3Edit: `${kind}-${entry.id}` } },
+      ...entryFields(kind, b, values, { prefix, minDate: earliestDeadline(state) }),
+      el("p", { class: "card-actions" },
+        el("button", { type: "submit", class: "small" }, t("save")),
+        el("button", { type: "button", class: "small secondary", dataset: { c3: "edit-cancel" } }, t("cancel")))));
+}
+
+function renderBoards(state) {
+  const stage = state.stage.stage;
+  const substep = substepOf(stage);
+  const kind = ENTRY[substep];
+  $("[data-c3-substep]").textContent = t(`board_${substep}`);
+  const spotlight = state.groups.settings.spotlight_group_id;
+  const groups = state.groups.list.filter((g) => !g.retired || entryCount(board(state, g.id)));
+  const columns = groups.map((group) => {
+    const b = board(state, group.id);
+    const entries = entriesOf(b, substep, { highlightFirst: isSynthesis(stage) });
+    const key = `${group.id}:${substep}`;
+    const saved = (state.groups.syntheses.find((s) => s.group_id === group.id && s.substep === substep) || {}).text || "";
+    const synthesis = runs() ? el("form", { class: "synthesis-form", dataset: { c3Synthesis: group.id } },
+      el("label", { for: `synthesis-${group.id}` }, t("synthesis")),
+      el("textarea", { id: `synthesis-${group.id}`, name: "text", rows: 3, maxlength: 1500, dir: "auto" },
+        syntheses.has(key) ? syntheses.get(key) : saved),
+      el("button", { type: "submit", class: "small" }, t("save_synthesis")))
+      : el("p", { class: "synthesis-text", dir: "auto" }, saved);
+    return el("section", { id: `board-${group.id}`, class: `board3-column${spotlight === group.id ? " spotlit" : ""}`,
+      "aria-labelledby": `board-title-${group.id}` },
+    el("h3", { id: `board-title-${group.id}` }, userText(group.title), " ", el("span", { class: "count" }, entries.length)),
+    runs() && isSynthesis(stage) ? el("button", { type: "button", class: "secondary small",
+      "aria-pressed": spotlight === group.id ? "true" : "false",
+      dataset: { c3: "spotlight", group: spotlight === group.id ? "" : group.id } },
+    spotlight === group.id ? t("show_all_groups") : t("spotlight_group")) : null,
+    isSynthesis(stage) || saved ? synthesis : null,
+    el("ol", { class: "entries" }, ...(entries.length ? entries.map((entry) =>
+      (editing && editing.kind === kind && editing.id === entry.id
+        ? editForm(state, kind, entry, group, b)
+        : entryItem(kind, entry, b, { prefix: "c3-", number: kind === "objective" ? b.objectives.indexOf(entry) + 1 : null,
+          controls: entryControls(kind, entry, group, stage) })))
+      : [el("li", { class: "hint", id: `empty-${group.id}` }, t(`no_${substep}_yet`))])));
+  });
+  const boardsNode = $("[data-c3-boards]");
+  boardsNode.style.gridTemplateColumns = `repeat(${Math.max(1, columns.length)}, minmax(16rem, 1fr))`; // CSSOM
+  morph(boardsNode, columns);
+}
+
+export function render(state) {
+  if (!substepOf(state.stage.stage) || !state.groups) return;
+  renderGroups(state);
+  renderBoards(state);
+}
+
+// --- actions ------------------------------------------------------------------------------
+
+const redraw = () => ctx && ctx.client.state && render(ctx.client.state);
+
+function move(personId, groupId) {
+  const person = personById(ctx.client.state, personId);
+  const group = groupId ? groupById(ctx.client.state, groupId) : null;
+  if (!person || person.group_id === groupId) return undefined;
+  return ctx.run("group.move", { participant_id: personId, group_id: groupId }, "groups",
+    fill(t("person_moved"), { name: person.name, group: group ? group.title : t("no_group") }));
+}
+
+on(document, "click", "[data-c3]", async (node) => {
+  if (!ctx) return undefined;
+  const action = node.dataset.c3;
+  const state = ctx.client.state;
+  const kind = node.dataset.kind;
+  const id = Number(node.dataset.id);
+  if (action === "timer") {
+    return ctx.run("timer.start", { seconds: Number(node.dataset.seconds) }, "groups", t("timer_started"));
+  }
+  if (action === "timer-stop") return ctx.run("timer.stop", {}, "groups", t("timer_stopped"));
+  if (action === "propose") {
+    const ack = await ctx.client.query("groups.propose");
+    if (!ack.ok) return ctx.say("groups", ack.error.message, "error");
+    proposal = ack.assignments;
+    ctx.say("groups", t("proposal_ready"), "info");
+    return redraw();
+  }
+  if (action === "proposal-apply") {
+    const ack = await ctx.run("groups.assign", { assignments: proposal }, "groups",
+      (a) => tn("n_moved", (a.moves || []).length));
+    if (ack.ok || ack.pending) proposal = null;
+    return redraw();
+  }
+  if (action === "proposal-discard") { proposal = null; return redraw(); }
+  if (action === "spotlight") {
+    const group = node.dataset.group ? Number(node.dataset.group) : null;
+    return ctx.run("group.spotlight", { group_id: group }, "boards",
+      group ? fill(t("spotlit"), { group: groupById(state, group).title }) : t("all_groups_shown"));
+  }
+  if (action === "edit") { editing = { kind, id, group: Number(node.dataset.group), fresh: true }; return redraw(); }
+  if (action === "edit-cancel") { editing = null; return redraw(); }
+  if (action === "remove") { removing = { kind, id }; return redraw(); }
+  if (action === "remove-no") { removing = null; return redraw(); }
+  if (action === "remove-yes") {
+    const r = removing;
+    removing = null;
+    redraw();
+    return ctx.run(`${r.kind}.remove`, { [`${r.kind}_id`]: r.id }, "boards", t("entry_removed"));
+  }
+  if (action === "highlight") {
+    const entry = board(state, Number(node.dataset.group))[`${kind}s`].find((x) => x.id === id);
+    return ctx.run("entry.highlight", { entry: kind, entry_id: id, highlighted: !entry.highlighted }, "boards");
+  }
+  return undefined;
+});
+
+on(document, "submit", "[data-c3-edit]", async (form, event) => {
+  event.preventDefault();
+  const [kind, id] = form.dataset.c3Edit.split("-");
+  const entry = board(ctx.client.state, editing.group)[`${kind}s`].find((x) => x.id === Number(id));
+  const ack = await ctx.run(`${kind}.edit`, { [`${kind}_id`]: Number(id), version: entry ? entry.version : undefined,
+    ...editPayload(kind, formValues(kind, form)) }, "boards",
+  (a) => (a.replaced ? fill(t("you_replaced"), { name: a.replaced.by }) : t("saved")));
+  if (ack.ok || ack.pending) editing = null;
+  redraw();
+});
+
+on(document, "submit", "[data-c3-synthesis]", async (form, event) => {
+  event.preventDefault();
+  const groupId = Number(form.dataset.c3Synthesis);
+  const substep = substepOf(ctx.client.state.stage.stage);
+  const ack = await ctx.run("synthesis.write", { group_id: groupId, substep, text: form.elements.text.value },
+    "boards", t("synthesis_saved"));
+  if (ack.ok) syntheses.delete(`${groupId}:${substep}`);
+});
+on(document, "input", "[data-c3-synthesis] textarea", (area) => {
+  const form = area.closest("form");
+  syntheses.set(`${form.dataset.c3Synthesis}:${substepOf(ctx.client.state.stage.stage)}`, area.value);
+});
+
+on(document, "submit", "[data-c3-settings]", (form, event) => {
+  event.preventDefault();
+  const cap = form.elements.cap.value.trim();
+  ctx.run("groups.settings", { mode: form.elements.mode.value, cap: cap ? Number(cap) : 0 }, "groups", t("saved"));
+});
+on(document, "change", "[data-c3-move]", (select) => {
+  move(Number(select.dataset.c3Move), select.value ? Number(select.value) : null);
+});
+on(document, "change", "[data-c3-rapporteur]", (select) => {
+  const group = groupById(ctx.client.state, Number(select.dataset.c3Rapporteur));
+  ctx.run("group.rapporteur", { group_id: group.id, participant_id: select.value ? Number(select.value) : null },
+    "groups", t("saved"));
+});
+
+// drag a person onto a group (the select by each name does the same by keyboard)
+on(document, "dragstart", "[data-c3-person][draggable=true]", (item, event) => {
+  event.dataTransfer.setData("text/plain", item.dataset.c3Person);
+  event.dataTransfer.effectAllowed = "move";
+});
+on(document, "dragover", "[data-c3-drop]", (item, event) => {
+  event.preventDefault();
+  item.classList.add("drop-here");
+});
+on(document, "dragleave", "[data-c3-drop]", (item) => item.classList.remove("drop-here"));
+on(document, "drop", "[data-c3-drop]", (item, event) => {
+  event.preventDefault();
+  item.classList.remove("drop-here");
+  const id = Number(event.dataTransfer.getData("text/plain"));
+  if (id) move(id, item.dataset.c3Drop === "none" ? null : Number(item.dataset.c3Drop));
+});
+
+/** console.js lends its client and its way of answering next to a control. */
+export function setup(lent) {
+  ctx = lent;
+}
