@@ -38,10 +38,9 @@ function groupOptions(state, chosen) {
 
 function personItem(state, person, editable) {
   return el("li", { id: `person-${person.id}`, class: "person", draggable: editable ? "true" : null,
-    dataset: { c3Person: person.id } },
+    title: [person.organisation, person.profile].filter(Boolean).join(" · "), dataset: { c3Person: person.id } },
   el("span", { class: "person-name" }, el("strong", {}, userText(person.name)),
-    person.organisation ? [" · ", userText(person.organisation)] : ""),
-  el("span", { class: "tag" }, userText(person.profile)),
+    el("span", { class: "person-profile" }, " · ", userText(person.profile))),
   editable ? el("select", { id: `move-${person.id}`, class: "move-select",
     "aria-label": fill(t("group_of_person"), { name: person.name }), dataset: { c3Move: person.id } },
   ...groupOptions(state, person.group_id)) : null);
@@ -93,6 +92,12 @@ function renderGroups(state) {
     loose.length ? null : el("p", { class: "hint" }, t("everyone_in_group")),
     el("ul", { class: "people-in-group" }, ...loose.map((p) => personItem(state, p, editable)))));
   morph($("[data-c3-groups]"), cards);
+  // every group at a glance, always in view: a place to drop a person dragged from far below
+  morph($("[data-c3-chips]"), [...groups.filter((x) => !x.retired), { id: "none", title: t("not_in_group"), members: loose.map((p) => p.id) }]
+    .map((group) => el("li", { id: `chip-${group.id}`, class: "chip", dataset: { c3Drop: group.id } },
+      group.rank ? el("span", { class: "rank" }, `${group.rank}.`) : null,
+      el("span", { class: "chip-title" }, userText(group.title)),
+      el("span", { class: "count" }, group.members.length))));
   renderProposal(state);
 }
 

@@ -186,6 +186,7 @@ async function renderOthers(state, group) {
   const substep = substepOf(state.stage.stage);
   const b = otherGroup ? otherBoards.get(otherGroup) : null;
   const list = $("[data-g3-other-board]");
+  $("[data-g3=refresh-other]").hidden = !b;
   if (!b) return morph(list, []);
   const kind = ENTRY[substep];
   const entries = entriesOf(b, substep, { highlightFirst: true });

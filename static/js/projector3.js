@@ -27,7 +27,7 @@ function fit(list) {
   return shown;
 }
 
-function column(state, group, substep, synthesis) {
+function column(state, group, substep, synthesis, spotlit) {
   const b = board(state, group.id);
   const kind = ENTRY[substep];
   const all = entriesOf(b, substep, { highlightFirst: synthesis, newestFirst: !synthesis });
@@ -40,7 +40,7 @@ function column(state, group, substep, synthesis) {
       reporter && synthesis ? [" · ", t("rapporteur"), " ", userText(reporter)] : null),
     synthesis ? el("p", { class: "group3-synthesis", dir: "auto" }, text || t("no_synthesis_yet")) : null,
     el("ol", { class: "group3-entries" }, ...all.slice(0, DRAWN).map((entry) => entryItem(kind, entry, b,
-      { prefix: "p3-", compact: !synthesis, number: kind === "objective" ? b.objectives.indexOf(entry) + 1 : null }))),
+      { prefix: "p3-", compact: !spotlit, number: kind === "objective" ? b.objectives.indexOf(entry) + 1 : null }))),
     el("p", { class: "more" }));
 }
 
@@ -56,7 +56,7 @@ export function render(state) {
   node.dataset.mode = synthesis ? "synthesis" : "work";
   node.dataset.spotlight = groups.length === 1 && spotlight ? "yes" : "";
   node.style.gridTemplateColumns = `repeat(${Math.max(1, groups.length)}, minmax(0, 1fr))`; // CSSOM
-  morph(node, groups.length ? groups.map((g) => column(state, g, substep, synthesis))
+  morph(node, groups.length ? groups.map((g) => column(state, g, substep, synthesis, node.dataset.spotlight === "yes"))
     : [el("p", { class: "results-hidden", id: "p3-no-groups" }, t("groups_not_formed"))]);
   if (node.closest("[hidden]")) return;
   for (const col of node.querySelectorAll(".group3")) {
