@@ -9,17 +9,32 @@ critical problem on the new screens.
 Set FACILITATOR_SCREENSHOTS=docs/screenshots to refresh the gallery (docs/gallery.md)."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from tests.clients import Live, sign_in
-from tests.support import sign_in_page
-from tests.test_room_steps12_browser import OVERFLOW, axe_problems, join, shoot
+from tests.support import ARTIFACTS, ROOT, sign_in_page
+from tests.test_room_steps12_browser import OVERFLOW, axe_problems, join
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 EMAIL, PASSWORD = "step3@example.org", "step3-password"
 WAIT = 20_000
+GALLERY = os.environ.get("FACILITATOR_SCREENSHOTS")
+# the screens docs/gallery.md shows (every screen is kept in test-artifacts/)
+IN_GALLERY = {"console-objectives", "console-actions_synthesis", "projector-1920-actors",
+              "projector-1920-actions_synthesis", "projector-1280-actions_synthesis",
+              "projector-1920-spotlight", "phone-fr-actors", "phone-ar-actions",
+              "phone-fr-objectives_synthesis", "phone-ar-waiting"}
 OBJECTIVES = {"fr": "Un guichet unique pour les investisseurs de la diaspora",
               "ar": "قاعدة بيانات لكفاءات المغتربين"}
+
+
+def shoot(page, name: str, full_page: bool = False) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+    if GALLERY and name in IN_GALLERY:
+        page.screenshot(path=str(Path(ROOT, GALLERY) / f"{name}.png"), full_page=full_page)
 
 
 def move_to(console, stage_key):
@@ -98,6 +113,17 @@ def test_step3_two_groups_in_french_and_arabic(browser, live_server):
         for page in phones.values():
             page.locator("[data-g3-nogroup]").wait_for(state="visible", timeout=WAIT)
             assert page.locator("[data-g3-mode-text]").inner_text().strip()
+        shoot(phones["ar"], "phone-ar-waiting", full_page=True)
+
+        # participants may choose: the French phone joins a group itself
+        console.select_option("#c3-mode", "choose")
+        console.click("[data-c3-settings] button[type=submit]")
+        choice = phones["fr"].locator("[data-g3-choose] > li").first
+        choice.locator("button").click()
+        phones["fr"].locator("[data-g3-group]").wait_for(state="visible", timeout=WAIT)
+        console.select_option("#c3-mode", "balanced")
+        console.click("[data-c3-settings] button[type=submit]")
+        phones["ar"].locator("[data-g3-mode-text]").filter(has_text="الميسّر").wait_for(timeout=WAIT)
 
         # the balanced proposal, applied: everyone is in a group
         console.click("[data-c3=propose]")

@@ -154,6 +154,8 @@ function renderBoards(state) {
   const stage = state.stage.stage;
   const substep = substepOf(stage);
   const kind = ENTRY[substep];
+  if (editing && editing.kind !== kind) editing = null; // the room moved on
+  if (removing && removing.kind !== kind) removing = null;
   $("[data-c3-substep]").textContent = t(`board_${substep}`);
   const spotlight = state.groups.settings.spotlight_group_id;
   const groups = state.groups.list.filter((g) => !g.retired || entryCount(board(state, g.id)));

@@ -139,6 +139,9 @@ function renderBoard(state, group) {
   const b = board(state, group.id);
   const open = !isSynthesis(stage); // members write during the sub-step itself
   const reporter = group.rapporteur_id === state.me.id;
+  if (editing && (editing.kind !== kind || !open)) editing = null; // the room moved on
+  if (similar && !open) similar = null;
+  if (removing && removing.kind !== kind) removing = null;
   $("[data-g3-board-heading]").textContent = t(`board_${substep}`);
   $("[data-g3-board-count]").textContent = String(b[substep].length);
   renderForm(state, b, kind, open);
