@@ -215,9 +215,9 @@ on(document, "click", "[data-c3]", async (node) => {
   const kind = node.dataset.kind;
   const id = Number(node.dataset.id);
   if (action === "timer") {
-    return ctx.run("timer.start", { seconds: Number(node.dataset.seconds) }, "groups", t("timer_started"));
+    return ctx.run("timer.start", { seconds: Number(node.dataset.seconds) }, "boards", t("timer_started"));
   }
-  if (action === "timer-stop") return ctx.run("timer.stop", {}, "groups", t("timer_stopped"));
+  if (action === "timer-stop") return ctx.run("timer.stop", {}, "boards", t("timer_stopped"));
   if (action === "propose") {
     const ack = await ctx.client.query("groups.propose");
     if (!ack.ok) return ctx.say("groups", ack.error.message, "error");
