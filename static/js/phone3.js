@@ -17,7 +17,8 @@ let client = null;
 let editing = null; // {kind, id, version}: the entry in the form, or null for a new one
 let formKind = null; // the kind the form was last drawn for
 let removing = null; // {kind, id}: waiting for "yes"
-let similar = null; // {payload, actor, edit}: the server found this actor under another spelling
+let similar = null; // {message, actor}: the server found this actor under another spelling
+let similarExtra = null; // the same, for the actor added while listing the actions
 let overwritten = null; // {kind, entry, previous, by}
 let otherGroup = null; // id of the other group being read
 const otherBoards = new Map(); // group id -> board, as read with group.board
@@ -158,6 +159,12 @@ function renderBoard(state, group) {
       ...b.objectives.map((o, i) => el("li", { id: `ctx-objective-${o.id}` }, `#${i + 1} `, userText(o.text))),
       ...b.actors.map((a) => el("li", { id: `ctx-actor-${a.id}` }, el("strong", {}, userText(a.name)))),
     ]);
+    // an actor forgotten at the actors' sub-step can still be added (a lead, a partner)
+    const extra = $("[data-g3-actor-form]");
+    const values = extra.elements.name ? { name: extra.elements.name.value, kind: extra.elements.kind.value } : {};
+    morph($("[data-g3-actor-fields]"), entryFields("actor", b, values, { prefix: "p3x" }).slice(0, 2));
+    $("[data-g3-actor-similar]").hidden = !similarExtra;
+    if (similarExtra) $("[data-g3-actor-similar-text]").textContent = similarExtra.message;
   }
   renderSynthesis(state, group, substep, reporter);
 }
@@ -229,6 +236,15 @@ export function render(state) {
 
 const redraw = () => client && client.state && render(client.state);
 
+/** Empty a form at once (the field being typed in included: a morph keeps its value). */
+function clearForm(form) {
+  for (const field of form.elements) {
+    if (field.type === "checkbox" || field.type === "radio") field.checked = false;
+    else if (field.tagName === "SELECT") field.value = field.name === "kind" ? "other" : "";
+    else if (field.type !== "submit" && field.type !== "button") field.value = "";
+  }
+}
+
 async function submitEntry(form, extra = {}) {
   const state = client.state;
   const group = myGroup(state);
@@ -248,12 +264,10 @@ async function submitEntry(form, extra = {}) {
     say("form", ack.replaced ? fill(t("you_replaced"), { name: ack.replaced.by }) : t(editing ? "saved" : "entry_added"),
       ack.replaced ? "info" : "ok");
     editing = null;
-    form.reset();
-    formKind = null;
+    clearForm(form);
   } else if (ack.pending) {
     editing = null;
-    form.reset();
-    formKind = null;
+    clearForm(form);
   } else if (ack.error && ack.error.code === "similar_actor") {
     say("form", null);
     similar = { message: ack.error.message, actor: ack.error.details && ack.error.details.actor };
@@ -265,6 +279,24 @@ on(document, "submit", "[data-g3-form]", (form, event) => {
   event.preventDefault();
   submitEntry(form);
 });
+async function addExtraActor(form, extra = {}) {
+  const ack = await send("actor.add", { name: form.elements.name.value, kind: form.elements.kind.value, ...extra },
+    "actor", t("entry_added"));
+  if (ack.ok || ack.pending) {
+    similarExtra = null;
+    clearForm(form);
+  } else if (ack.error && ack.error.code === "similar_actor") {
+    say("actor", null);
+    similarExtra = { message: ack.error.message, actor: ack.error.details && ack.error.details.actor };
+  }
+  redraw();
+}
+
+on(document, "submit", "[data-g3-actor-form]", (form, event) => {
+  event.preventDefault();
+  addExtraActor(form);
+});
+
 on(document, "submit", "[data-g3-synthesis-form]", async (form, event) => {
   event.preventDefault();
   const group = myGroup(client.state);
@@ -294,7 +326,7 @@ on(document, "click", "[data-g3]", async (node) => {
   }
   if (action === "be-rapporteur" || action === "step-down") {
     return send("group.rapporteur", { group_id: group.id, participant_id: action === "step-down" ? null : state.me.id },
-      "rapporteur", action === "step-down" ? t("saved") : t("you_are_rapporteur"));
+      "rapporteur", action === "step-down" ? t("saved") : null);
   }
   if (action === "edit") {
     const entry = board(state, group.id)[`${kind}s`].find((x) => x.id === id);
@@ -309,8 +341,7 @@ on(document, "click", "[data-g3]", async (node) => {
   if (action === "cancel-edit") {
     editing = null;
     similar = null;
-    $("[data-g3-form]").reset();
-    formKind = null;
+    clearForm($("[data-g3-form]"));
     return redraw();
   }
   if (action === "remove") { removing = { kind, id }; return redraw(); }
@@ -329,8 +360,7 @@ on(document, "click", "[data-g3]", async (node) => {
     const name = similar && similar.actor ? similar.actor.name : "";
     similar = null;
     editing = null;
-    $("[data-g3-form]").reset();
-    formKind = null;
+    clearForm($("[data-g3-form]"));
     redraw();
     say("form", fill(t("using_existing"), { name }));
     return undefined;
@@ -338,6 +368,18 @@ on(document, "click", "[data-g3]", async (node) => {
   if (action === "add-anyway") {
     similar = null;
     return submitEntry($("[data-g3-form]"), { distinct: true });
+  }
+  if (action === "actor-use") {
+    const name = similarExtra && similarExtra.actor ? similarExtra.actor.name : "";
+    similarExtra = null;
+    clearForm($("[data-g3-actor-form]"));
+    redraw();
+    say("actor", fill(t("using_existing"), { name }));
+    return undefined;
+  }
+  if (action === "actor-anyway") {
+    similarExtra = null;
+    return addExtraActor($("[data-g3-actor-form]"), { distinct: true });
   }
   if (action === "dismiss-overwritten") { overwritten = null; return redraw(); }
   if (action === "refresh-other" && otherGroup) {
