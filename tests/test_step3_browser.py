@@ -225,6 +225,13 @@ def test_step3_two_groups_in_french_and_arabic(browser, live_server):
         ar = phones["ar"]
         add_entry(ar, {"name": "غرفة التجارة والصناعة", "role": "تجمع الشركات"}, "غرفة التجارة والصناعة")
         add_entry(ar, {"name": "شبكة رجال الأعمال في المهجر"}, "شبكة رجال الأعمال في المهجر")
+        # the facilitator corrects an entry from the console; the group's phones see it
+        item = console.locator(f"#board-{other['id']} li.entry").filter(has_text="شبكة رجال الأعمال في المهجر")
+        item.locator("[data-c3=edit]").click()
+        edit = console.locator(f"#board-{other['id']} form[data-c3-edit]")
+        edit.locator("[name=role]").fill("Relais dans les pays d’accueil")
+        edit.locator("button[type=submit]").click()
+        ar.locator("[data-g3-entries]").filter(has_text="Relais dans les pays d’accueil").wait_for(timeout=WAIT)
         check_screens("actors", console, projectors, phones)
 
         # actions, with the pickers: objectives served, lead, partners, a deadline
