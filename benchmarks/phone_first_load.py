@@ -100,7 +100,7 @@ def main() -> None:
                       f"again with the cache: {again['total'] / 1024:.1f} KiB "
                       f"in {len(again['rows'])} responses; failed: {first['failed'] or 'none'}")
                 if args.verbose:
-                    for r in first["rows"]:
+                    for r in first["rows"] + [dict(r, url="(again) " + r["url"]) for r in again["rows"]]:
                         print(f"    {r['body'] + r['headers']:>7}  {r['status']} "
                               f"{r['encoding'] or '-':<5} {r['cache'] or '-':<28} "
                               f"{r['url'].replace(server.url, '')}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 
 from flask import Flask
+from flask_compress import Compress
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -37,6 +38,7 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     assets.init_app(app)
+    Compress(app)  # text responses (pages, CSS, scripts, JSON) compressed on the wire
     login.init_app(app)
     limiter.init_app(app)
     login.login_view = "auth.login_page"
