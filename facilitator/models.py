@@ -202,6 +202,8 @@ class Theme(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("theme.id", ondelete="SET NULL"))
+    # the cards that moved with it when it was merged away, so the merge can be undone
+    merged_ideas: Mapped[list[int] | None] = mapped_column(JSON)
     confirmed_rank: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

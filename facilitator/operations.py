@@ -53,6 +53,8 @@ OPERATIONS: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
     "theme.rename": (priorities.rename_theme, ("theme_id", "title", "description"),
                      "facilitator"),
     "theme.merge": (priorities.merge_themes, ("into_id", "theme_ids"), "facilitator"),
+    "theme.unmerge": (priorities.unmerge_theme, ("theme_id",), "facilitator"),
+    "theme.delete": (priorities.delete_theme, ("theme_id",), "facilitator"),
     "idea.assign": (priorities.assign_idea, ("idea_id", "theme_id"), "facilitator"),
     "voting.update": (priorities.set_voting, ("open", "revealed", "allow_multiple"),
                       "facilitator"),

@@ -118,6 +118,9 @@ def merge_themes(viewer: Viewer, into_id: object, theme_ids: object) -> dict:
         raise OperationError("bad_request", _l("Choose at least one other theme to merge."))
     source_ids = [source.id for source in sources]
     moved = list(db.session.scalars(select(Idea.id).where(Idea.theme_id.in_(source_ids))))
+    for source in sources:
+        source.merged_ideas = list(db.session.scalars(select(Idea.id).where(
+            Idea.theme_id == source.id)))
     db.session.execute(update(Idea).where(Idea.theme_id.in_(source_ids))
                        .values(theme_id=into.id).execution_options(synchronize_session=False))
     moved_dots = False
@@ -167,6 +170,64 @@ def merge_themes(viewer: Viewer, into_id: object, theme_ids: object) -> dict:
                         {"priorities": [theme_view(t) for t in confirmed(workshop.id)]},
                         actor=viewer.actor)
     return {"theme": theme_view(into), "merged": source_ids, "ideas": moved}
+
+
+def unmerge_theme(viewer: Viewer, theme_id: object) -> dict:
+    """Undo a merge: the theme comes back with the cards that moved with it (those still
+    under the theme it was merged into). Dots stay where they are: once added up they
+    cannot be told apart."""
+    require_runner(viewer)
+    workshop = _workshop(viewer)
+    theme = db.session.get(Theme, theme_id) if is_id(theme_id) else None
+    if theme is None or theme.workshop_id != workshop.id or theme.merged_into_id is None:
+        raise OperationError("not_found", _l("This theme was not merged into another one."))
+    into = db.session.get(Theme, theme.merged_into_id)
+    if into is None or into.merged_into_id is not None:
+        raise OperationError("not_found", _l(
+            "The theme it was merged into was merged again: undo that merge first."))
+    back = [card for card in ideas.live_ideas(workshop.id)
+            if card.id in (theme.merged_ideas or []) and card.theme_id == into.id]
+    for card in back:
+        card.theme_id = theme.id
+    theme.merged_into_id, theme.merged_ideas = None, None
+    theme.title = _clean_title(theme.title, workshop.id, except_ids=(theme.id,))
+    db.session.flush()
+    shown = [card.id for card in back if not card.hidden]
+    data = {"theme": theme_view(theme), "from": into.id}
+    eventlog.append(workshop, "theme.unmerged", {**data, "ideas": shown}, actor=viewer.actor)
+    if len(shown) != len(back):
+        eventlog.append(workshop, "theme.unmerged", {**data, "ideas": [c.id for c in back]},
+                        audience="facilitators", actor=viewer.actor)
+    return {**data, "ideas": [card.id for card in back]}
+
+
+def delete_theme(viewer: Viewer, theme_id: object) -> dict:
+    """Remove a theme nobody needs: no card under it, no dot on it."""
+    require_runner(viewer)
+    workshop = _workshop(viewer)
+    theme = _theme(viewer, theme_id)
+    if any(card.theme_id == theme.id for card in ideas.live_ideas(workshop.id)):
+        raise OperationError("theme_not_empty", _l(
+            "Cards are under this theme: move them first, or merge the theme."))
+    if db.session.scalar(select(Vote.id).where(Vote.theme_id == theme.id).limit(1)):
+        raise OperationError("theme_not_empty", _l(
+            "Dots are on this theme: merge it instead, so they are kept."))
+    if theme.confirmed_rank:
+        raise OperationError("theme_not_empty", _l(
+            "This theme is a confirmed priority: confirm other priorities first."))
+    db.session.execute(update(Idea).where(Idea.theme_id == theme.id).values(theme_id=None)
+                       .execution_options(synchronize_session=False))
+    # themes merged into it earlier go with it (they are on no screen already)
+    gone, frontier = [theme], [theme.id]
+    while frontier:
+        merged = db.session.scalars(select(Theme).where(Theme.merged_into_id.in_(frontier))).all()
+        gone += merged
+        frontier = [t.id for t in merged]
+    for row in reversed(gone):
+        db.session.delete(row)
+        db.session.flush()
+    eventlog.append(workshop, "theme.deleted", {"id": theme.id}, actor=viewer.actor)
+    return {"id": theme.id}
 
 
 def assign_idea(viewer: Viewer, idea_id: object, theme_id: object = None) -> dict:

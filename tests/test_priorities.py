@@ -280,3 +280,37 @@ def test_merging_away_a_confirmed_priority_renumbers_the_others(room):
     ranks = [(t["title"], t["confirmed_rank"]) for t in snapshot(console)["priorities"]["confirmed"]]
     assert ranks == [("B", 1), ("C", 2)]
     assert seen_by(room["rania"], last_seq(room) - 1)[-1][0] == "priorities.confirmed"
+
+
+def test_a_merge_is_undone_with_the_cards_that_moved(room):
+    cards = [post(room, "rania", t) for t in ("Desk for investors", "Tax incentives",
+                                              "Diaspora survey")]
+    move(room, "ideas", "themes")
+    framework, incentives = theme(room, "Framework"), theme(room, "Incentives")
+    do(room["console"], "idea.assign", idea_id=cards[0], theme_id=framework)
+    do(room["console"], "idea.assign", idea_id=cards[1], theme_id=incentives)
+    assert do(room["console"], "theme.merge", into_id=framework, theme_ids=[incentives])["ok"]
+    # after the merge the facilitator adds another card to the merged theme: it stays
+    do(room["console"], "idea.assign", idea_id=cards[2], theme_id=framework)
+    before = last_seq(room)
+    undone = do(room["console"], "theme.unmerge", theme_id=incentives)
+    assert undone["ok"] and undone["ideas"] == [cards[1]]
+    under = {c["id"]: c["theme_id"] for c in snapshot(room["projector"])["ideas"]["list"]}
+    assert under == {cards[0]: framework, cards[1]: incentives, cards[2]: framework}
+    assert [t["title"] for t in snapshot(room["projector"])["priorities"]["themes"]] == [
+        "Framework", "Incentives"]
+    assert [t for t, _d in seen_by(room["karim"], before)] == ["theme.unmerged"]
+    again = do(room["console"], "theme.unmerge", theme_id=incentives)
+    assert again["error"]["code"] == "not_found"
+
+
+def test_only_an_empty_theme_is_deleted(room):
+    card = post(room, "rania", "Desk for investors")
+    move(room, "ideas", "themes")
+    full, empty = theme(room, "Full"), theme(room, "Empty")
+    do(room["console"], "idea.assign", idea_id=card, theme_id=full)
+    refused = do(room["console"], "theme.delete", theme_id=full)
+    assert refused["error"]["code"] == "theme_not_empty"
+    assert do(room["console"], "theme.delete", theme_id=empty)["ok"]
+    assert [t["title"] for t in snapshot(room["karim"])["priorities"]["themes"]] == ["Full"]
+    assert do(room["karim"], "theme.delete", theme_id=full)["error"]["code"] == "forbidden"

@@ -276,15 +276,13 @@ async function mergeThemes(fromId, intoId) {
   const from = themeById(fromId);
   const into = themeById(intoId);
   if (!from || !into) return;
-  const cards = client.state.ideas.list.filter((c) => c.theme_id === from.id).map((c) => c.id);
   const ack = await run("theme.merge", { into_id: into.id, theme_ids: [from.id] }, "themes",
     fill(t("merged_themes"), { from: from.title, into: into.title }));
   merging = null;
   if (ack.ok) {
-    // undo: the theme comes back under its title, with the cards it had
+    // undo: the theme comes back with the cards that moved with it (theme.unmerge)
     undo = { label: t("undo_merge"), run: async () => {
-      const made = await run("theme.create", { title: from.title, description: from.description || "" }, "themes");
-      if (made.ok) await assign(cards, made.theme.id, "themes");
+      await run("theme.unmerge", { theme_id: from.id }, "themes");
       undo = null;
     } };
   }
@@ -292,11 +290,10 @@ async function mergeThemes(fromId, intoId) {
 }
 
 async function deleteTheme(themeId) {
-  // an empty theme without dots goes away by folding it into another: nothing moves
+  // only an empty theme without dots can go (the server says so otherwise)
   const theme = themeById(themeId);
-  const other = client.state.priorities.themes.find((th) => th.id !== theme.id);
-  if (!theme || !other) return;
-  const ack = await run("theme.merge", { into_id: other.id, theme_ids: [theme.id] }, "themes",
+  if (!theme) return;
+  const ack = await run("theme.delete", { theme_id: theme.id }, "themes",
     fill(t("theme_deleted"), { title: theme.title }));
   if (ack.ok) undo = { label: t("undo_delete"), run: async () => {
     await run("theme.create", { title: theme.title, description: theme.description || "" }, "themes");

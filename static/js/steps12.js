@@ -52,6 +52,15 @@ export function applySteps12(state, event) {
       pr.themes = removeIds(pr.themes, d.merged);
       for (const card of ideas.list) if (d.ideas.includes(card.id)) card.theme_id = d.theme.id;
       break;
+    case "theme.unmerged":
+      upsert(pr.themes, d.theme);
+      pr.themes.sort((a, b) => a.position - b.position || a.id - b.id);
+      for (const card of ideas.list) if (d.ideas.includes(card.id)) card.theme_id = d.theme.id;
+      break;
+    case "theme.deleted":
+      pr.themes = removeIds(pr.themes, [d.id]);
+      for (const card of ideas.list) if (card.theme_id === d.id) card.theme_id = null;
+      break;
     case "idea.assigned": {
       const card = ideas.list.find((c) => c.id === d.idea_id);
       if (card) card.theme_id = d.theme_id;
