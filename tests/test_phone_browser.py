@@ -98,6 +98,15 @@ def test_fonts_follow_the_text_and_nothing_breaks_the_policy(browser, live_serve
         for page in (french, arabic):
             assert page.evaluate("window.cspViolations") == []
         assert failed == []
+
+        # the Arabic phone, cut off: the line says so in Arabic, at the top, right to left
+        arabic.route(re.compile(r".*/socket\.io/.*"), lambda route: route.abort())
+        arabic.evaluate("() => window.facilitatorClient.socket.io.engine.close()")
+        post(arabic, "جولات ترويجية في باريس ومونتريال")
+        arabic.locator("[data-connection][data-status=offline][data-pending='1']").wait_for(
+            timeout=20_000)
+        assert "تغيير واحد بانتظار الإرسال" in arabic.inner_text("[data-connection]")
+        arabic.screenshot(path=str(ARTIFACTS / "phone-390-ar-offline.png"))
     finally:
         for context in contexts:
             context.close()
