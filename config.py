@@ -54,6 +54,10 @@ class Config:
     # memory for one process, e.g. redis://127.0.0.1:6379 for several.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
+    # Flask-Compress: its defaults, a little tighter for zstd and brotli; the phone's
+    # scripts and stylesheet take about 3 ms to compress (docs/performance.md)
+    COMPRESS_ZSTD_LEVEL = 9
+    COMPRESS_BR_LEVEL = 6
 
     @classmethod
     def init_app(cls, app) -> None:

@@ -66,6 +66,9 @@ def load(context, url: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--verbose", action="store_true", help="list every response")
+    parser.add_argument("--gzip-only", action="store_true",
+                        help="offer gzip and deflate only, as browsers do over plain HTTP "
+                             "on a venue network (127.0.0.1 counts as secure: zstd, br)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -88,7 +91,8 @@ def main() -> None:
             cookies = [c for c in joining.cookies() if c["name"] != "lang"]
             joining.close()
             for lang in ("fr", "ar"):
-                context = browser.new_context(**PHONE)
+                headers = {"Accept-Encoding": "gzip, deflate"} if args.gzip_only else {}
+                context = browser.new_context(**PHONE, extra_http_headers=headers)
                 context.add_cookies(cookies)
                 url = f"{server.url}/w/{workshop_id}?lang={lang}"
                 first = load(context, url)

@@ -26,6 +26,8 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
+    # JSON in pages and responses as UTF-8: Arabic text is half the bytes of \uXXXX escapes
+    app.json.ensure_ascii = False
     config_class.init_app(app)
 
     from . import assets, i18n, security
