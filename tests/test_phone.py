@@ -117,3 +117,17 @@ def test_fonts_load_only_for_the_script_on_the_page(client):
         if "Arabic" in face:
             ranges = re.search(r"unicode-range:([^;]*);", face).group(1)
             assert "U+0000" not in ranges and "U+200" not in ranges
+
+
+def test_the_scripts_strings_are_written_as_utf8(app, client, owner):
+    """The strings handed to the scripts are Arabic letters, not \\uXXXX escapes, which
+    took twice the bytes on an Arabic phone."""
+    workshop = operations.run(workshops.create_workshop, owner,
+                              {"title": "ندوة", "language": "ar"})
+    with app.test_request_context():
+        _participant, token = operations.run(participants.join, workshop, "a" * 24, "سارة",
+                                             "", workshop.profiles[0], True)
+    client.set_cookie(participants.cookie_name(workshop.id), token)
+    page = client.get(f"/w/{workshop.id}").get_data(as_text=True)
+    strings = re.search(r'<script type="application/json" id="i18n">(.*?)</script>', page, re.S)
+    assert "متصل" in strings.group(1) and "\\u0" not in strings.group(1)
