@@ -219,3 +219,54 @@ def test_after_an_outage_and_a_reload_the_phone_knows_its_cards(browser, live_se
         assert page.evaluate("window.cspViolations") == []
     finally:
         context.close()
+
+
+def test_a_card_set_aside_or_merged_stays_under_my_cards(browser, live_server):
+    """The facilitator hides one of Claire's cards and merges the other into someone
+    else's: both stay under "My cards" saying what happened, and the merged card, of
+    which she is now an author, is hers to edit."""
+    from tests.clients import Live, sign_in
+
+    email, password = "phone-aside@example.org", "phone-password"
+    workshop_id, code = live_server.sample(email, password, until="ideas")
+    context = browser.new_context(**PHONE_390)
+    console = Live(live_server.url, sign_in(live_server.url, email, password), workshop_id,
+                   "console").connect()
+    try:
+        page = join(context, live_server.url, code, "Claire", "fr")
+        for text in ("Un fonds de garantie pour les projets de la diaspora",
+                     "Un annuaire des experts de la diaspora"):
+            post(page, text)
+            page.locator("[data-my-cards] li:not(.waiting)").filter(has_text=text).wait_for(
+                timeout=10_000)
+        fund, directory = (int(page.locator("[data-my-cards] .idea-card").filter(
+            has_text=key).get_attribute("data-idea")) for key in ("fonds", "annuaire"))
+        other_id = int(page.locator("[data-phone-wall] .idea-card").first.get_attribute(
+            "data-idea"))
+
+        assert console.call("idea.hide", {"idea_id": fund})["ok"]
+        aside = page.locator("[data-my-cards] li.set-aside").filter(has_text="fonds de garantie")
+        aside.wait_for(timeout=10_000)
+        assert "Mise de côté par l’animateur." in aside.inner_text()
+
+        assert console.call("idea.merge", {"into_id": other_id, "idea_ids": [directory]})["ok"]
+        merged = page.locator("[data-my-cards] li.set-aside").filter(has_text="annuaire")
+        merged.wait_for(timeout=10_000)
+        assert "Fusionnée avec une autre carte" in merged.inner_text()
+        now_mine = page.locator("[data-my-cards] li:not(.set-aside)").filter(has_text="annuaire")
+        now_mine.locator("button", has_text="Modifier").wait_for(timeout=10_000)
+        assert page.locator("[data-phone-wall]").filter(has_text="annuaire").count() == 0
+        assert page.inner_text("[data-my-count]") == str(
+            page.locator("[data-my-cards] > li").count())
+        wall_matches_its_count(page)
+        page.screenshot(path=str(ARTIFACTS / "phone-390-fr-set-aside.png"), full_page=True)
+
+        # the same after a reload, from the snapshot alone
+        page.reload()
+        page.locator("[data-my-cards] li.set-aside").nth(1).wait_for(timeout=20_000)
+        page.locator("[data-my-cards] li:not(.set-aside)").filter(has_text="annuaire").locator(
+            "button", has_text="Modifier").wait_for(timeout=10_000)
+        wall_matches_its_count(page)
+    finally:
+        console.disconnect()
+        context.close()

@@ -28,6 +28,18 @@ function myCards(state) {
   return state.ideas.list.filter((card) => card.mine);
 }
 
+/** The phone's own reducer: its cards that left the wall without it (hidden by the
+ *  facilitator, or merged into another card, of which it is now an author). */
+function applyMyCards(state, event) {
+  if (event.type !== "idea.set_aside") return;
+  const d = event.data;
+  const list = (state.ideas.set_aside || []).filter((c) => c.id !== d.id);
+  if (d.status) list.push(d);
+  state.ideas.set_aside = list;
+  const into = d.status === "merged" && state.ideas.list.find((c) => c.id === d.merged_into);
+  if (into) into.mine = true;
+}
+
 function render(state) {
   const stage = showStage(state).key;
   showFor(stage);
@@ -36,7 +48,7 @@ function render(state) {
   $("[data-post-button]").disabled = locked || submitting;
   const mine = myCards(state);
   const waiting = waitingCards(state);
-  setText("[data-my-count]", String(mine.length + waiting.filter((c) => c.waiting === "post").length));
+  const setAside = state.ideas.set_aside || [];
   const actions = (card) => (stage === "ideas" && !locked && !card.waiting ? [
     el("p", { class: "card-actions" },
       el("button", { type: "button", class: "link", onclick: () => startEdit(card) }, t("edit")),
@@ -49,7 +61,11 @@ function render(state) {
     { class: card.waiting ? "waiting" : null },
     cardElement(card, { showAuthors: false, extra: [
       card.waiting ? el("p", { class: "waiting-note" }, t("will_be_sent")) : null,
-      ...actions(card)] }))));
+      ...actions(card)] }))),
+  ...setAside.map((card) => el("li", { class: "set-aside", dataset: { setAside: card.id } },
+    el("p", { class: "idea-text", dir: "auto" }, card.text),
+    el("p", { class: "set-aside-note" }, t(card.status === "merged" ? "card_merged" : "card_set_aside")))));
+  setText("[data-my-count]", String(shown.length + setAside.length));
   // the wall: the others' cards, newest first; its count is what it lists
   const wall = state.ideas.list.filter((card) => !card.mine);
   setText("[data-wall-count]", String(wall.length));
@@ -288,7 +304,7 @@ function paintConnection() {
 }
 
 client = new LiveClient({
-  reducers: [applySteps12],
+  reducers: [applySteps12, applyMyCards],
   onState: render,
   onEvent: (event) => {
     if (event.type === "dots.mine" && event.data.returned) notice(t("dot_returned"));
