@@ -58,6 +58,8 @@ class Config:
     # scripts and stylesheet take about 3 ms to compress (docs/performance.md)
     COMPRESS_ZSTD_LEVEL = 9
     COMPRESS_BR_LEVEL = 6
+    # a revalidated vendor file compares its compressed ETag too (else it is sent again)
+    COMPRESS_STREAMING_ENDPOINT_CONDITIONAL = ["static", "assets.vendor_file"]
 
     @classmethod
     def init_app(cls, app) -> None:

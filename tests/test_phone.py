@@ -131,3 +131,11 @@ def test_the_scripts_strings_are_written_as_utf8(app, client, owner):
     page = client.get(f"/w/{workshop.id}").get_data(as_text=True)
     strings = re.search(r'<script type="application/json" id="i18n">(.*?)</script>', page, re.S)
     assert "متصل" in strings.group(1) and "\\u0" not in strings.group(1)
+
+
+@pytest.mark.parametrize("url", ["/vendor/socket.io.min.js", "/static/css/app.css"])
+def test_an_unversioned_file_revalidated_is_not_sent_again(client, url):
+    first = client.get(url, headers={"Accept-Encoding": "gzip, deflate"})
+    again = client.get(url, headers={"Accept-Encoding": "gzip, deflate",
+                                     "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
