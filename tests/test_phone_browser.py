@@ -138,7 +138,7 @@ def test_connection_line_stays_calm_through_a_blip_and_says_when_it_is_lost(brow
 
         # a real loss: no Socket.IO request gets through
         page.route(re.compile(r".*/socket\.io/.*"), lambda route: route.abort())
-        page.evaluate("window.reported = []")
+        page.evaluate("() => { window.reported = []; window.shown = [['online', performance.now()]]; }")
         page.evaluate("window.facilitatorClient.socket.io.engine.close()")
         bar = page.locator("[data-connection]")
         page.wait_for_function(
