@@ -203,7 +203,9 @@ def main() -> None:
     args = parser.parse_args()
     args.phones = min(args.phones, 1000)
     # the app takes 40 cards a phone: keep the whole run within that
-    args.cards = min(args.cards, 500, (args.phones * 40 - 10) // max(1, args.rounds))
+    # (1 warm-up card, then at most ceil(cards / phones) a round each)
+    args.rounds = max(1, min(args.rounds, 5))
+    args.cards = min(args.cards, 500, args.phones * (39 // args.rounds))
     asyncio.run(run(args))
 
 
