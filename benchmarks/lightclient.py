@@ -242,11 +242,14 @@ class Socket:
                 if not self.close_reason:
                     self.close_reason = f"websocket closed ({ws.close_code})"
             error = Closed(self.close_reason)
+            # (the waiter may have given up already: mark the exception as seen)
             if self._connected is not None and not self._connected.done():
                 self._connected.set_exception(error)
+                self._connected.exception()
             for future in self._acks.values():
                 if not future.done():
                     future.set_exception(error)
+                    future.exception()
 
     async def _packet(self, data: str) -> None:
         kind = data[0]
