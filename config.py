@@ -46,6 +46,14 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
+    # The largest Socket.IO message the server reads. Far above the largest valid
+    # payload (a confirm with ten titles and descriptions is under 16 KiB), so an
+    # oversized card is refused with `too_long` instead of the connection being dropped.
+    SOCKETIO_MAX_MESSAGE_BYTES = 1024 * 1024
+    # Failed sign-ins and code guesses are counted here (see facilitator/throttle.py):
+    # memory for one process, e.g. redis://127.0.0.1:6379 for several.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
 
     @classmethod
     def init_app(cls, app) -> None:

@@ -34,9 +34,13 @@ def main() -> None:
     print(f"Facilitator is running on port {port}.\n"
           f"  On this laptop: http://127.0.0.1:{port}/\n"
           f"  Phones on the venue network join at: {shown.rstrip('/')}/j", flush=True)
-    options = {}
     if ASYNC_MODE == "eventlet":
-        options["max_size"] = app.config["EVENTLET_MAX_CONNECTIONS"]
+        from facilitator.server import run_eventlet
+
+        run_eventlet(app, host, port, app.config["EVENTLET_MAX_CONNECTIONS"],
+                     log_output=os.environ.get("ACCESS_LOG") == "1")
+        return
+    options = {}
     if ASYNC_MODE == "threading":
         options["allow_unsafe_werkzeug"] = True
     socketio.run(app, host=host, port=port, debug=False, use_reloader=False,

@@ -28,7 +28,8 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
     config_class.init_app(app)
 
     from . import assets, i18n, security
-    from .extensions import csrf, db, login, migrate, socketio
+    from .payload import payload_json
+    from .extensions import csrf, db, limiter, login, migrate, socketio
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
@@ -37,6 +38,7 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
     security.init_app(app)
     assets.init_app(app)
     login.init_app(app)
+    limiter.init_app(app)
     login.login_view = "auth.login_page"
     from . import cli, live  # noqa: F401  (live registers the Socket.IO handlers)
 
@@ -47,10 +49,13 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         ping_interval=10,
         ping_timeout=20,
-        max_http_buffer_size=64 * 1024,
+        max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
+        json=payload_json,
     )
 
     from .views import auth, console, main, phone
+
+    app.url_map.converters["int"] = main.IdConverter
 
     for blueprint in (main.bp, auth.bp, console.bp, phone.bp):
         app.register_blueprint(blueprint)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from . import accounts
+from . import accounts, operations
 from .errors import OperationError
 
 
@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
     def create_facilitator(email: str, name: str, password: str) -> None:
         """Create a facilitator account."""
         try:
-            facilitator = accounts.create_facilitator(email, name, password)
+            facilitator = operations.run(accounts.create_facilitator, email, name, password)
         except OperationError as exc:
             raise click.ClickException(str(exc.message)) from None
         click.echo(f"Created {facilitator.email}.")
@@ -25,9 +25,9 @@ def init_app(app: Flask) -> None:
     @click.option("--email", prompt=True)
     @click.password_option()
     def reset_password(email: str, password: str) -> None:
-        """Set a new password for a facilitator (and unlock the account)."""
+        """Set a new password for a facilitator (signs them out everywhere)."""
         try:
-            accounts.reset_password(email, password)
+            operations.run(accounts.reset_password, email, password)
         except OperationError as exc:
             raise click.ClickException(str(exc.message)) from None
         click.echo(f"New password set for {email}.")

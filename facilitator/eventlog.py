@@ -1,23 +1,55 @@
 """The workshop's event log: append in the transaction, publish after the commit.
 
-Every change is appended with the next seq of its workshop and the audience that may see
-it. `commit()` commits the transaction and only then emits the new events to their
-Socket.IO rooms: a broadcast never waits inside an open write transaction (under
-eventlet, SQLite's busy-wait there would freeze the whole server).
+Every change is appended with the next seq of its workshop, the audience that may see
+it, and the seq of the previous event of the same audience (its stream), so a client that
+sees only some streams can still tell when it missed an event meant for it. `commit()`
+commits the transaction and only then emits the new events to their Socket.IO rooms: a
+broadcast never waits inside an open write transaction (under eventlet, SQLite's
+busy-wait there would freeze the whole server). Sockets whose rights or rooms changed are
+told after the commit too (`realign`).
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, select, update
 
 from .extensions import db, socketio
 from .models import Event, Workshop
-from .viewers import Viewer, room_all, room_facilitators, room_group, room_participant
+from .viewers import (Viewer, room_all, room_facilitators, room_group, room_participant,
+                      stream_of)
 
 AUDIENCES = ("all", "facilitators", "group", "participant")
 CATCH_UP_LIMIT = 500  # a client further behind gets a snapshot instead
 _PENDING = "facilitator.pending_events"
+_REALIGN = "facilitator.pending_realign"
+_HEADS = "facilitator.stream_heads"
+log = logging.getLogger(__name__)
+
+
+def lock(workshop_id: int) -> Workshop | None:
+    """Take the workshop's row lock for this transaction and read the workshop fresh.
+
+    Every operation starts here, so its checks (stage, input lock, voting open, rights)
+    read what the previous writer committed, on PostgreSQL as on SQLite (where this first
+    write takes the database's write lock)."""
+    locked = db.session.execute(
+        update(Workshop).where(Workshop.id == workshop_id)
+        .values(last_seq=Workshop.last_seq)
+        .execution_options(synchronize_session=False)).rowcount
+    if not locked:
+        return None
+    return db.session.get(Workshop, workshop_id, populate_existing=True)
+
+
+def _stream_head(workshop_id: int, stream: str) -> int:
+    heads = db.session.info.setdefault(_HEADS, {})
+    key = (workshop_id, stream)
+    if key not in heads:
+        heads[key] = db.session.scalar(select(func.max(Event.seq)).where(
+            Event.workshop_id == workshop_id, Event.stream == stream)) or 0
+    return heads[key]
 
 
 def append(workshop: Workshop, type_: str, data: dict[str, Any], *, audience: str = "all",
@@ -30,35 +62,59 @@ def append(workshop: Workshop, type_: str, data: dict[str, Any], *, audience: st
         update(Workshop).where(Workshop.id == workshop.id)
         .values(last_seq=Workshop.last_seq + 1).returning(Workshop.last_seq)
         .execution_options(synchronize_session=False)).scalar_one()
+    stream = stream_of(audience, target_id)
+    prev = _stream_head(workshop.id, stream)
+    db.session.info[_HEADS][(workshop.id, stream)] = seq
     event = Event(workshop_id=workshop.id, seq=seq, type=type_, data=data,
-                  audience=audience, target_id=target_id, actor=actor)
+                  audience=audience, target_id=target_id, actor=actor, stream=stream,
+                  prev_seq=prev)
     db.session.add(event)
-    db.session.info.setdefault(_PENDING, []).append(event)
+    # what is published is fixed now: nothing is read back after the commit
+    db.session.info.setdefault(_PENDING, []).append((wire(event), rooms_for(event)))
     return event
 
 
-def commit() -> list[Event]:
+def realign(workshop_id: int, *, people: list[str] = (), close: list[str] = ()) -> None:
+    """After the commit, empty the rooms in `close` (on every server process) and tell the
+    sockets in the rooms `people` (personal rooms) to `sync`, which derives their rights
+    and rooms again. Used when a role, a membership or a group changes."""
+    pending = db.session.info.setdefault(_REALIGN, {"close": [], "people": []})
+    pending["close"] += [room for room in close if room not in pending["close"]]
+    pending["people"] += [room for room in people if room not in pending["people"]]
+
+
+def commit() -> list[dict]:
     """Commit, then publish what the transaction appended. Returns the events published."""
     try:
         db.session.commit()
     except Exception:
         discard()
         raise
-    events = db.session.info.pop(_PENDING, [])
-    for event in events:
-        publish(event)
-    return events
+    info = db.session.info
+    events = info.pop(_PENDING, [])
+    moves = info.pop(_REALIGN, None)
+    info.pop(_HEADS, None)
+    for event, rooms in events:
+        publish(event, rooms)
+    if moves:
+        for room in moves["close"]:
+            socketio.close_room(room)
+        if moves["people"]:
+            socketio.emit("resync", {}, to=moves["people"])
+    return [event for event, _rooms in events]
 
 
 def discard() -> None:
-    """Forget the events of a transaction being rolled back."""
-    db.session.info.pop(_PENDING, None)
+    """Forget what a transaction being rolled back would have published."""
+    for key in (_PENDING, _REALIGN, _HEADS):
+        db.session.info.pop(key, None)
     db.session.rollback()
 
 
 def wire(event: Event) -> dict[str, Any]:
     """An event as clients receive it."""
-    return {"seq": event.seq, "type": event.type, "data": event.data}
+    return {"seq": event.seq, "type": event.type, "data": event.data,
+            "stream": event.stream, "prev": event.prev_seq}
 
 
 def rooms_for(event: Event) -> list[str]:
@@ -72,25 +128,37 @@ def rooms_for(event: Event) -> list[str]:
     return [room_facilitators(w)]
 
 
-def publish(event: Event) -> None:
-    socketio.emit("event", wire(event), to=rooms_for(event))
+def publish(event: dict, rooms: list[str]) -> None:
+    """Emit one event; a failure is logged, never raised: the change is committed, and a
+    client that misses the event sees the hole at the next one of its stream."""
+    try:
+        socketio.emit("event", event, to=rooms)
+    except Exception:  # noqa: BLE001 (a message-queue hiccup must not fail the operation)
+        log.exception("could not publish event %s (%s)", event["seq"], event["type"])
 
 
-def events_since(viewer: Viewer, since: int) -> list[Event] | None:
-    """The events after `since` that the viewer may see, or None when it is too far behind
-    (or new) and should take a snapshot."""
-    if since <= 0:
+def _visible(viewer: Viewer):
+    return Event.stream.in_(viewer.streams())
+
+
+def events_since(viewer: Viewer, since: int, last_seq: int) -> list[Event] | None:
+    """The events after `since` that the viewer may see, or None when it should take a
+    snapshot: it is new, too far behind, or ahead of the log (a restored database)."""
+    if since <= 0 or since > last_seq:
         return None
     query = select(Event).where(Event.workshop_id == viewer.workshop_id, Event.seq > since)
     if not viewer.is_staff:
-        visible = [Event.audience == "all"]
-        if viewer.group_id is not None:
-            visible.append((Event.audience == "group") & (Event.target_id == viewer.group_id))
-        if viewer.participant_id is not None:
-            visible.append((Event.audience == "participant")
-                           & (Event.target_id == viewer.participant_id))
-        query = query.where(or_(*visible))
+        query = query.where(_visible(viewer))
     events = db.session.scalars(query.order_by(Event.seq).limit(CATCH_UP_LIMIT + 1)).all()
     if len(events) > CATCH_UP_LIMIT:
         return None
     return list(events)
+
+
+def stream_heads(viewer: Viewer) -> dict[str, int]:
+    """The last seq of every stream this viewer sees: where a snapshot leaves each one."""
+    query = (select(Event.stream, func.max(Event.seq))
+             .where(Event.workshop_id == viewer.workshop_id).group_by(Event.stream))
+    if not viewer.is_staff:
+        query = query.where(_visible(viewer))
+    return {stream: seq for stream, seq in db.session.execute(query).all()}

@@ -1,5 +1,7 @@
 """The app's extension singletons; `create_app` binds them with init_app."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
@@ -18,3 +20,4 @@ socketio = SocketIO()
 csrf = CSRFProtect()
 babel = Babel()
 login = LoginManager()
+limiter = Limiter(key_func=get_remote_address)

@@ -17,7 +17,8 @@ from . import eventlog, method
 from .errors import OperationError
 from .extensions import db
 from .models import Idea, Participant, StepSettings, Workshop, iso, utcnow
-from .snapshot import part
+from .payload import ids, is_id, is_whole, switch
+from .snapshot import part, personal
 from .text import clean_line, one_line
 from .viewers import Viewer
 from .workshops import require_runner
@@ -31,15 +32,13 @@ TIMER_SECONDS = (10, 3 * 60 * 60)
 # --- settings ------------------------------------------------------------------------
 
 def step_settings(workshop_id: int, create: bool = False) -> StepSettings:
-    """The room's switches for Steps 1 and 2. Reading never writes: without a row, the
-    defaults are returned unsaved; `create=True` adds the row to the session."""
-    settings = db.session.get(StepSettings, workshop_id)
-    if settings is None:
-        settings = StepSettings(workshop_id=workshop_id, anonymous=False, input_locked=False,
-                                voting_open=False, votes_revealed=False,
-                                allow_multiple_dots=False)
-        if create:
-            db.session.add(settings)
+    """The room's switches for Steps 1 and 2: one row per workshop, made with it, so
+    every later read in a transaction comes from the session without a query.
+    (`create` is kept for callers that change the settings.)"""
+    held = db.session.info.setdefault("facilitator.step_settings", {})
+    settings = held.get(workshop_id)
+    if settings is None:  # the identity map holds objects weakly: keep this one
+        settings = held[workshop_id] = db.session.get(StepSettings, workshop_id)
     return settings
 
 
@@ -60,24 +59,35 @@ def author_ids(idea: Idea) -> list[int]:
     return ids + [pid for pid in idea.extra_authors or [] if pid not in ids]
 
 
-def _authors(idea: Idea) -> list[dict]:
-    ids = author_ids(idea)
-    if not ids:
-        return []
-    names = dict(db.session.execute(
-        select(Participant.id, Participant.name).where(Participant.id.in_(ids))).all())
-    return [{"id": pid, "name": names[pid]} for pid in ids if pid in names]
+def author_names(ideas: list[Idea]) -> dict[int, str]:
+    """The names of these cards' authors, in one query whatever the number of cards
+    (none when they are all in the session already, like the author of a new card)."""
+    ids = {pid for idea in ideas for pid in author_ids(idea)}
+    known = db.session.info.get("facilitator.people", {})
+    names = {pid: known[pid].name for pid in ids if pid in known}
+    missing = ids - set(names)
+    if missing:
+        names.update(db.session.execute(
+            select(Participant.id, Participant.name).where(Participant.id.in_(missing))).all())
+    return names
 
 
-def view(idea: Idea, viewer: Viewer | None, anonymous: bool) -> dict | None:
+def _authors(idea: Idea, names: dict[int, str] | None = None) -> list[dict]:
+    names = author_names([idea]) if names is None else names
+    return [{"id": pid, "name": names[pid]} for pid in author_ids(idea) if pid in names]
+
+
+def view(idea: Idea, viewer: Viewer | None, anonymous: bool,
+         names: dict[int, str] | None = None) -> dict | None:
     """The card as this viewer may see it, or None. viewer=None means "everyone"."""
-    card = _card(idea, viewer is not None and viewer.is_staff, anonymous)
+    card = _card(idea, viewer is not None and viewer.is_staff, anonymous, names)
     if card is not None and viewer is not None and viewer.kind == "participant":
         card["mine"] = viewer.participant_id in author_ids(idea)
     return card
 
 
-def _card(idea: Idea, staff: bool, anonymous: bool) -> dict | None:
+def _card(idea: Idea, staff: bool, anonymous: bool,
+          names: dict[int, str] | None = None) -> dict | None:
     if not is_live(idea) or (idea.hidden and not staff):
         return None
     card = {"id": idea.id, "text": idea.text, "kind": idea.kind, "origin": idea.origin,
@@ -85,15 +95,16 @@ def _card(idea: Idea, staff: bool, anonymous: bool) -> dict | None:
             "hidden": idea.hidden, "created_at": iso(idea.created_at),
             "updated_at": iso(idea.updated_at)}
     if staff or not anonymous:
-        card["authors"] = _authors(idea)
+        card["authors"] = _authors(idea, names)
     return card
 
 
 def publish(workshop: Workshop, idea: Idea, type_: str, actor: str, **extra) -> None:
     """Tell each audience what it may see of this card's change (see the module doc)."""
     anonymous = step_settings(workshop.id).anonymous
-    full = _card(idea, True, anonymous)
-    public = _card(idea, False, anonymous)
+    names = author_names([idea])
+    full = _card(idea, True, anonymous, names)
+    public = _card(idea, False, anonymous, names)
     if full is None:  # withdrawn or merged away: gone for everyone
         eventlog.append(workshop, "idea.removed", {"ids": [idea.id], **extra}, actor=actor)
         return
@@ -116,7 +127,7 @@ def _workshop(viewer: Viewer) -> Workshop:
 def find_idea(viewer: Viewer, idea_id: object) -> Idea:
     """A live card of this workshop the viewer may see, or a clear refusal."""
     idea = None
-    if isinstance(idea_id, int) and not isinstance(idea_id, bool):
+    if is_id(idea_id):
         idea = db.session.get(Idea, idea_id)
     if (idea is None or idea.workshop_id != viewer.workshop_id or not is_live(idea)
             or (idea.hidden and not viewer.is_staff)):
@@ -187,7 +198,12 @@ def post_idea(viewer: Viewer, text: object, kind: object = "idea",
     db.session.add(idea)
     db.session.flush()
     publish(workshop, idea, "idea.posted", viewer.actor)
-    return {"idea": view(idea, viewer, step_settings(workshop.id).anonymous)}
+    return {"idea": view(idea, viewer, step_settings(workshop.id).anonymous,
+                         {viewer.participant_id: _my_name(viewer)})}
+
+
+def _my_name(viewer: Viewer) -> str:
+    return db.session.get(Participant, viewer.participant_id).name
 
 
 def _require_may_change(viewer: Viewer, workshop: Workshop, idea: Idea) -> None:
@@ -256,9 +272,7 @@ def merge_ideas(viewer: Viewer, into_id: object, idea_ids: object) -> dict:
     require_runner(viewer)
     workshop = _workshop(viewer)
     into = find_idea(viewer, into_id)
-    if (not isinstance(idea_ids, list) or not idea_ids
-            or not all(isinstance(i, int) for i in idea_ids)):
-        raise OperationError("bad_request", _l("Choose the cards to merge into this one."))
+    idea_ids = ids(idea_ids, _l("Choose the cards to merge into this one."))
     sources = []
     for idea_id in dict.fromkeys(idea_ids):
         if idea_id == into.id:
@@ -296,21 +310,21 @@ def set_idea_settings(viewer: Viewer, anonymous: object = None,
                       input_locked: object = None) -> dict:
     """Anonymous cards, and locking the input when time is up."""
     require_runner(viewer)
+    anonymous, input_locked = switch(anonymous), switch(input_locked)
     workshop = _workshop(viewer)
     settings = step_settings(workshop.id, create=True)
-    revealed_names = anonymous is not None and settings.anonymous and not bool(anonymous)
+    revealed_names = anonymous is not None and settings.anonymous and not anonymous
     if anonymous is not None:
-        settings.anonymous = bool(anonymous)
+        settings.anonymous = anonymous
     if input_locked is not None:
-        settings.input_locked = bool(input_locked)
+        settings.input_locked = input_locked
     db.session.flush()
     data = settings_info(settings)
     if revealed_names:  # names were withheld until now: give clients what they lack
-        data["authors"] = [
-            {"id": idea.id, "authors": _authors(idea)}
-            for idea in db.session.scalars(select(Idea).where(
-                Idea.workshop_id == workshop.id, Idea.hidden.is_(False),
-                Idea.withdrawn.is_(False), Idea.merged_into_id.is_(None)).order_by(Idea.id))]
+        shown = [idea for idea in live_ideas(workshop.id) if not idea.hidden]
+        names = author_names(shown)
+        data["authors"] = [{"id": idea.id, "authors": _authors(idea, names)}
+                           for idea in shown]
     eventlog.append(workshop, "ideas.settings", data, actor=viewer.actor)
     return settings_info(settings)
 
@@ -318,8 +332,7 @@ def set_idea_settings(viewer: Viewer, anonymous: object = None,
 def start_timer(viewer: Viewer, seconds: object) -> dict:
     """A countdown on every screen, set by the server clock (phones' clocks drift)."""
     require_runner(viewer)
-    if (not isinstance(seconds, int) or isinstance(seconds, bool)
-            or not TIMER_SECONDS[0] <= seconds <= TIMER_SECONDS[1]):
+    if not is_whole(seconds) or not TIMER_SECONDS[0] <= seconds <= TIMER_SECONDS[1]:
         raise OperationError("bad_number", _l(
             "Choose a time between 10 seconds and 3 hours."))
     workshop = _workshop(viewer)
@@ -340,6 +353,15 @@ def stop_timer(viewer: Viewer) -> dict:
     return {"ends_at": None}
 
 
+@method.on_leave()
+def _timer_ends_with_its_stage(workshop: Workshop, viewer: Viewer) -> None:
+    """A timer belongs to the stage it was started in: leaving the stage stops it."""
+    settings = step_settings(workshop.id)
+    if settings.timer_ends_at is not None:
+        settings.timer_ends_at = None
+        eventlog.append(workshop, "timer.stopped", {"ends_at": None}, actor=viewer.actor)
+
+
 # --- snapshot ------------------------------------------------------------------------
 
 def live_ideas(workshop_id: int) -> list[Idea]:
@@ -349,8 +371,24 @@ def live_ideas(workshop_id: int) -> list[Idea]:
 
 
 @part("ideas")
-def _ideas_part(workshop: Workshop, viewer: Viewer) -> dict:
+def _ideas_part(workshop: Workshop, staff: bool) -> dict:
+    """The wall as the staff or as everyone sees it: built once per seq, shared."""
     settings = step_settings(workshop.id)
-    cards = [view(idea, viewer, settings.anonymous) for idea in live_ideas(workshop.id)]
+    cards = live_ideas(workshop.id)
+    names = author_names(cards) if staff or not settings.anonymous else {}
+    shown = [(idea, _card(idea, staff, settings.anonymous, names)) for idea in cards]
     return {"settings": settings_info(settings), "kinds": list(KINDS),
-            "list": [card for card in cards if card is not None]}
+            "list": [card for _idea, card in shown if card is not None],
+            "_authors": {idea.id: author_ids(idea) for idea, card in shown if card}}
+
+
+@personal("ideas")
+def _my_cards(shared: dict, workshop: Workshop, viewer: Viewer) -> dict:
+    """A phone's copy marks its own cards `mine`."""
+    authors = shared["_authors"]
+    state = {key: value for key, value in shared.items() if key != "_authors"}
+    if viewer.kind == "participant":
+        me = viewer.participant_id
+        state["list"] = [{**card, "mine": me in authors[card["id"]]}
+                         for card in shared["list"]]
+    return state

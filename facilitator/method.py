@@ -6,7 +6,9 @@ capability allows in a stage is asked of this module, never decided by a handler
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
@@ -103,6 +105,35 @@ def previous_stage(key: str) -> str | None:
 
 def is_stage(key: object) -> bool:
     return isinstance(key, str) and key in _BY_KEY
+
+
+# What capabilities do when the room enters or leaves a stage, registered where each
+# capability lives (`@method.on_leave("ideas")`); workshops.change_stage runs them inside
+# the transition's transaction: leave hooks first, then enter hooks.
+Hook = Callable[..., None]  # hook(workshop, viewer)
+_HOOKS: dict[tuple[str, str], list[Hook]] = defaultdict(list)
+
+
+def on_enter(*stage_keys: str):
+    return _register("enter", stage_keys or STAGE_KEYS)
+
+
+def on_leave(*stage_keys: str):
+    """Register a hook for leaving these stages (all stages when none are named)."""
+    return _register("leave", stage_keys or STAGE_KEYS)
+
+
+def _register(moment: str, stage_keys: tuple[str, ...]):
+    def register(hook: Hook) -> Hook:
+        for key in stage_keys:
+            assert key in _BY_KEY, key
+            _HOOKS[(moment, key)].append(hook)
+        return hook
+    return register
+
+
+def transition_hooks(leaving: str, entering: str) -> list[Hook]:
+    return [*_HOOKS[("leave", leaving)], *_HOOKS[("enter", entering)]]
 
 
 def allows(stage_key: str, activity: str) -> bool:

@@ -6,12 +6,13 @@ audience allowed to see it).
 """
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, timezone
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String,
+                        Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -19,6 +20,10 @@ from .extensions import db
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def new_token() -> str:
+    return secrets.token_hex(16)
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -34,11 +39,16 @@ class Facilitator(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(256))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # part of every signed-in session's id: replaced on sign-out or a new password, which
+    # signs that person out everywhere, including consoles already connected
+    session_token: Mapped[str] = mapped_column(String(32), default=new_token)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="facilitator")
+
+    def get_id(self) -> str:
+        """Flask-Login's session id: the account and its current session token."""
+        return f"{self.id}:{self.session_token}"
 
 
 class Workshop(db.Model):
@@ -121,11 +131,14 @@ class Event(db.Model):
     """The workshop's event log: what changed, in order, and who may see it.
 
     audience is "all", "facilitators", "group" or "participant" (target_id then says which
-    group or participant); facilitators see every event.
+    group or participant); facilitators see every event. `stream` names the audience in
+    one word ("all", "facilitators", "g7", "p12") and `prev_seq` is the seq of the
+    stream's previous event, so a client that sees only some streams can tell it missed one.
     """
 
     __tablename__ = "event"
-    __table_args__ = (UniqueConstraint("workshop_id", "seq"),)
+    __table_args__ = (UniqueConstraint("workshop_id", "seq"),
+                      Index("ix_event_stream", "workshop_id", "stream", "seq"))
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
@@ -134,11 +147,14 @@ class Event(db.Model):
     audience: Mapped[str] = mapped_column(String(20), default="all")
     target_id: Mapped[int | None] = mapped_column(Integer)
     actor: Mapped[str] = mapped_column(String(40), default="")
+    stream: Mapped[str] = mapped_column(String(24), default="all")
+    prev_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class AppliedOperation(db.Model):
-    """A client change already applied: a resend with the same op_id gets the same ack."""
+    """A client change already applied: a resend with the same op_id, by the same actor
+    and for the same operation, gets the same ack; anyone else reusing it is refused."""
 
     __tablename__ = "applied_operation"
     __table_args__ = (UniqueConstraint("workshop_id", "op_id"),)

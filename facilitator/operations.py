@@ -1,12 +1,17 @@
-"""One path for every live change, whether it arrives over Socket.IO or HTTP.
+"""One path for every live change, whether it arrives over Socket.IO, HTTP or the CLI.
 
-`perform` applies a capability function once per client-made op_id: the id is stored
-under a UNIQUE constraint in the same transaction as the change, so a resend (after a
-lost ack, a reconnect, a reload) gets the first ack again without being applied twice.
-The ack is {ok: true, ...} or {ok: false, error: {code, message}}.
+`perform` runs a named operation once per client-made op_id, in one transaction that
+this module owns: take the workshop's row lock, derive who is asking from the database,
+check the role, apply the capability, store the op_id, commit, then publish. The op_id is
+stored under a UNIQUE constraint with its actor and operation, so a resend by the same
+actor of the same operation gets the first ack again without being applied twice, and
+anyone else reusing the id is refused. Every call returns an ack: {ok: true, ...} or
+{ok: false, error: {code, message}}, even when something breaks (`server_error`).
+Capabilities never commit.
 """
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Callable
 
@@ -14,35 +19,109 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import eventlog
+from . import eventlog, ideas, priorities, workshops
 from .errors import OperationError
 from .extensions import db
+from .identity import Identity, viewer_of
 from .models import AppliedOperation
 from .viewers import Viewer
 
+log = logging.getLogger(__name__)
 OP_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
+# Every operation a client can send: name -> (capability, payload fields passed to it,
+# who may send it). "facilitator": owner or co-facilitator; "participant": a phone;
+# "author or facilitator": either, and the capability decides (a card's own author).
+# Organisers read everything and change nothing. The capability checks again: this table
+# is the first gate, not the only one.
+OPERATIONS: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
+    "stage.change": (workshops.change_stage, ("from_stage", "to_stage"), "facilitator"),
+    "joining.update": (workshops.set_joining, ("joining_open", "new_code"), "facilitator"),
+    # Step 1: cards
+    "idea.post": (ideas.post_idea, ("text", "kind", "origin"), "participant"),
+    "idea.edit": (ideas.edit_idea, ("idea_id", "text", "kind", "origin"),
+                  "author or facilitator"),
+    "idea.withdraw": (ideas.withdraw_idea, ("idea_id",), "author or facilitator"),
+    "idea.hide": (ideas.hide_idea, ("idea_id",), "facilitator"),
+    "idea.restore": (ideas.restore_idea, ("idea_id",), "facilitator"),
+    "idea.merge": (ideas.merge_ideas, ("into_id", "idea_ids"), "facilitator"),
+    "ideas.settings": (ideas.set_idea_settings, ("anonymous", "input_locked"), "facilitator"),
+    "timer.start": (ideas.start_timer, ("seconds",), "facilitator"),
+    "timer.stop": (ideas.stop_timer, (), "facilitator"),
+    # Step 2: themes, dots, priorities
+    "theme.create": (priorities.create_theme, ("title", "description"), "facilitator"),
+    "theme.rename": (priorities.rename_theme, ("theme_id", "title", "description"),
+                     "facilitator"),
+    "theme.merge": (priorities.merge_themes, ("into_id", "theme_ids"), "facilitator"),
+    "idea.assign": (priorities.assign_idea, ("idea_id", "theme_id"), "facilitator"),
+    "voting.update": (priorities.set_voting, ("open", "revealed", "allow_multiple"),
+                      "facilitator"),
+    "dot.place": (priorities.place_dot, ("theme_id",), "participant"),
+    "dot.remove": (priorities.remove_dot, ("theme_id",), "participant"),
+    "priorities.confirm": (priorities.confirm_priorities,
+                           ("theme_ids", "titles", "descriptions"), "facilitator"),
+}
 
-def applied(workshop_id: int, op_id: str) -> AppliedOperation | None:
-    return db.session.scalar(select(AppliedOperation).where(
-        AppliedOperation.workshop_id == workshop_id, AppliedOperation.op_id == op_id))
+# Reads that change nothing: no op_id, not logged; staff (organisers included).
+QUERIES: dict[str, Callable[[Viewer], dict]] = {
+    "themes.suggest": priorities.suggest_themes,
+}
 
 
-def perform(viewer: Viewer, name: str, op_id: Any, change: Callable[..., dict],
-            *args, **kwargs) -> dict:
-    """Apply `change(viewer, *args, **kwargs)` once for this op_id and return the ack.
+def server_error() -> dict:
+    return OperationError("server_error", _l(
+        "Something went wrong on the server; your change was not saved. Please try again."
+    )).to_ack()
 
-    `change` validates, writes to the session and appends events; it returns the ack's
-    payload or raises OperationError. Nothing is saved when it raises.
-    """
+
+def refusal(viewer: Viewer | None, who: str) -> OperationError | None:
+    """Why this viewer may not send an operation declared for `who`, or None."""
+    if viewer is None:
+        return OperationError("signed_out", _l(
+            "You are no longer signed in to this workshop. Please reload the page."))
+    if who == "staff" and viewer.is_staff:
+        return None
+    if who in ("facilitator", "author or facilitator") and viewer.runs_workshop:
+        return None
+    if who in ("participant", "author or facilitator") and viewer.kind == "participant":
+        return None
+    if viewer.is_staff:
+        return OperationError("forbidden", _l(
+            "Organisers follow the workshop but do not change it. Ask a facilitator."))
+    if who == "participant":
+        return OperationError("forbidden", _l("Only participants can do this."))
+    return OperationError("forbidden", _l("Only the workshop's facilitators can do this."))
+
+
+def perform(source: Identity | Viewer, name: str, op_id: Any, **fields: Any) -> dict:
+    """Apply operation `name` once for this op_id and return its ack (never raises)."""
+    try:
+        return _perform(source, name, op_id, fields)
+    except Exception:  # noqa: BLE001 (every request gets an answer, never a traceback)
+        eventlog.discard()
+        log.exception("operation %s failed", name)
+        return server_error()
+
+
+def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> dict:
+    change, _fields, who = OPERATIONS[name]
     if not isinstance(op_id, str) or not OP_ID.match(op_id):
         return OperationError("bad_request", _l(
             "This change could not be sent properly. Please reload the page.")).to_ack()
-    previous = applied(viewer.workshop_id, op_id)
-    if previous is not None:
-        return {**previous.result, "duplicate": True}
     try:
-        result = {"ok": True, **(change(viewer, *args, **kwargs) or {})}
+        # held for the whole change, so capabilities read it from the session, not again
+        workshop = eventlog.lock(source.workshop_id)
+        if workshop is None:
+            raise OperationError("not_found", _l("This workshop does not exist."))
+        viewer = viewer_of(source)
+        refused = refusal(viewer, who)
+        if refused is not None:
+            raise refused
+        previous = _applied(viewer.workshop_id, op_id)
+        if previous is not None:
+            eventlog.discard()
+            return _answer_again(previous, viewer, name)
+        result = {"ok": True, **(change(viewer, **fields) or {})}
         db.session.add(AppliedOperation(workshop_id=viewer.workshop_id, op_id=op_id,
                                         name=name, actor=viewer.actor, result=result))
         eventlog.commit()
@@ -52,10 +131,51 @@ def perform(viewer: Viewer, name: str, op_id: Any, change: Callable[..., dict],
     except IntegrityError:
         # the same op_id committed by a concurrent resend: answer as that one did
         eventlog.discard()
-        previous = applied(viewer.workshop_id, op_id)
+        previous = _applied(source.workshop_id, op_id)
         if previous is None:
             raise
-        return {**previous.result, "duplicate": True}
+        return _answer_again(previous, viewer_of(source), name)
+    return result
+
+
+def _applied(workshop_id: int, op_id: str) -> AppliedOperation | None:
+    return db.session.scalar(select(AppliedOperation).where(
+        AppliedOperation.workshop_id == workshop_id, AppliedOperation.op_id == op_id))
+
+
+def _answer_again(previous: AppliedOperation, viewer: Viewer | None, name: str) -> dict:
+    """A resend gets its first ack; an op_id reused by anyone else, or for another
+    operation, gets nothing of the first one's result."""
+    if viewer is None or previous.actor != viewer.actor or previous.name != name:
+        return OperationError("op_id_taken", _l(
+            "This change carried the id of another change, so it was not applied. "
+            "Please reload the page.")).to_ack()
+    return {**previous.result, "duplicate": True}
+
+
+def query(source: Identity | Viewer, name: str) -> dict:
+    """Run a read-only query for staff; the ack carries its result (never raises)."""
+    try:
+        viewer = viewer_of(source)
+        refused = refusal(viewer, "staff")
+        if refused is not None:
+            return refused.to_ack()
+        return {"ok": True, **QUERIES[name](viewer)}
+    except OperationError as error:
+        return error.to_ack()
+    except Exception:  # noqa: BLE001
+        log.exception("query %s failed", name)
+        return server_error()
+    finally:
+        db.session.rollback()
+
+
+def run(change: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """The HTTP views' and the CLI's wrapper: apply a capability, commit, then publish
+    (and realign sockets). An OperationError leaves nothing saved and is raised again."""
+    try:
+        result = change(*args, **kwargs)
+        eventlog.commit()
     except Exception:
         eventlog.discard()
         raise

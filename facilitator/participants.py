@@ -14,13 +14,12 @@ import hmac
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from . import eventlog, joining
 from .errors import OperationError
 from .extensions import db
 from .models import Participant, ParticipantToken, Workshop
-from .text import clean_line
+from .text import clean_line, plain
 from .viewers import Viewer
 
 LIMITS = {"name": 80, "organisation": 120}
@@ -31,7 +30,7 @@ def cookie_name(workshop_id: int) -> str:
     return f"{COOKIE_PREFIX}{workshop_id}"
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -51,10 +50,11 @@ def identify(workshop_id: int, token: str | None) -> Participant | None:
     return db.session.scalar(
         select(Participant).join(ParticipantToken)
         .where(Participant.workshop_id == workshop_id,
-               ParticipantToken.token_hash == _hash(token)))
+               ParticipantToken.token_hash == token_hash(token)))
 
 
 def viewer_for(participant: Participant) -> Viewer:
+    """The participant as the operation path sees them (tests and the sample use it)."""
     return Viewer(kind="participant", workshop_id=participant.workshop_id,
                   participant_id=participant.id, group_id=getattr(participant, "group_id", None))
 
@@ -82,9 +82,13 @@ def validate(workshop: Workshop, name: str, organisation: str, profile: str,
 
 def join(workshop: Workshop, nonce: str, name: str, organisation: str, profile: str,
          consent: bool) -> tuple[Participant, str]:
-    """Join once per form nonce. Returns the participant and the browser's token."""
+    """Join once per form nonce. Returns the participant and the browser's token.
+
+    The workshop's row lock is taken first, so the same form sent twice at once finds
+    the participant the first one made (the caller commits: operations.run)."""
     if not isinstance(nonce, str) or not 16 <= len(nonce) <= 64:
         raise OperationError("bad_request", _l("Please reload the page and try again."))
+    eventlog.lock(workshop.id)
     token = token_for_nonce(workshop.id, nonce)
     existing = identify(workshop.id, token)
     if existing is not None:
@@ -95,19 +99,11 @@ def join(workshop: Workshop, nonce: str, name: str, organisation: str, profile: 
     fields = validate(workshop, name, organisation, profile, consent)
     participant = Participant(workshop_id=workshop.id, rejoin_code=_unique_rejoin_code(workshop),
                               **fields)
-    participant.tokens.append(ParticipantToken(token_hash=_hash(token)))
+    participant.tokens.append(ParticipantToken(token_hash=token_hash(token)))
     db.session.add(participant)
-    try:
-        db.session.flush()
-        eventlog.append(workshop, "participant.joined", {"participant": public(participant)},
-                        actor=f"participant:{participant.id}")
-        eventlog.commit()
-    except IntegrityError:  # the same form, sent twice at once: the first one won
-        eventlog.discard()
-        existing = identify(workshop.id, token)
-        if existing is None:
-            raise
-        return existing, token
+    db.session.flush()
+    eventlog.append(workshop, "participant.joined", {"participant": public(participant)},
+                    actor=f"participant:{participant.id}")
     return participant, token
 
 
@@ -115,13 +111,12 @@ def rejoin(workshop: Workshop, rejoin_code: str, token: str) -> Participant:
     """Let this browser (its new token) speak for the participant with that rejoin code."""
     participant = db.session.scalar(select(Participant).where(
         Participant.workshop_id == workshop.id,
-        Participant.rejoin_code == joining.normalise_code(rejoin_code)))
+        Participant.rejoin_code == joining.normalise_code(plain(rejoin_code))))
     if participant is None:
         raise OperationError("bad_rejoin_code", _l(
             "This personal code is not known in this workshop. Check it on your other screen."))
     if identify(workshop.id, token) is None:
-        participant.tokens.append(ParticipantToken(token_hash=_hash(token)))
-    db.session.commit()
+        participant.tokens.append(ParticipantToken(token_hash=token_hash(token)))
     return participant
 
 

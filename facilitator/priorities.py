@@ -21,9 +21,10 @@ from .text import clean_line
 from .errors import OperationError
 from .extensions import db
 from .models import Idea, Theme, Vote, Workshop
-from .snapshot import part
+from .payload import ids, is_id, switch
+from .snapshot import part, personal
 from .viewers import Viewer
-from .workshops import require_runner
+from .workshops import require_runner, require_staff
 
 LIMITS = {"title": 120, "description": 300}
 CONFIRM_STAGES = ("vote", "confirm")
@@ -49,7 +50,7 @@ def _workshop(viewer: Viewer) -> Workshop:
 
 def _theme(viewer: Viewer, theme_id: object) -> Theme:
     theme = None
-    if isinstance(theme_id, int) and not isinstance(theme_id, bool):
+    if is_id(theme_id):
         theme = db.session.get(Theme, theme_id)
     if theme is None or theme.workshop_id != viewer.workshop_id or theme.merged_into_id:
         raise OperationError("not_found", _l(
@@ -111,8 +112,7 @@ def merge_themes(viewer: Viewer, into_id: object, theme_ids: object) -> dict:
     require_runner(viewer)
     workshop = _workshop(viewer)
     into = _theme(viewer, into_id)
-    if not isinstance(theme_ids, list) or not all(isinstance(t, int) for t in theme_ids):
-        raise OperationError("bad_request", _l("Choose the themes to merge into this one."))
+    theme_ids = ids(theme_ids, _l("Choose the themes to merge into this one."))
     sources = [_theme(viewer, tid) for tid in dict.fromkeys(theme_ids) if tid != into.id]
     if not sources:
         raise OperationError("bad_request", _l("Choose at least one other theme to merge."))
@@ -268,8 +268,7 @@ def similarity_groups(texts: dict[int, str],
 def suggest_themes(viewer: Viewer) -> dict:
     """Groups of similar loose cards the facilitators may turn into themes. Nothing is
     changed: the facilitators decide."""
-    if not viewer.is_staff:
-        raise OperationError("forbidden", _l("Only the workshop's facilitators can do this."))
+    require_staff(viewer)
     loose = {card.id: " ".join([card.text, *(card.merged_texts or [])])
              for card in ideas.live_ideas(viewer.workshop_id)
              if card.theme_id is None and not card.hidden}
@@ -328,6 +327,7 @@ def set_voting(viewer: Viewer, open: object = None, revealed: object = None,  # 
                allow_multiple: object = None) -> dict:
     """Open or close the vote, reveal or hide the totals, allow several dots per theme."""
     require_runner(viewer)
+    open, revealed, allow_multiple = switch(open), switch(revealed), switch(allow_multiple)
     workshop = _workshop(viewer)
     settings = ideas.step_settings(workshop.id, create=True)
     if open and not settings.voting_open and not live_themes(workshop.id):
@@ -335,11 +335,11 @@ def set_voting(viewer: Viewer, open: object = None, revealed: object = None,  # 
             "Create at least one theme before opening the vote."))
     was_revealed = settings.votes_revealed
     if open is not None:
-        settings.voting_open = bool(open)
+        settings.voting_open = open
     if revealed is not None:
-        settings.votes_revealed = bool(revealed)
+        settings.votes_revealed = revealed
     if allow_multiple is not None:
-        settings.allow_multiple_dots = bool(allow_multiple)
+        settings.allow_multiple_dots = allow_multiple
     db.session.flush()
     eventlog.append(workshop, "voting.updated", voting_info(workshop), actor=viewer.actor)
     if settings.votes_revealed and not was_revealed:
@@ -485,14 +485,20 @@ def confirmed(workshop_id: int) -> list[Theme]:
 # --- snapshot ------------------------------------------------------------------------
 
 @part("priorities")
-def _priorities_part(workshop: Workshop, viewer: Viewer) -> dict:
+def _priorities_part(workshop: Workshop, staff: bool) -> dict:
+    """Themes, the vote and the priorities as the staff or as everyone sees them."""
     voting = voting_info(workshop)
-    state = {"themes": [theme_view(theme) for theme in live_themes(workshop.id)],
-             "voting": voting,
-             "totals": (_wire_totals(workshop.id)
-                        if viewer.is_staff or voting["revealed"] else None),
-             "results": results(workshop) if viewer.is_staff or voting["revealed"] else None,
-             "confirmed": [theme_view(theme) for theme in confirmed(workshop.id)]}
-    if viewer.kind == "participant":
-        state["mine"] = _my_dots(workshop, viewer.participant_id)
-    return state
+    shown = staff or voting["revealed"]
+    return {"themes": [theme_view(theme) for theme in live_themes(workshop.id)],
+            "voting": voting,
+            "totals": _wire_totals(workshop.id) if shown else None,
+            "results": results(workshop) if shown else None,
+            "confirmed": [theme_view(theme) for theme in confirmed(workshop.id)]}
+
+
+@personal("priorities")
+def _my_dots_part(shared: dict, workshop: Workshop, viewer: Viewer) -> dict:
+    """A phone's copy adds its own dots."""
+    if viewer.kind != "participant":
+        return shared
+    return {**shared, "mine": _my_dots(workshop, viewer.participant_id)}

@@ -16,10 +16,8 @@ from datetime import date
 
 from flask import current_app
 
-from . import accounts, participants, priorities, workshops
-from .live import OPERATIONS
+from . import accounts, operations, participants, priorities, workshops
 from .models import Workshop
-from .operations import perform
 from .viewers import Viewer
 
 TITLE = "Engaging the economic diaspora: Lebanon"
@@ -248,8 +246,8 @@ class _Room:
         self.workshop, self.console, self.phones = workshop, console, phones
 
     def do(self, viewer: Viewer, name: str, label: str, **kwargs) -> dict:
-        ack = perform(viewer, name, f"sample-{self.workshop.id}-{label}",
-                      OPERATIONS[name][0], **kwargs)
+        ack = operations.perform(viewer, name, f"sample-{self.workshop.id}-{label}",
+                                 **kwargs)
         if not ack.get("ok"):
             raise RuntimeError(f"sample: {name} ({label}) refused: {ack}")
         return ack
@@ -318,9 +316,9 @@ def create_sample(email: str = "facilitator@example.org", password: str = "facil
     """The sample seminar, filled up to the stage `until` (one of UNTIL)."""
     if until not in UNTIL:
         raise ValueError(f"until must be one of {', '.join(UNTIL)}, not {until!r}")
-    owner = accounts.find(email) or accounts.create_facilitator(email, "Sample Facilitator",
-                                                                password)
-    workshop = workshops.create_workshop(owner, {
+    owner = accounts.find(email) or operations.run(
+        accounts.create_facilitator, email, "Sample Facilitator", password)
+    workshop = operations.run(workshops.create_workshop, owner, {
         "title": TITLE, "purpose": PURPOSE, "venue": "Beirut, CCIA-BML",
         "date": date(2015, 10, 20), "timezone": "Asia/Beirut", "language": language,
         "priority_count": 3, "dots_per_participant": 3, "partners": PARTNERS,
@@ -328,7 +326,8 @@ def create_sample(email: str = "facilitator@example.org", password: str = "facil
     with current_app.test_request_context():  # the join URL wants a request's host
         people = []
         for index, (name, organisation, profile) in enumerate(PEOPLE):
-            participant, _token = participants.join(
+            participant, _token = operations.run(
+                participants.join,
                 workshop, f"sample-{workshop.id}-{index:04d}-nonce", name, organisation,
                 workshop.profiles[profile], consent=True)
             people.append(participant)

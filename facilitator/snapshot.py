@@ -1,18 +1,26 @@
 """The room as a viewer may see it now: what a client loads first or after being away.
 
-Each capability adds its own part with `@part("name")`, so a snapshot grows with the
-product without this module knowing every feature.
+Each capability adds its own part with `@part("name")`: a function of the workshop and
+of whether the viewer is staff, so that what every phone (or every console) may see is
+built once per workshop and seq and shared by all of them; a thousand phones syncing at
+once after a Wi-Fi cut cost one build, not a thousand. What differs from one person to
+the next (their own cards, their dots, who they are) is added by `@personal("name")`
+functions, which take the shared part and return this viewer's copy.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from typing import Callable
+
+from flask import current_app
 
 from .extensions import db
 from .models import Participant, Workshop, iso, utcnow
 from .viewers import Viewer
 
-PARTS: dict[str, Callable[[Workshop, Viewer], object]] = {}
+PARTS: dict[str, Callable[[Workshop, bool], object]] = {}
+PERSONAL: dict[str, Callable[[object, Workshop, Viewer], object]] = {}
+SHARED_KEPT = 16  # a few workshops × (staff, everyone), per app
 
 
 def part(name: str):
@@ -22,35 +30,61 @@ def part(name: str):
     return register
 
 
+def personal(name: str):
+    def register(fn):
+        PERSONAL[name] = fn
+        return fn
+    return register
+
+
+def shared_state(workshop: Workshop, staff: bool) -> dict:
+    """Every part as the staff, or as everyone, sees it at the workshop's last seq."""
+    kept: OrderedDict = current_app.extensions.setdefault("facilitator.snapshots",
+                                                          OrderedDict())
+    key = (workshop.id, workshop.created_at, workshop.last_seq, staff)
+    state = kept.get(key)
+    if state is None:
+        state = {name: build(workshop, staff) for name, build in PARTS.items()}
+        kept[key] = state
+        while len(kept) > SHARED_KEPT:
+            kept.popitem(last=False)
+    return state
+
+
 def snapshot(viewer: Viewer) -> dict:
-    workshop = db.session.get(Workshop, viewer.workshop_id)
-    state = {"seq": workshop.last_seq, "server_time": iso(utcnow())}
-    for name, build in PARTS.items():
-        state[name] = build(workshop, viewer)
+    from .eventlog import stream_heads
+
+    workshop = db.session.get(Workshop, viewer.workshop_id, populate_existing=True)
+    shared = shared_state(workshop, viewer.is_staff)
+    state = {"seq": workshop.last_seq, "server_time": iso(utcnow()),
+             "streams": stream_heads(viewer)}
+    for name, value in shared.items():
+        adjust = PERSONAL.get(name)
+        state[name] = adjust(value, workshop, viewer) if adjust else value
     return state
 
 
 @part("workshop")
-def _workshop(workshop: Workshop, viewer: Viewer) -> dict:
+def _workshop(workshop: Workshop, staff: bool) -> dict:
     from .workshops import public_info
 
     return public_info(workshop)
 
 
 @part("stage")
-def _stage(workshop: Workshop, viewer: Viewer) -> dict:
+def _stage(workshop: Workshop, staff: bool) -> dict:
     return {"stage": workshop.stage, "started_at": iso(workshop.stage_started_at)}
 
 
 @part("joining")
-def _joining(workshop: Workshop, viewer: Viewer) -> dict:
+def _joining(workshop: Workshop, staff: bool) -> dict:
     from .workshops import joining_info
 
     return joining_info(workshop)
 
 
 @part("participants")
-def _participants(workshop: Workshop, viewer: Viewer) -> dict:
+def _participants(workshop: Workshop, staff: bool) -> dict:
     from .participants import public
 
     people = db.session.scalars(db.select(Participant).where(
@@ -60,7 +94,12 @@ def _participants(workshop: Workshop, viewer: Viewer) -> dict:
 
 
 @part("me")
-def _me(workshop: Workshop, viewer: Viewer) -> dict:
+def _me(workshop: Workshop, staff: bool) -> None:
+    return None
+
+
+@personal("me")
+def _me_personal(_shared: None, workshop: Workshop, viewer: Viewer) -> dict:
     if viewer.kind == "participant":
         from .participants import public
 

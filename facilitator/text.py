@@ -1,15 +1,35 @@
 """Cleaning what people type: one line, spaces folded, within a limit.
 
 Every capability that takes a short text goes through here, so a name, a title or an
-origin is trimmed and refused the same way; only the sentence saying so differs.
+origin is trimmed and refused the same way; only the sentence saying so differs. A text
+must be a string (a list or an object is refused, not stored as its Python spelling) and
+must be valid Unicode (a lone surrogate cannot be saved).
 """
 from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
 
 from .errors import OperationError
 
 
+def plain(value: object) -> str:
+    """The text as sent, checked: a string (None counts as empty) of valid Unicode."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise OperationError("bad_request", _l(
+            "This text could not be read. Please type it again."))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise OperationError("bad_text", _l(
+            "This text contains characters that cannot be saved. Please type it again."
+        )) from None
+    return value
+
+
 def one_line(value: object) -> str:
-    return " ".join(str(value or "").split())
+    return " ".join(plain(value).split())
 
 
 def clean_line(value: object, limit: int, too_long: object) -> str:

@@ -1,8 +1,10 @@
 """Who is looking: a facilitator's console, the projector, or a participant's phone.
 
-A viewer decides which events of the log it may see. Facilitators (owner,
-co-facilitators, organisers) see everything; the projector and phones see what is for
-everyone; a participant also sees their own group's events.
+A viewer decides which events of the log it may see and which Socket.IO rooms its socket
+is in. Staff (owner, co-facilitators, organisers) see everything; only the owner and
+co-facilitators change anything; the projector and phones see what is for everyone; a
+participant also sees their own events and their group's. A Viewer is derived again from
+the database for every request (see live.current_viewer), never kept from the connect.
 """
 from __future__ import annotations
 
@@ -47,8 +49,17 @@ class Viewer:
             return self.kind == "participant" and target_id == self.participant_id
         return False
 
+    def streams(self) -> list[str]:
+        """The event streams a phone or the projector sees (staff see every stream)."""
+        streams = ["all"]
+        if self.kind == "participant":
+            streams.append(stream_of("participant", self.participant_id))
+            if self.group_id is not None:
+                streams.append(stream_of("group", self.group_id))
+        return streams
+
     def rooms(self) -> list[str]:
-        """The Socket.IO rooms this viewer's socket joins."""
+        """The Socket.IO rooms this viewer's socket is in now."""
         rooms = [room_all(self.workshop_id)]
         if self.is_staff:
             rooms.append(room_facilitators(self.workshop_id))
@@ -56,7 +67,18 @@ class Viewer:
             rooms.append(room_participant(self.workshop_id, self.participant_id))
             if self.group_id is not None:
                 rooms.append(room_group(self.workshop_id, self.group_id))
+        elif self.facilitator_id is not None:  # a console, or a projector someone opened
+            rooms.append(room_person(self.workshop_id, self.facilitator_id))
         return rooms
+
+
+def stream_of(audience: str, target_id: int | None = None) -> str:
+    """An audience in one word: "all", "facilitators", "g<group id>", "p<participant id>"."""
+    if audience == "group":
+        return f"g{target_id}"
+    if audience == "participant":
+        return f"p{target_id}"
+    return audience
 
 
 def room_all(workshop_id: int) -> str:
@@ -73,3 +95,8 @@ def room_group(workshop_id: int, group_id: int) -> str:
 
 def room_participant(workshop_id: int, participant_id: int) -> str:
     return f"w{workshop_id}:p{participant_id}"
+
+
+def room_person(workshop_id: int, facilitator_id: int) -> str:
+    """A facilitator's own room in a workshop: their consoles and projectors."""
+    return f"w{workshop_id}:f{facilitator_id}"

@@ -11,9 +11,11 @@ from sqlalchemy import select, update
 from . import eventlog, joining, method
 from .errors import OperationError
 from .extensions import db
-from .models import Facilitator, Membership, Workshop, iso, utcnow
-from .text import clean_line, one_line
-from .viewers import STAFF_ROLES, Viewer
+from .models import (Facilitator, Membership, StepSettings, Workshop, iso, new_token,
+                     utcnow)
+from .payload import switch
+from .text import clean_line, one_line, plain
+from .viewers import STAFF_ROLES, Viewer, room_facilitators, room_person
 
 LANGUAGES = ("en", "fr", "ar")
 DEFAULT_PROFILES = (
@@ -85,7 +87,7 @@ def validate_settings(fields: dict) -> dict:
     profiles = _clean_list(fields.get("profiles"), LIMITS["profile"], _l("profile"))
     if not profiles:
         profiles = default_profiles(language)
-    purpose = (fields.get("purpose") or "").strip()
+    purpose = plain(fields.get("purpose")).strip()
     venue = one_line(fields.get("venue"))
     if len(purpose) > LIMITS["purpose"] or len(venue) > LIMITS["venue"]:
         raise OperationError("too_long", _l("The purpose or the venue is too long."))
@@ -106,12 +108,17 @@ def unique_join_code() -> str:
 
 
 def create_workshop(owner: Facilitator, fields: dict) -> Workshop:
+    """A new workshop owned by `owner`, at the welcome stage (the caller commits)."""
     settings = validate_settings(fields)
     workshop = Workshop(**settings, join_code=unique_join_code(), stage=method.FIRST_STAGE,
-                        stage_started_at=utcnow())
+                        stage_started_at=utcnow(), last_seq=0)
     workshop.memberships.append(Membership(facilitator=owner, role="owner"))
     db.session.add(workshop)
-    db.session.commit()
+    db.session.flush()
+    db.session.add(StepSettings(workshop_id=workshop.id, anonymous=False, input_locked=False,
+                                voting_open=False, votes_revealed=False,
+                                allow_multiple_dots=False))
+    db.session.flush()
     return workshop
 
 
@@ -136,6 +143,12 @@ def joining_info(workshop: Workshop) -> dict:
 def require_runner(viewer: Viewer) -> None:
     """Only the owner and co-facilitators run the room, whatever a client sends."""
     if not viewer.runs_workshop:
+        raise OperationError("forbidden", _l("Only the workshop's facilitators can do this."))
+
+
+def require_staff(viewer: Viewer) -> None:
+    """Organisers too may read what only the staff sees."""
+    if not viewer.is_staff:
         raise OperationError("forbidden", _l("Only the workshop's facilitators can do this."))
 
 
@@ -175,6 +188,8 @@ def change_stage(viewer: Viewer, from_stage: object, to_stage: object) -> dict:
     event = eventlog.append(workshop, "stage.changed",
                             {"stage": to_stage, "previous": from_stage,
                              "started_at": iso(now)}, actor=viewer.actor)
+    for hook in method.transition_hooks(from_stage, to_stage):
+        hook(workshop, viewer)
     return {"stage": to_stage, "seq": event.seq}
 
 
@@ -182,8 +197,9 @@ def set_joining(viewer: Viewer, joining_open: object = None, new_code: object = 
     """Open or close joining, or replace a leaked join code (phones already in stay in)."""
     require_runner(viewer)
     workshop = db.session.get(Workshop, viewer.workshop_id)
+    joining_open, new_code = switch(joining_open), switch(new_code)
     if joining_open is not None:
-        workshop.joining_open = bool(joining_open)
+        workshop.joining_open = joining_open
     if new_code:
         workshop.join_code = unique_join_code()
     eventlog.append(workshop, "joining.updated", joining_info(workshop), actor=viewer.actor)
@@ -204,7 +220,8 @@ def viewer_for(workshop: Workshop, facilitator: Facilitator) -> Viewer | None:
 
 
 def add_member(viewer: Viewer, email: str, role: str) -> Membership:
-    """The owner adds an existing account as co-facilitator or organiser."""
+    """The owner adds an existing account as co-facilitator or organiser, or changes the
+    role of someone already in; their open consoles take the new rights at once."""
     from .accounts import find
 
     if viewer.role != "owner":
@@ -223,18 +240,50 @@ def add_member(viewer: Viewer, email: str, role: str) -> Membership:
                             role=role)
         db.session.add(member)
     member.role = role
-    db.session.commit()
+    db.session.flush()
+    _membership_changed(viewer, facilitator, role)
     return member
 
 
 def remove_member(viewer: Viewer, facilitator_id: int) -> None:
+    """The owner removes a co-facilitator or organiser; their open consoles lose every
+    right and every facilitators-only event at once."""
     if viewer.role != "owner":
         raise OperationError("forbidden", _l("Only the workshop's owner can remove people."))
     member = membership(viewer.workshop_id, facilitator_id)
     if member is None or member.role == "owner":
         raise OperationError("bad_role", _l("This person cannot be removed."))
+    facilitator = member.facilitator
     db.session.delete(member)
-    db.session.commit()
+    db.session.flush()
+    _membership_changed(viewer, facilitator, None)
+
+
+def _membership_changed(viewer: Viewer, facilitator: Facilitator, role: str | None) -> None:
+    """Log it for the staff, and move every staff socket again after the commit: the
+    facilitators' room is emptied on every server process and its members re-`sync`."""
+    workshop = db.session.get(Workshop, viewer.workshop_id)
+    eventlog.append(workshop, "membership.changed",
+                    {"facilitator": {"id": facilitator.id, "name": facilitator.name},
+                     "role": role}, audience="facilitators", actor=viewer.actor)
+    realign_staff(workshop.id, extra=[facilitator.id])
+
+
+def realign_staff(workshop_id: int, extra: list[int] = ()) -> None:
+    """After the commit: every console and projector of this workshop derives its rights
+    and rooms again (members now, plus `extra` people whose rights just went)."""
+    staff = db.session.scalars(select(Membership.facilitator_id).where(
+        Membership.workshop_id == workshop_id)).all()
+    eventlog.realign(workshop_id, close=[room_facilitators(workshop_id)],
+                     people=[room_person(workshop_id, fid) for fid in {*staff, *extra}])
+
+
+def signed_out(facilitator: Facilitator) -> None:
+    """A facilitator signed out (or changed password): their session token is replaced,
+    and their open consoles and projectors lose their rights at once."""
+    facilitator.session_token = new_token()
+    for member in facilitator.memberships:
+        realign_staff(member.workshop_id, extra=[facilitator.id])
 
 
 def workshops_of(facilitator: Facilitator) -> list[tuple[Workshop, str]]:

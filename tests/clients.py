@@ -61,11 +61,23 @@ class Live:
         self.lock = threading.Lock()
         self.client = socketio.Client(reconnection=False)
         self.client.on("event", self._on_event)
+        # like live.js: the server says `resync` when this socket's rights or rooms change
+        self.resyncs: list[dict] = []
+        self.client.on("resync", lambda *_: threading.Thread(target=self._resync,
+                                                             daemon=True).start())
         self.base, self.http, self.workshop, self.view = base, http, workshop, view
+        self.scope = None  # from the last snapshot: sync sends it back, as live.js does
 
     def _on_event(self, event):
         with self.lock:
             self.events.append(event)
+
+    def _resync(self):
+        if self.client.connected:
+            try:
+                self.resyncs.append(self.call("sync", {"since": 0}))
+            except socketio.exceptions.SocketIOError:
+                pass  # disconnected meanwhile: the next connect syncs anyway
 
     def connect(self):
         self.client.connect(self.base, headers={"Cookie": self.http.cookie_header()},
@@ -79,9 +91,14 @@ class Live:
 
     def call(self, name: str, payload: dict | None = None, op_id: str | None = None) -> dict:
         payload = dict(payload or {})
-        if name != "sync":
+        if name == "sync":
+            payload.setdefault("scope", self.scope)
+        else:
             payload.setdefault("op_id", op_id or uuid.uuid4().hex)
-        return self.client.call(name, payload, timeout=15)
+        ack = self.client.call(name, payload, timeout=15)
+        if name == "sync" and isinstance(ack, dict) and "snapshot" in ack:
+            self.scope = ack["snapshot"].get("scope")
+        return ack
 
     def wait_for(self, predicate, timeout: float = 10.0) -> dict:
         deadline = time.monotonic() + timeout

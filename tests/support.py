@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import socket
 import subprocess
 import sys
@@ -58,12 +59,19 @@ class LiveServer:
         workshop_id, code = re.search(r"Sample workshop (\d+) .* join code (\w+)", out).groups()
         return int(workshop_id), code
 
-    def start(self) -> None:
+    def start(self, open_files: int | None = None) -> None:
+        """Start the server; `open_files` sets its RLIMIT_NOFILE (soft and hard) first,
+        like a shell's `ulimit -n`."""
         self.flask("db", "upgrade")
         self._log = open(self.log_path, "w")
+
+        def limit() -> None:
+            if open_files is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+
         self.process = subprocess.Popen(
             [sys.executable, "wsgi.py"], cwd=ROOT, env=self.env,
-            stdout=self._log, stderr=subprocess.STDOUT,
+            stdout=self._log, stderr=subprocess.STDOUT, preexec_fn=limit,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

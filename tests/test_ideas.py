@@ -10,7 +10,7 @@ from facilitator import ideas
 from facilitator.extensions import db
 from facilitator.models import Idea
 from facilitator.snapshot import snapshot
-from facilitator.live import OPERATIONS
+from facilitator.operations import OPERATIONS
 from tests.steps import do, last_seq, seen_by
 
 def test_a_posted_idea_is_on_everyone_s_screen(room):

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from facilitator import accounts, method, participants, workshops
+from facilitator import accounts, method, operations, participants, throttle, workshops
 from facilitator.errors import OperationError
 from facilitator.extensions import db, socketio
 from facilitator.models import Participant, Workshop
@@ -14,12 +14,12 @@ from facilitator.operations import perform
 
 @pytest.fixture
 def owner(app):
-    return accounts.create_facilitator("owner@example.org", "Owner", "owner-password")
+    return operations.run(accounts.create_facilitator, "owner@example.org", "Owner", "owner-password")
 
 
 @pytest.fixture
 def workshop(app, owner):
-    return workshops.create_workshop(owner, {"title": "Amman seminar", "language": "en"})
+    return operations.run(workshops.create_workshop, owner, {"title": "Amman seminar", "language": "en"})
 
 
 def login(client, email, password):
@@ -37,14 +37,39 @@ def test_first_run_page_creates_the_first_account_and_then_disappears(client):
     assert client.get("/setup").status_code == 404
 
 
-def test_wrong_passwords_are_throttled(client, owner):
-    for _ in range(accounts.MAX_FAILED_LOGINS):
+def test_wrong_passwords_are_slowed_down_without_locking_the_owner_out(app, client, owner):
+    guesses = int(throttle.PASSWORD_GUESSES.split()[0])
+    for _ in range(guesses):
         response = login(client, "owner@example.org", "wrong-password")
         assert response.status_code == 400 and b"Wrong email or password" in response.data
-    locked = login(client, "owner@example.org", "owner-password")
-    assert locked.status_code == 400 and b"Too many wrong passwords" in locked.data
-    accounts.reset_password("owner@example.org", "new-password-1")
-    assert login(client, "owner@example.org", "new-password-1").status_code == 302
+    slowed = login(client, "owner@example.org", "owner-password")
+    assert slowed.status_code == 429 and b"Too many wrong attempts" in slowed.data
+    # the guesser's address is slowed down; the owner, signing in from the laptop, is not
+    laptop = app.test_client()
+    response = laptop.post("/login", data={"email": "owner@example.org",
+                                           "password": "owner-password"},
+                           environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    assert response.status_code == 302
+    # right answers never count: a room behind one address signs in as often as it likes
+    for _ in range(guesses + 2):
+        response = app.test_client().post(
+            "/login", data={"email": "owner@example.org", "password": "owner-password"},
+            environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        assert response.status_code == 302
+
+
+def test_join_and_rejoin_code_guesses_are_slowed_down(app, client, owner, workshop):
+    for _ in range(int(throttle.JOIN_CODE_GUESSES.split()[0])):
+        assert client.post("/j", data={"code": "ZZZZZZ"}).status_code == 404
+    assert client.post("/j", data={"code": "ZZZZZZ"}).status_code == 429
+    for _ in range(int(throttle.REJOIN_CODE_GUESSES.split()[0])):
+        response = client.post(f"/j/{workshop.join_code}/rejoin", data={"rejoin_code": "AAAAAA"})
+        assert response.status_code == 400
+    # the workshop's rejoin codes are now slowed down, from any address
+    other = app.test_client()
+    response = other.post(f"/j/{workshop.join_code}/rejoin", data={"rejoin_code": "BBBBBB"},
+                          environ_base={"REMOTE_ADDR": "10.0.0.8"})
+    assert response.status_code == 429 and b"Too many wrong attempts" in response.data
 
 
 def test_cli_creates_a_facilitator_and_resets_a_password(app):
@@ -70,7 +95,7 @@ def test_workshop_defaults_come_from_the_method(workshop):
 
 
 def test_profiles_are_in_the_workshop_language(owner):
-    french = workshops.create_workshop(owner, {"title": "Beyrouth", "language": "fr"})
+    french = operations.run(workshops.create_workshop, owner, {"title": "Beyrouth", "language": "fr"})
     assert "Chambre de commerce" in french.profiles
 
 
@@ -84,7 +109,7 @@ def test_profiles_are_in_the_workshop_language(owner):
 ])
 def test_bad_workshop_settings_are_refused_and_nothing_is_saved(owner, fields, message):
     with pytest.raises(OperationError) as refused:
-        workshops.create_workshop(owner, fields)
+        operations.run(workshops.create_workshop, owner, fields)
     assert message in str(refused.value.message)
     assert db.session.query(Workshop).count() == 0
 
@@ -105,9 +130,9 @@ def test_new_workshop_form_shows_a_clear_message(client, owner):
 
 
 def test_organisers_see_but_do_not_run_the_workshop(app, client, owner, workshop):
-    organiser = accounts.create_facilitator("org@example.org", "Org", "org-password")
+    organiser = operations.run(accounts.create_facilitator, "org@example.org", "Org", "org-password")
     owner_viewer = workshops.viewer_for(workshop, owner)
-    workshops.add_member(owner_viewer, "org@example.org", "organiser")
+    operations.run(workshops.add_member, owner_viewer, "org@example.org", "organiser")
     login(client, "org@example.org", "org-password")
     assert client.get(f"/workshops/{workshop.id}/console").status_code == 200
     assert client.get(f"/workshops/{workshop.id}/edit").status_code == 403
@@ -120,7 +145,7 @@ def test_organisers_see_but_do_not_run_the_workshop(app, client, owner, workshop
     db.session.refresh(workshop)
     assert workshop.stage == "welcome"
     # and a stranger's account does not even see it
-    accounts.create_facilitator("x@example.org", "X", "x-password")
+    operations.run(accounts.create_facilitator, "x@example.org", "X", "x-password")
     other = app.test_client()
     login(other, "x@example.org", "x-password")
     assert other.get(f"/workshops/{workshop.id}/console").status_code == 403
@@ -130,8 +155,8 @@ def test_organisers_see_but_do_not_run_the_workshop(app, client, owner, workshop
 
 
 def test_cofacilitator_moves_the_room_forward_and_back(app, client, owner, workshop):
-    accounts.create_facilitator("co@example.org", "Co", "co-password")
-    workshops.add_member(workshops.viewer_for(workshop, owner), "co@example.org",
+    operations.run(accounts.create_facilitator, "co@example.org", "Co", "co-password")
+    operations.run(workshops.add_member, workshops.viewer_for(workshop, owner), "co@example.org",
                          "cofacilitator")
     login(client, "co@example.org", "co-password")
     live = socketio.test_client(app, flask_test_client=client,
@@ -183,7 +208,7 @@ def test_join_code_is_case_insensitive_and_replaceable(app, client, owner, works
     assert client.get(f"/j/{code.lower()}").status_code == 200
     with app.test_request_context():
         ack = perform(workshops.viewer_for(workshop, owner), "joining.update",
-                      "replace-code-01", workshops.set_joining, new_code=True)
+                      "replace-code-01", new_code=True)
     assert ack["ok"] and ack["join_code"] != code
     assert client.get(f"/j/{code}").status_code == 404
     assert client.get(f"/j/{ack['join_code']}").status_code == 200
@@ -192,7 +217,7 @@ def test_join_code_is_case_insensitive_and_replaceable(app, client, owner, works
 def test_joining_closed_refuses_newcomers_with_a_message(app, client, owner, workshop):
     with app.test_request_context():
         perform(workshops.viewer_for(workshop, owner), "joining.update", "close-join-01",
-                workshops.set_joining, joining_open=False)
+                joining_open=False)
     response = client.post(f"/j/{workshop.join_code}", data={
         "nonce": "n" * 24, "name": "Late", "profile": workshop.profiles[0], "consent": "y"})
     assert response.status_code == 400 and b"Joining is closed" in response.data
@@ -200,11 +225,11 @@ def test_joining_closed_refuses_newcomers_with_a_message(app, client, owner, wor
 
 
 def test_phone_page_in_the_workshop_language_and_rtl(app, client, owner):
-    arabic = workshops.create_workshop(owner, {"title": "ندوة عمّان", "language": "ar"})
+    arabic = operations.run(workshops.create_workshop, owner, {"title": "ندوة عمّان", "language": "ar"})
     page = client.get(f"/j/{arabic.join_code}").get_data(as_text=True)
     assert 'dir="rtl"' in page and 'lang="ar"' in page
     with app.test_request_context():
-        participant, token = participants.join(arabic, "x" * 24, "سارة", "", arabic.profiles[0],
+        participant, token = operations.run(participants.join, arabic, "x" * 24, "سارة", "", arabic.profiles[0],
                                                True)
     client.set_cookie(participants.cookie_name(arabic.id), token)
     phone = client.get(f"/w/{arabic.id}").get_data(as_text=True)
@@ -217,6 +242,6 @@ def test_phone_page_without_identity_does_not_reveal_the_code(client, workshop):
 
 
 def test_user_text_is_escaped(app, client, owner):
-    workshop = workshops.create_workshop(owner, {"title": "<script>alert(1)</script>"})
+    workshop = operations.run(workshops.create_workshop, owner, {"title": "<script>alert(1)</script>"})
     page = client.get(f"/j/{workshop.join_code}").get_data(as_text=True)
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page

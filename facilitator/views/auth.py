@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts
+from .. import accounts, operations, throttle, workshops
+from ..payload import MAX_ID
 from ..errors import OperationError
 from ..extensions import db, login
 from ..forms import FirstAccountForm, LoginForm
@@ -15,8 +16,15 @@ bp = Blueprint("auth", __name__)
 
 
 @login.user_loader
-def load_facilitator(facilitator_id: str) -> Facilitator | None:
-    return db.session.get(Facilitator, int(facilitator_id))
+def load_facilitator(session_id: str) -> Facilitator | None:
+    """The account of a session id "<id>:<session token>"; None once signed out."""
+    facilitator_id, _, token = str(session_id).partition(":")
+    if not facilitator_id.isdigit() or not token or int(facilitator_id) > MAX_ID:
+        return None
+    facilitator = db.session.get(Facilitator, int(facilitator_id))
+    if facilitator is None or facilitator.session_token != token:
+        return None
+    return facilitator
 
 
 def _next_url() -> str:
@@ -27,6 +35,7 @@ def _next_url() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle.password_guesses
 def login_page():
     if not accounts.has_accounts():
         return redirect(url_for("auth.first_account"))
@@ -54,8 +63,8 @@ def first_account():
     error = None
     if form.validate_on_submit():
         try:
-            facilitator = accounts.create_facilitator(form.email.data, form.name.data,
-                                                      form.password.data)
+            facilitator = operations.run(accounts.create_facilitator, form.email.data,
+                                         form.name.data, form.password.data)
         except OperationError as exc:
             error = str(exc.message)
         else:
@@ -70,5 +79,7 @@ def first_account():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Signing out here signs this person out everywhere, open consoles included."""
+    operations.run(workshops.signed_out, current_user._get_current_object())
     logout_user()
     return redirect(url_for("main.home"))

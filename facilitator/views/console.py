@@ -7,7 +7,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import eventlog, joining, workshops
+from .. import joining, operations, workshops
 from ..errors import OperationError
 from ..extensions import db
 from ..forms import MemberForm, WorkshopForm
@@ -55,7 +55,8 @@ def new_workshop():
     error = None
     if form.validate_on_submit():
         try:
-            workshop = workshops.create_workshop(current_user, _settings(form))
+            workshop = operations.run(workshops.create_workshop, current_user,
+                                      _settings(form))
         except OperationError as exc:
             error = str(exc.message)
         else:
@@ -76,10 +77,8 @@ def edit_workshop(workshop_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            workshops.update_workshop(viewer, _settings(form))
-            eventlog.commit()
+            operations.run(workshops.update_workshop, viewer, _settings(form))
         except OperationError as exc:
-            eventlog.discard()
             error = str(exc.message)
         else:
             flash(_("Saved."))
@@ -97,7 +96,7 @@ def add_member(workshop_id: int):
     form = MemberForm()
     if form.validate_on_submit():
         try:
-            workshops.add_member(viewer, form.email.data, form.role.data)
+            operations.run(workshops.add_member, viewer, form.email.data, form.role.data)
             flash(_("Added."))
         except OperationError as exc:
             flash(str(exc.message), "error")
@@ -110,7 +109,7 @@ def add_member(workshop_id: int):
 def remove_member(workshop_id: int, facilitator_id: int):
     workshop, viewer = staff_workshop(workshop_id)
     try:
-        workshops.remove_member(viewer, facilitator_id)
+        operations.run(workshops.remove_member, viewer, facilitator_id)
         flash(_("Removed."))
     except OperationError as exc:
         flash(str(exc.message), "error")

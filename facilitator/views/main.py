@@ -3,10 +3,28 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
 from sqlalchemy import text
+from werkzeug.routing import IntegerConverter
 
 from ..extensions import db
+from ..payload import MAX_ID
+from ..throttle import too_many_attempts_message
 
 bp = Blueprint("main", __name__)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number too large for a database id is a 404 like any
+    unknown id, not a server error."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's signature)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+@bp.app_errorhandler(429)
+def too_many_attempts(_error):
+    """Guesses slowed down (facilitator.throttle): say so, and when to try again."""
+    return render_template("message.html", message=too_many_attempts_message()), 429
 
 
 @bp.get("/")

@@ -2,6 +2,8 @@
 the page's language (so events can carry keys, not words)."""
 from __future__ import annotations
 
+from flask import current_app
+
 from .. import method
 from ..models import Workshop
 
@@ -10,6 +12,7 @@ def page_config(workshop: Workshop, view: str) -> dict:
     return {
         "workshop": workshop.id,
         "view": view,
+        "max_message_bytes": current_app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
         "stages": [method.describe(stage.key) for stage in method.STAGES],
         "steps": [{"number": s.number, "key": s.key, "title": str(s.title)}
                   for s in method.STEPS],

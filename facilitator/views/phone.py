@@ -9,7 +9,7 @@ import secrets
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import participants
+from .. import operations, participants, throttle
 from ..errors import OperationError
 from ..extensions import db
 from ..forms import JoinForm, RejoinForm
@@ -46,6 +46,7 @@ def _current_participant(workshop: Workshop):
 
 
 @bp.route("/j", methods=["GET", "POST"])
+@throttle.join_code_guesses
 def enter_code():
     """Where a person types the code read on the projector."""
     error = None
@@ -58,6 +59,7 @@ def enter_code():
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
+@throttle.join_code_guesses
 def join(code: str):
     workshop = participants.find_by_code(code)
     if workshop is None:
@@ -70,7 +72,7 @@ def join(code: str):
     error = None
     if form.validate_on_submit():
         try:
-            participant, token = participants.join(
+            participant, token = operations.run(participants.join, 
                 workshop, form.nonce.data, form.name.data, form.organisation.data,
                 form.profile.data, form.consent.data)
         except OperationError as exc:
@@ -84,6 +86,7 @@ def join(code: str):
 
 
 @bp.post("/j/<code>/rejoin")
+@throttle.rejoin_code_guesses
 def rejoin(code: str):
     workshop = participants.find_by_code(code) or abort(404)
     g.workshop_locale = workshop.language
@@ -92,7 +95,7 @@ def rejoin(code: str):
     error = None
     if form.validate_on_submit():
         try:
-            participants.rejoin(workshop, form.rejoin_code.data, token)
+            operations.run(participants.rejoin, workshop, form.rejoin_code.data, token)
         except OperationError as exc:
             error = str(exc.message)
         else:

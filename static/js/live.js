@@ -1,12 +1,17 @@
 // The live client every view shares: connects, catches up, and sends changes that are
 // never lost. See docs/protocol.md.
 //
-// - On every (re)connect it sends `sync` with the last seq it applied and applies the
-//   events it gets back (or a snapshot). Events pushed while a sync is pending are held
-//   and applied after it, so nothing is applied out of order or twice.
-// - `send(name, payload)` gives the change a client-made op_id, keeps it in
-//   localStorage until the server acknowledges it, and resends it after a reconnect or a
-//   reload. The server applies an op_id once, so a resend is harmless.
+// - On every (re)connect, and whenever the server says `resync`, it sends `sync` with the
+//   last seq it applied and the scope of its last snapshot, and applies the events it
+//   gets back (or a snapshot). Events pushed while a sync is pending are held and applied
+//   after it, so nothing is applied out of order or twice.
+// - Each event names its stream and the seq of that stream's previous event (`prev`): an
+//   event whose `prev` this client has not applied means one was missed, and it syncs.
+// - `send(name, payload)` gives the change a client-made op_id, keeps it in localStorage
+//   until the server acknowledges it, and resends the same op_id after an ack timeout,
+//   a reconnect or a reload. The server applies an op_id once, so a resend is harmless.
+//   A change the server keeps dropping the connection for is given up after a few tries,
+//   and the person is told.
 
 export const messages = JSON.parse(document.getElementById("i18n").textContent);
 export const config = JSON.parse(document.getElementById("live-config").textContent);
@@ -69,54 +74,98 @@ export function applyCommon(state, event) {
   }
 }
 
+const RESEND_MAX_MS = 30000;
+const DROPPED_AFTER = 3; // connections lost while a change was in flight
+const MAX_MESSAGE_BYTES = config.max_message_bytes || 1024 * 1024;
+
+function byteLength(value) {
+  return new TextEncoder().encode(JSON.stringify(value)).length;
+}
+
 export class LiveClient {
-  constructor({ onState, onEvent, onStatus, reducers = [] }) {
+  constructor({ onState, onEvent, onStatus, onPending, onLateAck, reducers = [] }) {
     this.workshop = config.workshop;
     this.view = config.view;
     this.state = null;
     this.lastSeq = 0;
+    this.heads = {}; // stream -> the last seq applied from it
+    this.scope = null;
     this.reducers = [applyCommon, ...reducers];
     this.onState = onState || (() => {});
     this.onEvent = onEvent || (() => {});
     this.onStatus = onStatus || (() => {});
+    this.onPending = onPending || (() => {});
+    this.onLateAck = onLateAck || (() => {});
     this.syncing = false;
+    this.resyncWanted = false;
+    this.refused = false;
     this.held = [];
     this.outboxKey = `facilitator:${this.workshop}:${this.view}:outbox`;
     this.clockOffset = 0; // server time minus this device's time, in ms
-    this.pending = new Map(); // op_id -> {resolve}
+    this.pending = new Map(); // op_id -> resolve, until the first answer (ack or timeout)
+    this.inFlight = new Map(); // op_id -> item emitted and not yet acknowledged
+    this.retryTimers = new Map();
+    this.memoryOutbox = null; // used when localStorage is unavailable
     this.socket = io({ auth: { workshop: this.workshop, view: this.view } });
     this.socket.on("connect", () => this.sync());
-    this.socket.on("disconnect", () => this.onStatus("offline"));
-    this.socket.on("connect_error", (err) => this.onStatus("offline", err && err.data));
+    this.socket.on("disconnect", () => this.lostConnection());
+    this.socket.on("connect_error", (err) => {
+      if (err && err.data && ["forbidden", "not_joined", "not_found"].includes(err.data.code)) {
+        this.refuse(err.data ? { code: err.data.code, message: err.message } : null);
+      } else this.onStatus("offline", err && err.data);
+    });
     this.socket.on("event", (event) => this.receive(event));
+    this.socket.on("resync", () => this.sync());
     this.onStatus("connecting");
+    this.onPending(this.outbox().length);
   }
 
   serverNow() {
     return Date.now() + this.clockOffset;
   }
 
-  sync() {
+  refuse(error) {
+    this.refused = true;
+    this.socket.disconnect();
+    this.onStatus("refused", error);
+  }
+
+  sync(since = this.lastSeq) {
+    if (this.syncing) {
+      this.resyncWanted = true;
+      return;
+    }
     this.syncing = true;
-    this.socket.timeout(ACK_TIMEOUT_MS).emit("sync", { since: this.lastSeq }, (err, ack) => {
+    const payload = { since, scope: this.scope };
+    this.socket.timeout(ACK_TIMEOUT_MS).emit("sync", payload, (err, ack) => {
+      this.syncing = false;
+      if (ack && !ack.ok && ack.error && ack.error.code === "signed_out") {
+        this.refuse(ack.error);
+        return;
+      }
       if (err || !ack || !ack.ok) {
-        this.syncing = false;
         setTimeout(() => this.socket.connected && this.sync(), 1000);
         return;
       }
       if (ack.snapshot) {
         this.state = ack.snapshot;
         this.lastSeq = ack.snapshot.seq;
+        this.heads = { ...(ack.snapshot.streams || {}) };
+        this.scope = ack.snapshot.scope;
         this.clockOffset = Date.parse(ack.snapshot.server_time) - Date.now();
       } else {
         for (const event of ack.events) this.apply(event);
       }
-      this.syncing = false;
       const held = this.held.sort((a, b) => a.seq - b.seq);
       this.held = [];
-      for (const event of held) this.apply(event);
       this.onStatus("online");
       this.onState(this.state);
+      for (const event of held) this.receive(event);
+      if (this.resyncWanted) {
+        this.resyncWanted = false;
+        this.sync();
+        return;
+      }
       this.flushOutbox();
     });
   }
@@ -126,18 +175,29 @@ export class LiveClient {
       this.held.push(event);
       return;
     }
+    const head = this.heads[event.stream] || 0;
+    if (event.seq <= head) return; // already applied
+    if ((event.prev || 0) > head) {
+      // an event of this stream never reached us: catch up from where the stream stopped
+      this.held.push(event);
+      this.sync(Math.min(this.lastSeq, head));
+      return;
+    }
     if (this.apply(event)) this.onState(this.state, event);
   }
 
   apply(event) {
-    if (event.seq <= this.lastSeq) return false;
+    const stream = event.stream || "all";
+    if (event.seq <= (this.heads[stream] || 0)) return false;
     for (const reduce of this.reducers) reduce(this.state, event);
-    this.lastSeq = event.seq;
+    this.heads[stream] = event.seq;
+    this.lastSeq = Math.max(this.lastSeq, event.seq);
     this.onEvent(event, this.state);
     return true;
   }
 
   outbox() {
+    if (this.memoryOutbox) return this.memoryOutbox;
     try {
       return JSON.parse(localStorage.getItem(this.outboxKey) || "[]");
     } catch (e) {
@@ -148,14 +208,21 @@ export class LiveClient {
   saveOutbox(items) {
     try {
       localStorage.setItem(this.outboxKey, JSON.stringify(items));
+      this.memoryOutbox = null;
     } catch (e) {
-      /* private mode: the in-memory copy still gets resent while the page lives */
+      this.memoryOutbox = items; // private mode: kept while the page lives
     }
+    this.onPending(items.length);
   }
 
-  /** Send a change; resolves with the server's ack ({ok, ...} or {ok: false, error}). */
+  /** Send a change; resolves with the server's ack ({ok, ...} or {ok: false, error}), or
+   *  after the ack timeout with {ok: false, pending: true, error} while the change stays
+   *  queued and is resent (its real ack then goes to onLateAck). */
   send(name, payload = {}) {
-    const item = { name, payload: { ...payload, op_id: newOpId() } };
+    const item = { name, payload: { ...payload, op_id: newOpId() }, disconnects: 0 };
+    if (byteLength(item.payload) > MAX_MESSAGE_BYTES) {
+      return Promise.resolve({ ok: false, error: { code: "too_long", message: t("too_long_to_send") } });
+    }
     this.saveOutbox([...this.outbox(), item]);
     return new Promise((resolve) => {
       this.pending.set(item.payload.op_id, resolve);
@@ -172,15 +239,60 @@ export class LiveClient {
     });
   }
 
-  emit(item) {
+  answer(item, ack) {
+    const resolve = this.pending.get(item.payload.op_id);
+    this.pending.delete(item.payload.op_id);
+    if (resolve) resolve(ack);
+    else if (ack.pending) return;
+    else {
+      this.onLateAck(item, ack);
+      if (!ack.ok) this.onStatus("rejected", ack.error, item);
+    }
+  }
+
+  emit(item, attempt = 0) {
+    const opId = item.payload.op_id;
+    clearTimeout(this.retryTimers.get(opId));
+    this.inFlight.set(opId, item);
     this.socket.timeout(ACK_TIMEOUT_MS).emit(item.name, item.payload, (err, ack) => {
-      if (err) return; // no answer: it stays in the outbox and is resent on reconnect
-      this.saveOutbox(this.outbox().filter((i) => i.payload.op_id !== item.payload.op_id));
-      const resolve = this.pending.get(item.payload.op_id);
-      this.pending.delete(item.payload.op_id);
-      if (resolve) resolve(ack);
-      else if (ack && !ack.ok) this.onStatus("rejected", ack.error, item);
+      if (!this.outbox().some((i) => i.payload.op_id === opId)) return; // answered already
+      if (err) {
+        // no answer in time: tell the page (its button comes back) and resend the same
+        // op_id while connected, waiting longer each time
+        this.answer(item, { ok: false, pending: true, error: { code: "timeout", message: t("waiting_to_send") } });
+        const wait = Math.min(RESEND_MAX_MS, 2000 * 2 ** attempt);
+        this.retryTimers.set(opId, setTimeout(() => {
+          if (this.socket.connected && !this.syncing) this.emit(this.stored(opId) || item, attempt + 1);
+        }, wait));
+        return;
+      }
+      this.inFlight.delete(opId);
+      this.saveOutbox(this.outbox().filter((i) => i.payload.op_id !== opId));
+      this.answer(item, ack);
     });
+  }
+
+  stored(opId) {
+    return this.outbox().find((i) => i.payload.op_id === opId);
+  }
+
+  lostConnection() {
+    if (this.refused) return;
+    // a change in flight when the connection drops, again and again, is one the server
+    // cannot take (e.g. larger than it reads): give it up and say so
+    const items = this.outbox();
+    const dropped = [];
+    for (const item of items) {
+      if (!this.inFlight.has(item.payload.op_id)) continue;
+      item.disconnects = (item.disconnects || 0) + 1;
+      if (item.disconnects >= DROPPED_AFTER) dropped.push(item);
+    }
+    this.inFlight.clear();
+    this.saveOutbox(items.filter((item) => !dropped.includes(item)));
+    for (const item of dropped) {
+      this.answer(item, { ok: false, error: { code: "dropped", message: t("change_dropped") } });
+    }
+    this.onStatus("reconnecting");
   }
 
   flushOutbox() {
@@ -193,8 +305,10 @@ export function showConnection(status) {
   const text = {
     connecting: t("connecting"),
     online: t("connected"),
+    reconnecting: t("reconnecting"),
     offline: t("offline"),
     queued: t("offline"),
+    refused: t("signed_out"),
   }[status];
   if (!text) return;
   for (const node of document.querySelectorAll("[data-connection]")) {

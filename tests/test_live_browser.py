@@ -1,0 +1,69 @@
+"""The reference client (static/js/live.js) in Chromium: an event lost on the way is
+noticed at the next event of its stream and fetched again with `sync`.
+
+Playwright runs the WebSocket route's handlers only while the test is inside a
+Playwright call, so the test waits with page.wait_for_timeout, never time.sleep."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tests.clients import Live, join
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]
+EMAIL, PASSWORD = "holes@example.org", "holes-password"
+LOST, NEXT = "A card whose event is lost on the way", "The next card, which shows the hole"
+
+
+def test_a_lost_event_is_noticed_and_fetched_again(phone, live_server):
+    workshop_id, code = live_server.sample(EMAIL, PASSWORD, "Holes Lead", until="ideas")
+    dropped, syncs = [], []
+
+    def route(ws):
+        server = ws.connect_to_server()
+
+        def from_server(message):
+            if isinstance(message, str) and LOST in message and not dropped:
+                dropped.append(message)  # this event never reaches the page
+                return
+            ws.send(message)
+
+        def from_page(message):
+            if isinstance(message, str) and '"sync"' in message:
+                syncs.append(message)
+            server.send(message)
+
+        server.on_message(from_server)
+        ws.on_message(from_page)
+
+    page = phone.new_page()
+    page.route_web_socket(re.compile(r".*/socket\.io/.*"), route)
+    page.goto(f"{live_server.url}/j/{code}")
+    page.fill("input[name=name]", "Watching Phone")
+    page.select_option("select[name=profile]", index=1)
+    page.check("input[name=consent]")
+    page.click("button[type=submit]")
+    page.locator("[data-connection][data-status=online]").wait_for(timeout=15_000)
+    deadline = time.monotonic() + 10
+    while not syncs and time.monotonic() < deadline:  # the socket is on the WebSocket
+        page.wait_for_timeout(100)
+    syncs_before = len(syncs)
+
+    author = Live(live_server.url, join(live_server.url, code, "Author Phone", "Ministry"),
+                  workshop_id, "phone").connect()
+    try:
+        assert author.call("idea.post", {"text": LOST, "kind": "idea"})["ok"]
+        deadline = time.monotonic() + 10
+        while not dropped and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        assert dropped, "the test dropped the event on its way to the page"
+        page.wait_for_timeout(500)
+        assert page.get_by_text(LOST).count() == 0  # lost, and nothing says so yet
+        assert author.call("idea.post", {"text": NEXT, "kind": "idea"})["ok"]
+        page.get_by_text(NEXT).first.wait_for(timeout=10_000)
+        page.get_by_text(LOST).first.wait_for(timeout=10_000)
+        assert len(syncs) > syncs_before  # fetched again with a sync, not a reload
+    finally:
+        author.disconnect()
