@@ -116,11 +116,14 @@ class Probe:
     optionally one extra socket sending `sync` to the server."""
 
     def __init__(self, base: str, interval: float = 0.25, cookie: str = "",
-                 workshop: int = 0, since: int = 0, max_seconds: float = 600):
+                 workshop: int = 0, since: int = 0, scope: str | None = None,
+                 max_seconds: float = 600):
         args = [sys.executable, str(ROOT / "benchmarks" / "probe.py"), base,
                 "--interval", str(interval), "--max-seconds", str(max_seconds)]
         if cookie:
             args += ["--cookie", cookie, "--workshop", str(workshop), "--since", str(since)]
+        if scope:
+            args += ["--scope", scope]
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         self.started = time.perf_counter()
 

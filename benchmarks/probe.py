@@ -3,7 +3,7 @@
     python benchmarks/probe.py http://127.0.0.1:PORT --interval 0.25 [--cookie C --workshop W]
 
 GETs /healthz every `interval` seconds (timeout 5 s) and, with a phone's cookie, keeps one
-Socket.IO socket that sends `sync {since}` every `interval` seconds (one at a time,
+Socket.IO socket that sends `sync {since, scope}` every `interval` seconds (one at a time,
 timeout 5 s) and records the server's pings. Stops on SIGTERM or after --max-seconds and
 prints one JSON line: every sample as [seconds since start, latency ms or null, error].
 Talks only to the URL it is given (the benchmarks give it 127.0.0.1).
@@ -33,6 +33,8 @@ async def main() -> None:
     parser.add_argument("--cookie", default="")
     parser.add_argument("--workshop", type=int, default=0)
     parser.add_argument("--since", type=int, default=0)
+    parser.add_argument("--scope", default=None,
+                        help="the scope of the phone's last snapshot (sent with sync)")
     args = parser.parse_args()
 
     stop = asyncio.Event()
@@ -70,7 +72,10 @@ async def main() -> None:
             while not stop.is_set() and sock.connected:
                 start = time.perf_counter()
                 try:
-                    ack = await sock.call("sync", {"since": args.since}, timeout=5)
+                    payload = {"since": args.since}
+                    if args.scope:
+                        payload["scope"] = args.scope
+                    ack = await sock.call("sync", payload, timeout=5)
                     error = None if isinstance(ack, dict) and ack.get("ok") else "refused"
                 except Exception as exc:  # noqa: BLE001
                     error = type(exc).__name__

@@ -48,6 +48,7 @@ class Phone:
         self.syncs = 0
         self.timeouts = 0
         self.other_ack = ""
+        self.scope: str | None = None  # the scope of this phone's last snapshot, if any
 
 
 async def storm_one(phone: Phone, base: str, workshop: int, since: int,
@@ -64,8 +65,11 @@ async def storm_one(phone: Phone, base: str, workshop: int, since: int,
     while phone.sock.connected and time.perf_counter() < deadline:
         phone.syncs += 1
         left = deadline - time.perf_counter()
+        payload = {"since": since}
+        if since and phone.scope:  # a phone that had a snapshot sends its scope back
+            payload["scope"] = phone.scope
         try:
-            ack = await phone.sock.call("sync", {"since": since},
+            ack = await phone.sock.call("sync", payload,
                                         timeout=left if patient else min(ACK_TIMEOUT, left))
         except asyncio.TimeoutError:
             phone.timeouts += 1
@@ -80,7 +84,8 @@ async def storm_one(phone: Phone, base: str, workshop: int, since: int,
         return
 
 
-async def set_up(server: harness.Server, args, conn) -> tuple[int, list[Phone], int, str]:
+async def set_up(server: harness.Server, args,
+                 conn) -> tuple[int, list[Phone], int, str, str | None]:
     workshop, code = server.sample("bench@example.org", "bench-password", until="ideas")
     t = time.perf_counter()
     browsers = await lc.join_many(server.url, conn, code, args.phones,
@@ -109,11 +114,19 @@ async def set_up(server: harness.Server, args, conn) -> tuple[int, list[Phone], 
         snap = (await first.call("sync", {"since": 0}))["snapshot"]
         await lc.close_all([first, *posters])
     cookie = browsers[0].cookie_header()
+    # Since issue 7, `sync` carries the scope of the phone's last snapshot ("all,p<id>"),
+    # without which any `since` gets a snapshot. Each phone's scope, from its name.
+    scope0 = snap.get("scope")
+    if scope0:
+        ids = {p["name"]: p["id"] for p in snap["participants"]["list"]}
+        me = snap["me"]["id"]
+        for i, phone in enumerate(phones):
+            phone.scope = scope0.replace(f"p{me}", f"p{ids[f'Phone {i}']}")
     print(f"set-up: the wall holds {len(snap['ideas']['list'])} cards, "
           f"{len(snap['participants']['list'])} participants, last seq {snap['seq']}; "
           f"a phone's snapshot is {len(json.dumps(snap)) // 1024} KiB of JSON",
           flush=True)
-    return workshop, phones, snap["seq"], cookie
+    return workshop, phones, snap["seq"], cookie, phones[0].scope
 
 
 async def run(args) -> None:
@@ -126,7 +139,7 @@ async def run(args) -> None:
         server = harness.Server(tmp, nofile=args.server_nofile)
         server.start()
         try:
-            workshop, phones, last_seq, cookie = await set_up(server, args, conn)
+            workshop, phones, last_seq, cookie, scope = await set_up(server, args, conn)
             if args.restart:
                 server.stop()
                 server.start()
@@ -135,7 +148,8 @@ async def run(args) -> None:
             pid = server.process.pid
             cpu0, rss0 = lc.cpu_seconds(pid), lc.rss_mib(pid)
             probe = harness.Probe(server.url, cookie=cookie, workshop=workshop,
-                                  since=last_seq, max_seconds=args.deadline + args.hold + 60)
+                                  since=last_seq, scope=scope,
+                                  max_seconds=args.deadline + args.hold + 60)
             await asyncio.sleep(2.0)  # the probe's socket is in and has a baseline
             rss_peak = [rss0]
             fds_peak = [0]
