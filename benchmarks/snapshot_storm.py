@@ -238,7 +238,8 @@ async def run(args) -> None:
              if connected else "-")
           + (f"; refused/failed: {refused}" if refused else ""))
     print(f"snapshots: {len(got)}/{n}; time to the last snapshot: "
-          + (f"{got[-1]:.1f} s (median {statistics.median(got):.1f} s)" if got else "-"))
+          + (f"{got[-1]:.1f} s (first {got[0]:.1f} s, median {statistics.median(got):.1f} s)"
+             if got else "-"))
     print(f"syncs sent: {sum(p.syncs for p in phones)} ({sum(p.timeouts for p in phones)} "
           f"timed out after {ACK_TIMEOUT:.0f} s and were resent; {late} late acks dropped)")
     others = [p.other_ack for p in phones if p.other_ack]
