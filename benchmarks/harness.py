@@ -38,16 +38,19 @@ class Server(LiveServer):
     """LiveServer, restartable on the same database, optionally with its own open-files
     limit (`nofile`), its log appended across restarts."""
 
-    def __init__(self, workdir: Path, nofile: int | None = None, env: dict | None = None):
+    def __init__(self, workdir: Path, nofile: str | None = None, env: dict | None = None):
         super().__init__(workdir)
         self.nofile = nofile
         self.env.update(env or {})
         self.starts = 0
 
     def _preexec(self) -> None:
+        """`nofile` "SOFT" or "SOFT:HARD", like a shell's `ulimit -Sn` / `ulimit -Hn`."""
         if self.nofile:
             _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-            resource.setrlimit(resource.RLIMIT_NOFILE, (min(self.nofile, hard), hard))
+            soft_s, _, hard_s = str(self.nofile).partition(":")
+            new_hard = min(int(hard_s), hard) if hard_s else hard
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(int(soft_s), new_hard), new_hard))
 
     def start(self) -> None:
         if self.starts == 0:

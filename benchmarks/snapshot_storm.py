@@ -263,6 +263,9 @@ async def run(args) -> None:
           f"RSS {rss0:.0f} MiB before, peak {rss_peak[0]:.0f} MiB; open fds peak "
           f"{fds_peak[0]}; alive at the end: {alive}")
     print(f"the benchmark's own CPU during the storm: {client_cpu:.1f} s (same 2 cores)")
+    if args.server_nofile:
+        print(f"server started with open files limited to {args.server_nofile} "
+              f"(soft[:hard])")
     print(f"server log: {problems} lines look like trouble (kept in "
           f"{log.relative_to(harness.ROOT)})")
     for line in first_problems:
@@ -287,8 +290,9 @@ def main() -> None:
                         help="each phone sends one sync and waits until the deadline "
                              "(default: the reference client's 8 s timeout and resend)")
     parser.add_argument("--join-concurrency", type=int, default=8)
-    parser.add_argument("--server-nofile", type=int, default=None,
-                        help="the server's soft open-files limit (default: inherited)")
+    parser.add_argument("--server-nofile", default=None, metavar="SOFT[:HARD]",
+                        help="the server's open-files limits, as a shell's ulimit would "
+                             "set them (default: inherited from this process)")
     args = parser.parse_args()
     args.phones = min(args.phones, 2000)
     args.deadline = min(args.deadline, 180)
