@@ -112,16 +112,35 @@ async def set_up(server: harness.Server, args,
                 assert ack.get("ok"), ack
         await asyncio.gather(*(post(s, n) for n, s in enumerate(posters)))
         snap = (await first.call("sync", {"since": 0}))["snapshot"]
+        # Since issue 7, `sync` carries the scope of the phone's last snapshot
+        # ("all,p<id>"), without which any `since` gets a snapshot. Each phone's scope,
+        # from its name.
+        scope0 = snap.get("scope")
+        if scope0:
+            ids = {p["name"]: p["id"] for p in snap["participants"]["list"]}
+            me = snap["me"]["id"]
+            for i, phone in enumerate(phones):
+                phone.scope = scope0.replace(f"p{me}", f"p{ids[f'Phone {i}']}")
+        # what one snapshot costs the server when phones ask one after the other
+        sample = posters[:args.sequential]
+        pid = server.process.pid
+        behind = max(1, snap["seq"] - (args.behind or 600))
+        for label, since in (("since 0", 0), (f"since last seq - {args.behind or 600}",
+                                              behind)):
+            cpu0, t, snapshots = lc.cpu_seconds(pid), time.perf_counter(), 0
+            for n, sock in enumerate(sample):
+                payload = {"since": since}
+                if since and phones[1 + n].scope:
+                    payload["scope"] = phones[1 + n].scope
+                ack = await sock.call("sync", payload, timeout=30)
+                snapshots += "snapshot" in ack
+            if sample:
+                print(f"set-up: one sync ({label}), {len(sample)} phones one after the "
+                      f"other: {(lc.cpu_seconds(pid) - cpu0) / len(sample) * 1000:.0f} ms "
+                      f"of server CPU, {(time.perf_counter() - t) / len(sample) * 1000:.0f} "
+                      f"ms wall each; {snapshots} answered with a snapshot", flush=True)
         await lc.close_all([first, *posters])
     cookie = browsers[0].cookie_header()
-    # Since issue 7, `sync` carries the scope of the phone's last snapshot ("all,p<id>"),
-    # without which any `since` gets a snapshot. Each phone's scope, from its name.
-    scope0 = snap.get("scope")
-    if scope0:
-        ids = {p["name"]: p["id"] for p in snap["participants"]["list"]}
-        me = snap["me"]["id"]
-        for i, phone in enumerate(phones):
-            phone.scope = scope0.replace(f"p{me}", f"p{ids[f'Phone {i}']}")
     print(f"set-up: the wall holds {len(snap['ideas']['list'])} cards, "
           f"{len(snap['participants']['list'])} participants, last seq {snap['seq']}; "
           f"a phone's snapshot is {len(json.dumps(snap)) // 1024} KiB of JSON",
@@ -289,6 +308,9 @@ def main() -> None:
     parser.add_argument("--patient", action="store_true",
                         help="each phone sends one sync and waits until the deadline "
                              "(default: the reference client's 8 s timeout and resend)")
+    parser.add_argument("--sequential", type=int, default=50,
+                        help="in the set-up, this many phones sync one after the other "
+                             "(since 0, then behind): the server's CPU per snapshot")
     parser.add_argument("--join-concurrency", type=int, default=8)
     parser.add_argument("--server-nofile", default=None, metavar="SOFT[:HARD]",
                         help="the server's open-files limits, as a shell's ulimit would "
