@@ -18,7 +18,7 @@ setup-dev:
 
 # Refresh the catalogues after adding or changing user-facing strings.
 translations: setup-dev
-	.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _np:1,2 --no-location --sort-output -o translations/messages.pot .
 	.venv/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 clean:

@@ -15,6 +15,7 @@ bp = Blueprint("assets", __name__, url_prefix="/vendor")
 # name under /vendor/ -> path inside node_modules/
 VENDOR_FILES = {
     "socket.io.min.js": "socket.io-client/dist/socket.io.min.js",
+    "idiomorph.esm.js": "idiomorph/dist/idiomorph.esm.js",
 }
 FONT_PACKAGES = ("@fontsource/noto-sans/files", "@fontsource/noto-sans-arabic/files")
 

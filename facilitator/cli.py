@@ -35,10 +35,13 @@ def init_app(app: Flask) -> None:
     @app.cli.command("sample")
     @click.option("--email", default="facilitator@example.org", show_default=True)
     @click.option("--password", default="facilitator", show_default=True)
-    @click.option("--until", "until", default="confirm", show_default=True,
-                  type=click.Choice(["welcome", "ideas", "themes", "vote", "confirm"]),
+    @click.option("--until", "until", default="actions", show_default=True,
+                  type=click.Choice(["welcome", "ideas", "themes", "vote", "confirm",
+                                     "objectives", "actors", "actions"]),
                   help="Fill the seminar up to this stage: participants only (welcome), "
-                       "cards (ideas), themes, dots placed (vote), priorities (confirm).")
+                       "cards (ideas), themes, dots placed (vote), priorities (confirm), "
+                       "then Step 3's working groups with their objectives, actors and "
+                       "actions and each sub-step's syntheses.")
     def sample(email: str, password: str, until: str) -> None:
         """Create a sample seminar (a diaspora-engagement workshop like Beirut's)."""
         from .sample import create_sample

@@ -17,8 +17,8 @@ from sqlalchemy import func, select, update
 
 from .extensions import db, socketio
 from .models import Event, Workshop
-from .viewers import (Viewer, room_all, room_facilitators, room_group, room_participant,
-                      stream_of)
+from .viewers import (Viewer, room_all, room_boards, room_facilitators, room_group,
+                      room_participant, stream_of)
 
 AUDIENCES = ("all", "facilitators", "group", "participant")
 CATCH_UP_LIMIT = 500  # a client further behind gets a snapshot instead
@@ -122,7 +122,7 @@ def rooms_for(event: Event) -> list[str]:
     if event.audience == "all":
         return [room_all(w)]
     if event.audience == "group":
-        return [room_group(w, event.target_id), room_facilitators(w)]
+        return [room_group(w, event.target_id), room_facilitators(w), room_boards(w)]
     if event.audience == "participant":
         return [room_participant(w, event.target_id), room_facilitators(w)]
     return [room_facilitators(w)]
@@ -138,7 +138,11 @@ def publish(event: dict, rooms: list[str]) -> None:
 
 
 def _visible(viewer: Viewer):
-    return Event.stream.in_(viewer.streams())
+    streams = viewer.streams()
+    visible = Event.stream.in_([s for s in streams if s != "g*"])
+    if "g*" in streams:
+        visible = visible | Event.stream.like("g%")
+    return visible
 
 
 def events_since(viewer: Viewer, since: int, last_seq: int) -> list[Event] | None:

@@ -7,7 +7,7 @@ Accept-Language, English. Arabic pages are right to left.
 from __future__ import annotations
 
 from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale, get_translations, lazy_gettext as _l
 
 from .extensions import babel
 
@@ -86,7 +86,6 @@ JS_MESSAGES = {
     "merge_into": _l("Merge into…"),
     "make_theme": _l("Make it a theme"),
     "no_suggestions": _l("No similar cards found among the cards not yet in a theme."),
-    "dots_left": _l("You have %(n)s dots left."),
     "voting_not_open": _l("Voting opens when the facilitator says so."),
     "my_dots": _l("My dots"),
     "add_dot": _l("Add a dot"),
@@ -97,11 +96,91 @@ JS_MESSAGES = {
     "our_priorities": _l("Our priorities"),
     "title": _l("Title"),
     "one_line_description": _l("One-line description"),
+    # the console, one screen per stage
+    "will_be_sent": _l("Not confirmed yet: it will be sent as soon as the connection is back."),
+    "moved_to": _l("The room is now at: %(stage)s"),
+    "code_replaced": _l("New join code ready."),
+    "choose_theme": _l("Choose a theme…"),
+    "all_cards_in_themes": _l("Every card is in a theme."),
+    "no_cards_yet": _l("No cards yet."),
+    "no_themes_yet": _l("No themes yet: add the first one above."),
+    "rename_theme": _l("New title for “%(title)s”"),
+    "save": _l("Save"),
+    "cancel": _l("Cancel"),
+    "merge": _l("Merge"),
+    "delete": _l("Delete"),
+    "merge_theme_into": _l("Merge “%(title)s” into…"),
+    "confirm_merge": _l("Merge “%(from)s” into “%(into)s”? Its cards and dots move there."),
+    "merged_themes": _l("“%(from)s” merged into “%(into)s”."),
+    "theme_deleted": _l("Theme “%(title)s” deleted."),
+    "theme_added": _l("Theme “%(title)s” added."),
+    "renamed": _l("Renamed “%(title)s”."),
+    "empty_title": _l("Please give the theme a title."),
+    "undo_move": _l("Undo the last move"),
+    "undo_merge": _l("Undo the last merge"),
+    "undo_delete": _l("Undo the deletion"),
+    "card_hidden": _l("Card hidden from the room."),
+    "card_restored": _l("Card shown again."),
+    "timer_started": _l("Timer started."),
+    "timer_stopped": _l("Timer stopped."),
+    "revealed_closed": _l("Results shown; the vote is closed."),
+    "close_vote_first": _l("The vote is still open: close it (or show the results) before confirming."),
+    "confirm_hint": _l("The themes with the most dots are ticked. Settle ties, adjust the titles, then confirm."),
+    "confirm_hint_no_dots": _l("No dots yet: tick the priorities yourself, or open the vote first."),
+    "priorities_confirmed": _l("Priorities confirmed: the projector and phones show them."),
+    "tie_legend": _l("= marks themes with the same number of dots."),
+    # the phone
+    "locked_reason": _l("The facilitator has closed the input. Your text stays here."),
+    "reconnecting": _l("Reconnecting…"),
+    "card_merged": _l("Merged with another card: it is on the wall with both texts."),
+    "card_set_aside": _l("Set aside by the facilitator."),
+    "dot_returned": _l("Two themes you voted for were merged into one: a dot came back to you."),
 }
 
 
-def js_messages() -> dict[str, str]:
-    return {key: str(value) for key, value in JS_MESSAGES.items()}
+def _np(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural message for extraction (pybabel -k _np:1,2); translated per page."""
+    return singular, plural
+
+
+# Messages with a number: every plural form of the page's language is handed to the
+# script, which picks one with Intl.PluralRules (static/js/i18n.js). %(num)d is the number.
+JS_PLURALS = {
+    "dots_left": _np("You have %(num)d dot left.", "You have %(num)d dots left."),
+    "n_cards": _np("%(num)d card", "%(num)d cards"),
+    "n_dots": _np("%(num)d dot", "%(num)d dots"),
+    "n_themes": _np("%(num)d theme", "%(num)d themes"),
+    "n_participants": _np("%(num)d participant", "%(num)d participants"),
+    "n_more": _np("and %(num)d more", "and %(num)d more"),
+    "voted_of": _np("%(num)d of %(total)d has voted", "%(num)d of %(total)d have voted"),
+    "assigned_n": _np("%(num)d card put in “%(theme)s”.", "%(num)d cards put in “%(theme)s”."),
+    "cards_merged": _np("%(num)d card merged into one.", "%(num)d cards merged into one."),
+    "n_suggestions": _np("%(num)d grouping suggested.", "%(num)d groupings suggested."),
+    "changes_waiting": _np("%(num)d change waiting to be sent",
+                           "%(num)d changes waiting to be sent"),
+    "newest_shown": _np("the newest %(num)d is shown; all are on the console",
+                        "the newest %(num)d are shown; all are on the console"),
+}
+
+# A number of each CLDR plural category: gettext is asked for the form of that number.
+_SAMPLES = (0, 1, 2, 3, 11, 100, 102, 1_000_000, 21, 5)
+
+
+def plural_forms(singular: str, plural: str) -> dict[str, str]:
+    """{"one": …, "other": …} (Arabic: zero, one, two, few, many, other)."""
+    locale = get_locale()
+    translations = get_translations()
+    forms: dict[str, str] = {}
+    for n in _SAMPLES:
+        category = locale.plural_form(n) if locale else ("one" if n == 1 else "other")
+        forms.setdefault(category, translations.ngettext(singular, plural, n))
+    return forms
+
+
+def js_messages() -> dict[str, object]:
+    messages: dict[str, object] = {key: str(value) for key, value in JS_MESSAGES.items()}
+    messages.update({key: plural_forms(*forms) for key, forms in JS_PLURALS.items()})
+    return messages
 
 
 def init_app(app: Flask) -> None:

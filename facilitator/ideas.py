@@ -185,8 +185,10 @@ def post_idea(viewer: Viewer, text: object, kind: object = "idea",
     _require_input_open(workshop)
     fields = {"text": _clean_text(text), "kind": _clean_kind(kind or "idea"),
               "origin": _clean_origin(origin)}
+    # the cap counts the cards still on the wall: a withdrawn or merged card frees a place
     posted = db.session.scalar(select(func.count(Idea.id)).where(
-        Idea.workshop_id == workshop.id, Idea.participant_id == viewer.participant_id))
+        Idea.workshop_id == workshop.id, Idea.participant_id == viewer.participant_id,
+        Idea.withdrawn.is_(False), Idea.merged_into_id.is_(None)))
     if posted >= MAX_IDEAS_PER_PARTICIPANT:
         raise OperationError("too_many", _l(
             "You have shared %(n)d cards already, the most one person can share.",
@@ -253,7 +255,24 @@ def _set_hidden(viewer: Viewer, idea_id: object, hidden: bool) -> dict:
     idea.updated_at = utcnow()
     db.session.flush()
     publish(workshop, idea, "idea.updated", viewer.actor)
+    tell_authors(workshop, idea, viewer.actor)
     return {"idea": view(idea, viewer, step_settings(workshop.id).anonymous)}
+
+
+def set_aside_view(idea: Idea) -> dict:
+    """What an author is told of their card that left the wall without them: hidden by
+    the facilitator, or merged into another card (status null: back on the wall)."""
+    status = ("merged" if idea.merged_into_id is not None
+              else "hidden" if idea.hidden else None)
+    return {"id": idea.id, "text": idea.text, "status": status,
+            "merged_into": idea.merged_into_id}
+
+
+def tell_authors(workshop: Workshop, idea: Idea, actor: str) -> None:
+    """Each author of the card hears what happened to it, on their own phone."""
+    for participant_id in author_ids(idea):
+        eventlog.append(workshop, "idea.set_aside", set_aside_view(idea),
+                        audience="participant", target_id=participant_id, actor=actor)
 
 
 def hide_idea(viewer: Viewer, idea_id: object) -> dict:
@@ -293,6 +312,7 @@ def merge_ideas(viewer: Viewer, into_id: object, idea_ids: object) -> dict:
                 authors.append(pid)
         source.merged_into_id = into.id
         source.updated_at = utcnow()
+        tell_authors(workshop, source, viewer.actor)
         # cards merged earlier into a source now point at the card that holds their text
         for child in db.session.scalars(select(Idea).where(Idea.merged_into_id == source.id)):
             child.merged_into_id = into.id
@@ -384,11 +404,17 @@ def _ideas_part(workshop: Workshop, staff: bool) -> dict:
 
 @personal("ideas")
 def _my_cards(shared: dict, workshop: Workshop, viewer: Viewer) -> dict:
-    """A phone's copy marks its own cards `mine`."""
+    """A phone's copy marks its own cards `mine` and lists those set aside (hidden by the
+    facilitator, or merged into another card), so none silently vanishes."""
     authors = shared["_authors"]
     state = {key: value for key, value in shared.items() if key != "_authors"}
     if viewer.kind == "participant":
         me = viewer.participant_id
         state["list"] = [{**card, "mine": me in authors[card["id"]]}
                          for card in shared["list"]]
+        state["set_aside"] = [set_aside_view(idea) for idea in db.session.scalars(
+            select(Idea).where(Idea.workshop_id == workshop.id, Idea.participant_id == me,
+                               Idea.withdrawn.is_(False),
+                               Idea.hidden.is_(True) | Idea.merged_into_id.is_not(None))
+            .order_by(Idea.id))]
     return state

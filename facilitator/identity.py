@@ -59,7 +59,7 @@ def _participant(identity: Identity) -> Viewer | None:
     db.session.info.setdefault("facilitator.people", {})[participant.id] = participant
     return Viewer(kind="participant", workshop_id=participant.workshop_id,
                   participant_id=participant.id,
-                  group_id=getattr(participant, "group_id", None))
+                  group_id=participant.group_id)
 
 
 def _facilitator(identity: Identity) -> Viewer | None:

@@ -141,14 +141,18 @@ def _make_handler(name: str, fields: tuple[str, ...]):
     return handler
 
 
-def _make_query_handler(name: str):
+def _make_query_handler(name: str, fields: tuple[str, ...]):
     def handler(payload=None):
         identity = current_identity()
         if identity is None:
             return OperationError("not_connected", _l("Please reload the page.")).to_ack()
-        return query(identity, name)
+        payload = {} if payload is None else payload
+        if not isinstance(payload, dict):
+            return OperationError("bad_request", _l("Please reload the page.")).to_ack()
+        return query(identity, name, **{field: payload.get(field) for field in fields})
 
-    handler.__doc__ = QUERIES[name].__doc__
+    handler.__name__ = "on_" + name.replace(".", "_")
+    handler.__doc__ = QUERIES[name][0].__doc__
     return handler
 
 
@@ -164,8 +168,8 @@ def on_error(error: Exception) -> dict:
 def register_operations() -> None:
     for name, (_change, fields, _who) in OPERATIONS.items():
         socketio.on_event(name, _make_handler(name, fields))
-    for name in QUERIES:
-        socketio.on_event(name, _make_query_handler(name))
+    for name, (_read, fields, _who) in QUERIES.items():
+        socketio.on_event(name, _make_query_handler(name, fields))
 
 
 register_operations()

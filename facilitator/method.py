@@ -78,6 +78,11 @@ _STEP_BY_NUMBER = {step.number: step for step in STEPS}
 ACTIVITIES = {
     "post_idea": {"ideas"},
     "vote": {"vote"},
+    # Step 3: members write on their group's board during its sub-step; actors may still
+    # be added while listing the actions (a lead that was forgotten)
+    "objectives": {"objectives"},
+    "actors": {"actors", "actions"},
+    "actions": {"actions"},
 }
 
 

@@ -108,6 +108,9 @@ class Participant(db.Model):
     rejoin_code: Mapped[str] = mapped_column(String(12))
     consented_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("working_group.id", ondelete="SET NULL", use_alter=True,
+                   name="fk_participant_group"), index=True)
 
     workshop: Mapped[Workshop] = relationship(back_populates="participants")
     tokens: Mapped[list[ParticipantToken]] = relationship(
@@ -199,6 +202,8 @@ class Theme(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("theme.id", ondelete="SET NULL"))
+    # the cards that moved with it when it was merged away, so the merge can be undone
+    merged_ideas: Mapped[list[int] | None] = mapped_column(JSON)
     confirmed_rank: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -245,3 +250,104 @@ class Vote(db.Model):
     theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"))
     count: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- Step 3: working groups, their boards, their syntheses -----------------------------
+
+
+class WorkingGroup(db.Model):
+    """One group per confirmed priority, formed when the room enters Step 3.
+
+    A group whose priority is no longer confirmed is `retired`, never deleted: its
+    members and entries stay until the facilitator decides."""
+
+    __tablename__ = "working_group"
+    __table_args__ = (UniqueConstraint("workshop_id", "theme_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"))
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    rapporteur_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL", use_alter=True,
+                   name="fk_group_rapporteur"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    theme: Mapped[Theme] = relationship()
+
+
+class GroupSettings(db.Model):
+    """How Step 3 forms its groups, one row per workshop (made when groups are formed)."""
+
+    __tablename__ = "group_settings"
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(20), default="balanced")  # or "choose"
+    cap: Mapped[int | None] = mapped_column(Integer)  # members per group, when choosing
+    spotlight_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("working_group.id", ondelete="SET NULL"))
+
+
+class _Entry:
+    """What every entry on a group's board has: its group, who wrote and last changed it,
+    a version that each edit raises (two members editing at once are told), and whether
+    the rapporteur highlights it for the synthesis."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"),
+                                          index=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"))
+    updated_by: Mapped[str] = mapped_column(String(40), default="")  # an actor string
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    highlighted: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Objective(_Entry, db.Model):
+    """What the priority must achieve, in a short statement."""
+
+    __tablename__ = "objective"
+    text: Mapped[str] = mapped_column(String(300))
+
+
+class Actor(_Entry, db.Model):
+    """Who should act: an organisation, its kind and its role for this priority."""
+
+    __tablename__ = "actor"
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(30), default="other")
+    role: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Action(_Entry, db.Model):
+    """What will be done, serving which objectives, led by whom with which partners,
+    by when, with what expected result and resources."""
+
+    __tablename__ = "action"
+    title: Mapped[str] = mapped_column(String(200))
+    objective_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    lead_actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actor.id", ondelete="SET NULL"))
+    partner_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    expected_result: Mapped[str] = mapped_column(String(500), default="")
+    resources: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Synthesis(db.Model):
+    """What a group reports to the room after a sub-step, kept for the action plan."""
+
+    __tablename__ = "synthesis"
+    __table_args__ = (UniqueConstraint("group_id", "substep"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"))
+    substep: Mapped[str] = mapped_column(String(20))  # objectives, actors or actions
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(40), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import eventlog, ideas, priorities, workshops
+from . import boards, eventlog, groups, ideas, priorities, syntheses, workshops
 from .errors import OperationError
 from .extensions import db
 from .identity import Identity, viewer_of
@@ -53,6 +53,8 @@ OPERATIONS: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
     "theme.rename": (priorities.rename_theme, ("theme_id", "title", "description"),
                      "facilitator"),
     "theme.merge": (priorities.merge_themes, ("into_id", "theme_ids"), "facilitator"),
+    "theme.unmerge": (priorities.unmerge_theme, ("theme_id",), "facilitator"),
+    "theme.delete": (priorities.delete_theme, ("theme_id",), "facilitator"),
     "idea.assign": (priorities.assign_idea, ("idea_id", "theme_id"), "facilitator"),
     "voting.update": (priorities.set_voting, ("open", "revealed", "allow_multiple"),
                       "facilitator"),
@@ -60,11 +62,42 @@ OPERATIONS: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
     "dot.remove": (priorities.remove_dot, ("theme_id",), "participant"),
     "priorities.confirm": (priorities.confirm_priorities,
                            ("theme_ids", "titles", "descriptions"), "facilitator"),
+    # Step 3: groups
+    "groups.settings": (groups.set_group_settings, ("mode", "cap"), "facilitator"),
+    "groups.assign": (groups.assign_groups, ("assignments",), "facilitator"),
+    "group.move": (groups.move_participant, ("participant_id", "group_id"), "facilitator"),
+    "group.join": (groups.choose_group, ("group_id",), "participant"),
+    "group.rapporteur": (groups.set_rapporteur, ("group_id", "participant_id"),
+                         "member or facilitator"),
+    "group.spotlight": (groups.spotlight, ("group_id",), "facilitator"),
+    # Step 3: each group's board
+    "objective.add": (boards.add_objective, ("text", "group_id"), "member or facilitator"),
+    "objective.edit": (boards.edit_objective, ("objective_id", "text", "version"),
+                       "member or facilitator"),
+    "objective.remove": (boards.remove_objective, ("objective_id",), "member or facilitator"),
+    "actor.add": (boards.add_actor, ("name", "kind", "role", "distinct", "group_id"),
+                  "member or facilitator"),
+    "actor.edit": (boards.edit_actor, ("actor_id", "name", "kind", "role", "version",
+                                       "distinct"), "member or facilitator"),
+    "actor.remove": (boards.remove_actor, ("actor_id",), "member or facilitator"),
+    "action.add": (boards.add_action, ("group_id", *boards.ACTION_FIELDS),
+                   "member or facilitator"),
+    "action.edit": (boards.edit_action, ("action_id", "version", *boards.ACTION_FIELDS),
+                    "member or facilitator"),
+    "action.remove": (boards.remove_action, ("action_id",), "member or facilitator"),
+    # Step 3: plenaries
+    "synthesis.write": (syntheses.write_synthesis, ("group_id", "substep", "text"),
+                        "member or facilitator"),
+    "entry.highlight": (syntheses.highlight, ("entry", "entry_id", "highlighted"),
+                        "member or facilitator"),
 }
 
-# Reads that change nothing: no op_id, not logged; staff (organisers included).
-QUERIES: dict[str, Callable[[Viewer], dict]] = {
-    "themes.suggest": priorities.suggest_themes,
+# Reads that change nothing: no op_id, not logged. name -> (function, payload fields,
+# who may ask: "staff" (organisers included) or "anyone" in the workshop).
+QUERIES: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
+    "themes.suggest": (priorities.suggest_themes, (), "staff"),
+    "groups.propose": (groups.propose_groups, (), "staff"),
+    "group.board": (boards.read_board, ("group_id",), "anyone"),
 }
 
 
@@ -81,9 +114,12 @@ def refusal(viewer: Viewer | None, who: str) -> OperationError | None:
             "You are no longer signed in to this workshop. Please reload the page."))
     if who == "staff" and viewer.is_staff:
         return None
-    if who in ("facilitator", "author or facilitator") and viewer.runs_workshop:
+    if who == "anyone":
         return None
-    if who in ("participant", "author or facilitator") and viewer.kind == "participant":
+    either = ("author or facilitator", "member or facilitator")
+    if who in ("facilitator", *either) and viewer.runs_workshop:
+        return None
+    if who in ("participant", *either) and viewer.kind == "participant":
         return None
     if viewer.is_staff:
         return OperationError("forbidden", _l(
@@ -93,13 +129,13 @@ def refusal(viewer: Viewer | None, who: str) -> OperationError | None:
     return OperationError("forbidden", _l("Only the workshop's facilitators can do this."))
 
 
-def perform(source: Identity | Viewer, name: str, op_id: Any, **fields: Any) -> dict:
-    """Apply operation `name` once for this op_id and return its ack (never raises)."""
+def perform(source: Identity | Viewer, operation: str, op_id: Any, /, **fields: Any) -> dict:
+    """Apply `operation` once for this op_id and return its ack (never raises)."""
     try:
-        return _perform(source, name, op_id, fields)
+        return _perform(source, operation, op_id, fields)
     except Exception:  # noqa: BLE001 (every request gets an answer, never a traceback)
         eventlog.discard()
-        log.exception("operation %s failed", name)
+        log.exception("operation %s failed", operation)
         return server_error()
 
 
@@ -153,14 +189,15 @@ def _answer_again(previous: AppliedOperation, viewer: Viewer | None, name: str) 
     return {**previous.result, "duplicate": True}
 
 
-def query(source: Identity | Viewer, name: str) -> dict:
-    """Run a read-only query for staff; the ack carries its result (never raises)."""
+def query(source: Identity | Viewer, name: str, /, **fields: Any) -> dict:
+    """Run a read-only query; the ack carries its result (never raises)."""
+    read, _fields, who = QUERIES[name]
     try:
         viewer = viewer_of(source)
-        refused = refusal(viewer, "staff")
+        refused = refusal(viewer, who)
         if refused is not None:
             return refused.to_ack()
-        return {"ok": True, **QUERIES[name](viewer)}
+        return {"ok": True, **read(viewer, **fields)}
     except OperationError as error:
         return error.to_ack()
     except Exception:  # noqa: BLE001

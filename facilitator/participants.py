@@ -56,12 +56,13 @@ def identify(workshop_id: int, token: str | None) -> Participant | None:
 def viewer_for(participant: Participant) -> Viewer:
     """The participant as the operation path sees them (tests and the sample use it)."""
     return Viewer(kind="participant", workshop_id=participant.workshop_id,
-                  participant_id=participant.id, group_id=getattr(participant, "group_id", None))
+                  participant_id=participant.id, group_id=participant.group_id)
 
 
 def public(participant: Participant) -> dict:
     return {"id": participant.id, "name": participant.name,
-            "organisation": participant.organisation, "profile": participant.profile}
+            "organisation": participant.organisation, "profile": participant.profile,
+            "group_id": participant.group_id}
 
 
 def validate(workshop: Workshop, name: str, organisation: str, profile: str,
@@ -102,6 +103,9 @@ def join(workshop: Workshop, nonce: str, name: str, organisation: str, profile: 
     participant.tokens.append(ParticipantToken(token_hash=token_hash(token)))
     db.session.add(participant)
     db.session.flush()
+    from .groups import place_newcomer  # a latecomer in Step 3 gets a group at once
+
+    place_newcomer(workshop, participant)
     eventlog.append(workshop, "participant.joined", {"participant": public(participant)},
                     actor=f"participant:{participant.id}")
     return participant, token

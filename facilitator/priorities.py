@@ -16,7 +16,7 @@ from collections import Counter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from . import eventlog, ideas, method
+from . import eventlog, ideas, matching, method
 from .text import clean_line
 from .errors import OperationError
 from .extensions import db
@@ -118,14 +118,24 @@ def merge_themes(viewer: Viewer, into_id: object, theme_ids: object) -> dict:
         raise OperationError("bad_request", _l("Choose at least one other theme to merge."))
     source_ids = [source.id for source in sources]
     moved = list(db.session.scalars(select(Idea.id).where(Idea.theme_id.in_(source_ids))))
+    for source in sources:
+        source.merged_ideas = list(db.session.scalars(select(Idea.id).where(
+            Idea.theme_id == source.id)))
     db.session.execute(update(Idea).where(Idea.theme_id.in_(source_ids))
                        .values(theme_id=into.id).execution_options(synchronize_session=False))
     moved_dots = False
+    returned: set[int] = set()  # participants given a dot back: one dot per theme
+    one_per_theme = not ideas.step_settings(workshop.id).allow_multiple_dots
     for vote in db.session.scalars(select(Vote).where(Vote.theme_id.in_(source_ids))).all():
         kept = db.session.scalar(select(Vote).where(
             Vote.participant_id == vote.participant_id, Vote.theme_id == into.id))
         if kept is None:
             vote.theme_id = into.id
+            db.session.flush()  # a second source theme of the same person meets this row
+        elif one_per_theme:
+            returned.add(vote.participant_id)
+            db.session.delete(vote)
+            db.session.flush()
         else:
             kept.count += vote.count
             db.session.delete(vote)
@@ -150,11 +160,74 @@ def merge_themes(viewer: Viewer, into_id: object, theme_ids: object) -> dict:
                         audience="facilitators", actor=viewer.actor)
     if moved_dots:
         _publish_totals(workshop, viewer.actor)
+    for participant_id in sorted(returned):  # told on their phone, with the dot back
+        eventlog.append(workshop, "dots.mine",
+                        {**_my_dots(workshop, participant_id), "returned": 1,
+                         "reason": "theme_merged", "theme": into.title},
+                        audience="participant", target_id=participant_id, actor=viewer.actor)
     if ranks_changed:
         eventlog.append(workshop, "priorities.confirmed",
                         {"priorities": [theme_view(t) for t in confirmed(workshop.id)]},
                         actor=viewer.actor)
     return {"theme": theme_view(into), "merged": source_ids, "ideas": moved}
+
+
+def unmerge_theme(viewer: Viewer, theme_id: object) -> dict:
+    """Undo a merge: the theme comes back with the cards that moved with it (those still
+    under the theme it was merged into). Dots stay where they are: once added up they
+    cannot be told apart."""
+    require_runner(viewer)
+    workshop = _workshop(viewer)
+    theme = db.session.get(Theme, theme_id) if is_id(theme_id) else None
+    if theme is None or theme.workshop_id != workshop.id or theme.merged_into_id is None:
+        raise OperationError("not_found", _l("This theme was not merged into another one."))
+    into = db.session.get(Theme, theme.merged_into_id)
+    if into is None or into.merged_into_id is not None:
+        raise OperationError("not_found", _l(
+            "The theme it was merged into was merged again: undo that merge first."))
+    back = [card for card in ideas.live_ideas(workshop.id)
+            if card.id in (theme.merged_ideas or []) and card.theme_id == into.id]
+    for card in back:
+        card.theme_id = theme.id
+    theme.merged_into_id, theme.merged_ideas = None, None
+    theme.title = _clean_title(theme.title, workshop.id, except_ids=(theme.id,))
+    db.session.flush()
+    shown = [card.id for card in back if not card.hidden]
+    data = {"theme": theme_view(theme), "from": into.id}
+    eventlog.append(workshop, "theme.unmerged", {**data, "ideas": shown}, actor=viewer.actor)
+    if len(shown) != len(back):
+        eventlog.append(workshop, "theme.unmerged", {**data, "ideas": [c.id for c in back]},
+                        audience="facilitators", actor=viewer.actor)
+    return {**data, "ideas": [card.id for card in back]}
+
+
+def delete_theme(viewer: Viewer, theme_id: object) -> dict:
+    """Remove a theme nobody needs: no card under it, no dot on it."""
+    require_runner(viewer)
+    workshop = _workshop(viewer)
+    theme = _theme(viewer, theme_id)
+    if any(card.theme_id == theme.id for card in ideas.live_ideas(workshop.id)):
+        raise OperationError("theme_not_empty", _l(
+            "Cards are under this theme: move them first, or merge the theme."))
+    if db.session.scalar(select(Vote.id).where(Vote.theme_id == theme.id).limit(1)):
+        raise OperationError("theme_not_empty", _l(
+            "Dots are on this theme: merge it instead, so they are kept."))
+    if theme.confirmed_rank:
+        raise OperationError("theme_not_empty", _l(
+            "This theme is a confirmed priority: confirm other priorities first."))
+    db.session.execute(update(Idea).where(Idea.theme_id == theme.id).values(theme_id=None)
+                       .execution_options(synchronize_session=False))
+    # themes merged into it earlier go with it (they are on no screen already)
+    gone, frontier = [theme], [theme.id]
+    while frontier:
+        merged = db.session.scalars(select(Theme).where(Theme.merged_into_id.in_(frontier))).all()
+        gone += merged
+        frontier = [t.id for t in merged]
+    for row in reversed(gone):
+        db.session.delete(row)
+        db.session.flush()
+    eventlog.append(workshop, "theme.deleted", {"id": theme.id}, actor=viewer.actor)
+    return {"id": theme.id}
 
 
 def assign_idea(viewer: Viewer, idea_id: object, theme_id: object = None) -> dict:
@@ -174,97 +247,6 @@ def assign_idea(viewer: Viewer, idea_id: object, theme_id: object = None) -> dic
 
 # --- suggestions -----------------------------------------------------------------------
 
-_ARABIC_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي",
-                               "ؤ": "و", "ئ": "ي", "ی": "ي", "ک": "ك", "ـ": ""})
-_TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
-_WORD = re.compile(r"[\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
-_ARABIC_ARTICLES = ("وال", "بال", "فال", "كال", "لل", "ال")
-
-
-def normalise(text: str) -> str:
-    """One spelling per word across keyboards: case, accents, Arabic letter forms, marks."""
-    text = unicodedata.normalize("NFKC", text)  # Arabic presentation forms to letters
-    text = _TASHKEEL.sub("", text.translate(_ARABIC_FORMS))
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
-_STOP_WORDS = {normalise(w) for w in """
-    the and for with from that this these those are was were been being have has had not but
-    all can will would should could into more than they them their there our ours your its
-    his her she him who whom what when where which while how also about such very other some
-    any each between through over under out via per use using make made most much many
-    one new need needs want wants
-    les des une est pour par avec dans sur que qui aux ces cette ses son leur leurs nos notre
-    vos votre plus pas mais comme tout tous toute toutes entre sans sous ont sont être avoir
-    fait faire elle elles ils nous vous donc ainsi afin chez dont aussi très peu cela ceci
-    في من على إلى الى عن مع هذا هذه ذلك تلك التي الذي الذين أو او أن ان إن كان كانت لا ما هو
-    هي هم نحن كل بين عند حتى قد ثم لقد أي ايضا أيضا غير بعد قبل لدى له لها لهم وهو وفي ومن
-    """.split()}
-
-
-def _stem(token: str) -> str:
-    """A light stem, enough for plurals and the Arabic article to meet."""
-    if token.isascii():
-        return token[:-1] if len(token) > 4 and token.endswith("s") and token[-2] != "s" else token
-    for article in _ARABIC_ARTICLES:
-        if token.startswith(article) and len(token) - len(article) >= 3:
-            return token[len(article):]
-    return token
-
-
-def tokens(text: str) -> dict[str, str]:
-    """The card's meaningful words, normalised, each with a spelling from the card."""
-    found: dict[str, str] = {}
-    for word in _WORD.findall(text or ""):
-        for token in re.findall(r"\w+", normalise(word)):
-            if len(token) < 3 or token in _STOP_WORDS or token.isdigit():
-                continue
-            found.setdefault(_stem(token), word)
-    return found
-
-
-def similarity_groups(texts: dict[int, str],
-                      threshold: float = SIMILARITY_THRESHOLD) -> list[dict]:
-    """Greedy clustering of cards by TF-IDF cosine over their word sets: each card joins
-    the group it is most similar to on average, if that reaches the threshold."""
-    words = {key: tokens(text) for key, text in texts.items()}
-    words = {key: found for key, found in words.items() if found}
-    df = Counter(token for found in words.values() for token in found)
-    n = len(words)
-    vectors: dict[int, dict[str, float]] = {}
-    for key, found in words.items():
-        weights = {t: math.log((1 + n) / (1 + df[t])) + 1 for t in found}
-        norm = math.sqrt(sum(w * w for w in weights.values()))
-        vectors[key] = {t: w / norm for t, w in weights.items()}
-
-    def cosine(a: int, b: int) -> float:
-        va, vb = vectors[a], vectors[b]
-        return sum(w * vb[t] for t, w in va.items() if t in vb)
-
-    groups: list[list[int]] = []
-    for key in sorted(vectors):
-        scored = [(sum(cosine(key, m) for m in g) / len(g), i) for i, g in enumerate(groups)]
-        best = max(scored, default=(0.0, -1))
-        if best[0] >= threshold:
-            groups[best[1]].append(key)
-        else:
-            groups.append([key])
-    result = []
-    for group in groups:
-        if len(group) < 2:
-            continue
-        weight = Counter()
-        for key in group:
-            weight.update(vectors[key])
-        shared = sorted((t for t in weight if sum(t in vectors[k] for k in group) > 1),
-                        key=lambda t: (-round(weight[t], 6), -len(t)))
-        keywords = [words[group[0]].get(t) or next(words[k][t] for k in group if t in words[k])
-                    for t in shared[:3]]
-        result.append({"idea_ids": group, "keywords": keywords})
-    return result
-
-
 def suggest_themes(viewer: Viewer) -> dict:
     """Groups of similar loose cards the facilitators may turn into themes. Nothing is
     changed: the facilitators decide."""
@@ -272,7 +254,7 @@ def suggest_themes(viewer: Viewer) -> dict:
     loose = {card.id: " ".join([card.text, *(card.merged_texts or [])])
              for card in ideas.live_ideas(viewer.workshop_id)
              if card.theme_id is None and not card.hidden}
-    return {"suggestions": similarity_groups(loose)}
+    return {"suggestions": matching.similarity_groups(loose, SIMILARITY_THRESHOLD)}
 
 
 # --- voting ----------------------------------------------------------------------------
@@ -281,7 +263,14 @@ def voting_info(workshop: Workshop) -> dict:
     settings = ideas.step_settings(workshop.id)
     return {"open": settings.voting_open, "revealed": settings.votes_revealed,
             "allow_multiple": settings.allow_multiple_dots,
-            "dots_per_participant": workshop.dots_per_participant}
+            "dots_per_participant": workshop.dots_per_participant,
+            "voters": voters(workshop.id)}
+
+
+def voters(workshop_id: int) -> int:
+    """How many participants have placed at least one dot ("23 of 40 have voted")."""
+    return int(db.session.scalar(select(func.count(func.distinct(Vote.participant_id)))
+                                 .where(Vote.workshop_id == workshop_id)) or 0)
 
 
 def totals(workshop_id: int) -> dict[int, int]:
@@ -319,13 +308,17 @@ def _wire_totals(workshop_id: int) -> list[dict]:
 def _publish_totals(workshop: Workshop, actor: str) -> None:
     """Counts to everyone once revealed; to the facilitators only before."""
     revealed = ideas.step_settings(workshop.id).votes_revealed
-    eventlog.append(workshop, "votes.updated", {"totals": _wire_totals(workshop.id)},
+    eventlog.append(workshop, "votes.updated", {"totals": _wire_totals(workshop.id),
+                                                "voters": voters(workshop.id)},
                     audience="all" if revealed else "facilitators", actor=actor)
 
 
 def set_voting(viewer: Viewer, open: object = None, revealed: object = None,  # noqa: A002
                allow_multiple: object = None) -> dict:
-    """Open or close the vote, reveal or hide the totals, allow several dots per theme."""
+    """Open or close the vote, reveal or hide the totals, allow several dots per theme.
+
+    Nobody moves a dot after seeing the results: revealing them closes the vote, and the
+    vote opens again only once they are hidden."""
     require_runner(viewer)
     open, revealed, allow_multiple = switch(open), switch(revealed), switch(allow_multiple)
     workshop = _workshop(viewer)
@@ -333,11 +326,16 @@ def set_voting(viewer: Viewer, open: object = None, revealed: object = None,  # 
     if open and not settings.voting_open and not live_themes(workshop.id):
         raise OperationError("no_themes", _l(
             "Create at least one theme before opening the vote."))
+    if open and revealed is not False and (revealed or settings.votes_revealed):
+        raise OperationError("results_shown", _l(
+            "The results are shown: hide them before opening the vote again."))
     was_revealed = settings.votes_revealed
     if open is not None:
         settings.voting_open = open
     if revealed is not None:
         settings.votes_revealed = revealed
+    if settings.votes_revealed:
+        settings.voting_open = False
     if allow_multiple is not None:
         settings.allow_multiple_dots = allow_multiple
     db.session.flush()
@@ -443,6 +441,9 @@ def confirm_priorities(viewer: Viewer, theme_ids: object, titles: object = None,
         raise OperationError("wrong_stage", _l(
             "Priorities are confirmed after the vote, at the “Define priorities” step."),
             stage=workshop.stage)
+    if ideas.step_settings(workshop.id).voting_open:
+        raise OperationError("voting_open", _l(
+            "The vote is still open: close it (or show the results) before confirming."))
     themes = live_themes(workshop.id)
     if not themes:
         raise OperationError("no_themes", _l("There are no themes to choose from yet."))
@@ -473,7 +474,10 @@ def confirm_priorities(viewer: Viewer, theme_ids: object, titles: object = None,
         theme.confirmed_rank = rank
     data = {"priorities": [theme_view(theme) for theme in chosen]}
     eventlog.append(workshop, "priorities.confirmed", data, actor=viewer.actor)
-    return data
+    from .groups import priorities_warning  # groups already working: say what happens
+
+    warning = priorities_warning(workshop.id)
+    return {**data, "warning": warning} if warning else data
 
 
 def confirmed(workshop_id: int) -> list[Theme]:

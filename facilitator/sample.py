@@ -8,7 +8,11 @@ deterministic op_ids), so what it makes is what a real room would make.
 "welcome" (the participants have joined), "ideas" (about forty cards on the wall, three
 near-duplicates merged, one off-topic card hidden), "themes" (six themes, every visible
 card under one), "vote" (every participant's three dots placed, not revealed), "confirm"
-(totals revealed, the three Lebanese priorities confirmed). Later steps extend it.
+(totals revealed, the three Lebanese priorities confirmed), "objectives" (three working
+groups, everyone in one by the balanced assignment, a rapporteur each, their objectives
+and the synthesis of objectives), "actors" (their actors too, one written two ways),
+"actions" (their actions with leads, partners and deadlines, and all three syntheses;
+the room stands at the actions' plenary). Later steps extend it.
 """
 from __future__ import annotations
 
@@ -47,7 +51,7 @@ PEOPLE = [
 ]
 
 
-UNTIL = ("welcome", "ideas", "themes", "vote", "confirm")
+UNTIL = ("welcome", "ideas", "themes", "vote", "confirm", "objectives", "actors", "actions")
 
 # Step 2's themes: key -> (title, description)
 THEMES = {
@@ -245,12 +249,15 @@ class _Room:
     def __init__(self, workshop: Workshop, console: Viewer, phones: list[Viewer]):
         self.workshop, self.console, self.phones = workshop, console, phones
 
-    def do(self, viewer: Viewer, name: str, label: str, **kwargs) -> dict:
+    def do(self, viewer: Viewer, name: str, label: str, /, **kwargs) -> dict:
         ack = operations.perform(viewer, name, f"sample-{self.workshop.id}-{label}",
                                  **kwargs)
         if not ack.get("ok"):
             raise RuntimeError(f"sample: {name} ({label}) refused: {ack}")
         return ack
+
+    def phone_of(self, participant_id: int) -> Viewer:
+        return next(p for p in self.phones if p.participant_id == participant_id)
 
     def move(self, from_stage: str, to_stage: str) -> None:
         self.do(self.console, "stage.change", f"stage-{to_stage}",
@@ -311,8 +318,145 @@ def _fill_confirm(room: _Room, themes: dict[str, int]) -> None:
             descriptions=[description for _key, _title, description in PRIORITIES])
 
 
+# Step 3: each priority's board, as the Beirut groups filled it. Actors: (name, kind,
+# role); actions: (title, objective numbers served, lead actor, partners, deadline,
+# expected result, resources).
+BOARDS = {
+    "framework": {
+        "objectives": ["One contact point for every diaspora investor and founder",
+                       "Investment procedures a diaspora investor can follow from abroad",
+                       "Incentives that reward investing in the regions"],
+        "actors": [("IDAL", "public", "Runs the one-stop desk for investors"),
+                   ("Ministry of Economy", "public", "Simplifies the procedures"),
+                   ("CCIA-BML", "chamber", "Brings its members' experience of the rules"),
+                   ("Kafalat", "public", "Guarantees loans to small businesses")],
+        "actions": [("Open a one-stop desk for diaspora investors at IDAL", [1, 2], "IDAL",
+                     ["Ministry of Economy", "CCIA-BML"], date(2015, 12, 15),
+                     "A desk answering within a week; 150 investors served in a year",
+                     "Two advisers, an online form"),
+                    ("Publish every investment procedure online in three languages", [2],
+                     "Ministry of Economy", ["IDAL"], date(2015, 12, 31),
+                     "The ten most used procedures online", "A web team for three months"),
+                    ("Propose regional incentives to the Council of Ministers", [3], "IDAL",
+                     ["Kafalat"], None, "", "")],
+        "synthesis": {
+            "objectives": "One contact point, procedures that work from abroad, and "
+                          "incentives for the regions.",
+            "actors": "IDAL leads, with the Ministry of Economy, the chamber and Kafalat.",
+            "actions": "A one-stop desk by mid-December and procedures online by year end."},
+    },
+    "partners": {
+        "objectives": ["One coordination platform for every actor working with the diaspora",
+                       "Communication campaigns that show projects that succeeded",
+                       "A participatory online network for matchmaking"],
+        "actors": [("Chamber of Commerce, Industry and Agriculture of Beirut and Mount "
+                    "Lebanon (CCIA-BML)", "chamber", "Hosts the coordination platform"),
+                   ("Zoomal", "private", "Crowdfunding partner of the platform"),
+                   ("Lebanon for Entrepreneurs (LFE)", "diaspora", "Mentors from abroad"),
+                   ("LIBC", "diaspora", "Lebanese business councils abroad"),
+                   ("Ministry of Foreign Affairs and Emigrants", "public",
+                    "Reaches the embassies and consulates")],
+        "actions": [("Launch the coordination platform hosted by the chamber", [1],
+                     "Chamber of Commerce, Industry and Agriculture of Beirut and Mount "
+                     "Lebanon (CCIA-BML)", ["Zoomal", "Lebanon for Entrepreneurs (LFE)",
+                                            "LIBC"],
+                     date(2015, 11, 30), "Every actor signed up and meeting monthly",
+                     "A coordinator at the chamber"),
+                    ("Run a campaign of ten success stories abroad", [2], "LIBC",
+                     ["Ministry of Foreign Affairs and Emigrants"], date(2015, 12, 31),
+                     "Ten stories told in five countries", "A communication budget"),
+                    ("Open the online matchmaking network", [3], "Zoomal",
+                     ["Lebanon for Entrepreneurs (LFE)"], date(2015, 12, 31),
+                     "500 members in three months", "Developers, moderation")],
+        "synthesis": {
+            "objectives": "Coordinate everyone, show what works, connect people online.",
+            "actors": "The chamber hosts the platform with Zoomal, LFE and LIBC.",
+            "actions": "The platform by the end of November, campaign and network by year "
+                       "end."},
+    },
+    "data": {
+        "objectives": ["Know who the economic diaspora is, where it lives, what it does",
+                       "Know what the diaspora expects from Lebanon"],
+        "actors": [("Ministry of Foreign Affairs and Emigrants", "public",
+                    "Collects the consulates' registers"),
+                   ("MoFA", "public", "Same ministry, written short by another member"),
+                   ("Lebanese American University", "other", "Designs the survey"),
+                   ("CCIA-BML", "chamber", "Shares its members abroad")],
+        "actions": [("Survey the economic diaspora in five countries", [1, 2],
+                     "Lebanese American University", ["CCIA-BML"], date(2015, 12, 20),
+                     "2,000 answers analysed", "A survey tool, two researchers"),
+                    ("Build one database from the consulates' registers", [1],
+                     "Ministry of Foreign Affairs and Emigrants", [], date(2015, 12, 31),
+                     "A database the agencies can query", "")],
+        "synthesis": {
+            "objectives": "Know the diaspora and its expectations before acting.",
+            "actors": "The ministry and a university, with the chamber's members.",
+            "actions": "A survey by 20 December and one database by year end."},
+    },
+}
+
+
+def _fill_groups(room: _Room, until: str) -> None:
+    """Step 3: groups formed, everyone placed, then each sub-step and its plenary."""
+    room.move("confirm", "objectives")
+    console = room.console
+    proposal = operations.query(console, "groups.propose")
+    room.do(console, "groups.assign", "groups-assign", assignments=proposal["assignments"])
+    by_priority = {g["title"]: g for g in snapshot_groups(room)}
+    groups = []
+    for key, title, _description in PRIORITIES:
+        group = by_priority[title]
+        members = [room.phone_of(pid) for pid in group["members"]]
+        room.do(members[0], "group.rapporteur", f"rapporteur-{key}", group_id=group["id"],
+                participant_id=members[0].participant_id)
+        groups.append((key, group, members))
+    substeps = ["objectives", "actors", "actions"][:["objectives", "actors",
+                                                    "actions"].index(until) + 1]
+    ids: dict[str, dict] = {key: {"objectives": [], "actors": {}} for key, _g, _m in groups}
+    for number, substep in enumerate(substeps):
+        if number:
+            room.move(f"{substeps[number - 1]}_synthesis", substep)
+        for key, group, members in groups:
+            _fill_board(room, key, substep, members, ids[key])
+        room.move(substep, f"{substep}_synthesis")
+        for key, group, members in groups:
+            room.do(members[0], "synthesis.write", f"synthesis-{key}-{substep}",
+                    group_id=group["id"], substep=substep,
+                    text=BOARDS[key]["synthesis"][substep])
+
+
+def _fill_board(room: _Room, key: str, substep: str, members: list[Viewer],
+                ids: dict) -> None:
+    board = BOARDS[key]
+    author = lambda n: members[n % len(members)]  # noqa: E731 (each member writes some)
+    if substep == "objectives":
+        for n, text in enumerate(board["objectives"]):
+            ack = room.do(author(n), "objective.add", f"objective-{key}-{n}", text=text)
+            ids["objectives"].append(ack["objective"]["id"])
+    elif substep == "actors":
+        for n, (name, kind, role) in enumerate(board["actors"]):
+            ack = room.do(author(n), "actor.add", f"actor-{key}-{n}", name=name, kind=kind,
+                          role=role, distinct=True)
+            ids["actors"][name] = ack["actor"]["id"]
+    else:
+        for n, (title, served, lead, partners, deadline, result, resources) in enumerate(
+                board["actions"]):
+            room.do(author(n), "action.add", f"action-{key}-{n}", title=title,
+                    objective_ids=[ids["objectives"][i - 1] for i in served],
+                    lead_actor_id=ids["actors"][lead],
+                    partner_ids=[ids["actors"][p] for p in partners],
+                    deadline=deadline.isoformat() if deadline else None,
+                    expected_result=result, resources=resources)
+
+
+def snapshot_groups(room: _Room) -> list[dict]:
+    from .snapshot import snapshot
+
+    return snapshot(room.console)["groups"]["list"]
+
+
 def create_sample(email: str = "facilitator@example.org", password: str = "facilitator",
-                  language: str = "en", until: str = "confirm") -> Workshop:
+                  language: str = "en", until: str = "actions") -> Workshop:
     """The sample seminar, filled up to the stage `until` (one of UNTIL)."""
     if until not in UNTIL:
         raise ValueError(f"until must be one of {', '.join(UNTIL)}, not {until!r}")
@@ -345,4 +489,7 @@ def create_sample(email: str = "facilitator@example.org", password: str = "facil
         if until == "vote":
             return workshop
         _fill_confirm(room, themes)
+        if until == "confirm":
+            return workshop
+        _fill_groups(room, until)
     return workshop

@@ -49,9 +49,17 @@ class Viewer:
             return self.kind == "participant" and target_id == self.participant_id
         return False
 
+    @property
+    def sees_every_group(self) -> bool:
+        """The projector shows every group's board (read-only); staff see everything."""
+        return self.kind == "projector"
+
     def streams(self) -> list[str]:
-        """The event streams a phone or the projector sees (staff see every stream)."""
+        """The event streams a phone or the projector sees (staff see every stream; the
+        projector also every group's, "g*")."""
         streams = ["all"]
+        if self.sees_every_group:
+            streams.append("g*")
         if self.kind == "participant":
             streams.append(stream_of("participant", self.participant_id))
             if self.group_id is not None:
@@ -69,6 +77,8 @@ class Viewer:
                 rooms.append(room_group(self.workshop_id, self.group_id))
         elif self.facilitator_id is not None:  # a console, or a projector someone opened
             rooms.append(room_person(self.workshop_id, self.facilitator_id))
+        if self.sees_every_group:
+            rooms.append(room_boards(self.workshop_id))
         return rooms
 
 
@@ -91,6 +101,11 @@ def room_facilitators(workshop_id: int) -> str:
 
 def room_group(workshop_id: int, group_id: int) -> str:
     return f"w{workshop_id}:g{group_id}"
+
+
+def room_boards(workshop_id: int) -> str:
+    """Where every group's events also go, for screens that show all boards."""
+    return f"w{workshop_id}:boards"
 
 
 def room_participant(workshop_id: int, participant_id: int) -> str:

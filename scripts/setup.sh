@@ -27,7 +27,10 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 elif ! node -e 'process.exit(parseInt(process.versions.node) >= 18 ? 0 : 1)'; then
   missing+=("nodejs npm")
 fi
-if ! (ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so'); then
+# capture first, then match: `ldconfig -p | grep -q` under pipefail fails whenever grep
+# exits early and ldconfig gets SIGPIPE, which made this check flaky
+libraries="$(ldconfig -p 2>/dev/null || true)"
+if [[ "$libraries" != *libpango-1.0.so* ]]; then
   missing+=("libpango-1.0-0 libpangoft2-1.0-0")
 fi
 if [ ${#missing[@]} -gt 0 ]; then

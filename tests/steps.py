@@ -15,9 +15,9 @@ from facilitator.viewers import Viewer
 _ids = itertools.count(1)
 
 
-def do(viewer, name, op_id=None, **kwargs):
-    """Send operation `name` as a client would (a fresh op_id unless one is given)."""
-    return perform(viewer, name, op_id or f"op-{next(_ids):06d}", **kwargs)
+def do(viewer, operation, /, op_id=None, **kwargs):
+    """Send `operation` as a client would (a fresh op_id unless one is given)."""
+    return perform(viewer, operation, op_id or f"op-{next(_ids):06d}", **kwargs)
 
 
 def make_room(app):

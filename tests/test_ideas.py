@@ -104,12 +104,18 @@ def test_hidden_cards_are_for_the_facilitators_only(room):
     card = do(room["karim"], "idea.post", text="Something offensive", kind="idea")["idea"]
     before = last_seq(room)
     assert do(room["console"], "idea.hide", idea_id=card["id"])["idea"]["hidden"] is True
-    for viewer in (room["projector"], room["rania"], room["karim"]):
+    for viewer in (room["projector"], room["rania"]):
         events = seen_by(viewer, before)
         assert events == [("idea.removed", {"ids": [card["id"]]})]
         assert "offensive" not in str(snapshot(viewer))
-    staff = seen_by(room["console"], before)
-    assert staff[-1][0] == "idea.updated" and staff[-1][1]["idea"]["text"] == "Something offensive"
+    # its author alone is told it was set aside, with the text they wrote
+    assert seen_by(room["karim"], before) == [
+        ("idea.removed", {"ids": [card["id"]]}),
+        ("idea.set_aside", {"id": card["id"], "text": "Something offensive",
+                            "status": "hidden", "merged_into": None})]
+    assert "offensive" not in str(snapshot(room["karim"])["ideas"]["list"])
+    staff = [e for e in seen_by(room["console"], before) if e[0] == "idea.updated"]
+    assert staff[-1][1]["idea"]["text"] == "Something offensive"
     assert snapshot(room["console"])["ideas"]["list"][0]["hidden"] is True
     # the author can no longer change it; restoring shows it to everyone again
     assert do(room["karim"], "idea.edit", idea_id=card["id"], text="x")["error"]["code"] \
@@ -181,3 +187,25 @@ def test_every_operation_is_declared_for_the_right_sender():
     for change, fields, _ in OPERATIONS.values():
         assert callable(change) and isinstance(fields, tuple)
     assert ideas.KINDS == ("idea", "experience", "practice")
+
+
+def test_an_author_is_told_when_their_card_is_set_aside_or_merged(room):
+    hidden = do(room["rania"], "idea.post", text="Off-topic card", kind="idea")["idea"]["id"]
+    kept = do(room["karim"], "idea.post", text="Diaspora desk", kind="idea")["idea"]["id"]
+    twin = do(room["rania"], "idea.post", text="A desk for the diaspora", kind="idea")["idea"]["id"]
+    before = last_seq(room)
+    do(room["console"], "idea.hide", idea_id=hidden)
+    do(room["console"], "idea.merge", into_id=kept, idea_ids=[twin])
+    told = [d for t, d in seen_by(room["rania"], before) if t == "idea.set_aside"]
+    assert [(d["id"], d["status"]) for d in told] == [(hidden, "hidden"), (twin, "merged")]
+    assert told[1]["merged_into"] == kept
+    assert not [t for t, _d in seen_by(room["karim"], before) if t == "idea.set_aside"]
+    aside = snapshot(room["rania"])["ideas"]["set_aside"]
+    assert [(c["id"], c["status"]) for c in aside] == [(hidden, "hidden"), (twin, "merged")]
+    # the merged card is Rania's too: she may still edit it
+    mine = {c["id"]: c["mine"] for c in snapshot(room["rania"])["ideas"]["list"]}
+    assert mine[kept] is True
+    assert do(room["rania"], "idea.edit", idea_id=kept, text="A desk for diaspora investors")["ok"]
+    do(room["console"], "idea.restore", idea_id=hidden)
+    assert snapshot(room["rania"])["ideas"]["set_aside"][0]["id"] == twin
+    assert "set_aside" not in snapshot(room["projector"])["ideas"]

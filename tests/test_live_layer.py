@@ -174,6 +174,7 @@ def _raw_ack(live: Live, raw_event: str) -> dict:
 def test_every_bad_payload_gets_an_ack_and_no_traceback(room, live_server):
     lead, mobile = console(room), phone(room, "Hostile Phone")
     try:
+        card = mobile.call("idea.post", {"text": "A card to merge into", "kind": "idea"})
         cases = [
             (mobile, "idea.post", {"text": "lone \ud800 surrogate", "kind": "idea"}, "bad_text"),
             (mobile, "idea.post", {"text": ["a", "b"], "kind": "idea"}, "bad_request"),
@@ -186,7 +187,8 @@ def test_every_bad_payload_gets_an_ack_and_no_traceback(room, live_server):
             (lead, "ideas.settings", {"input_locked": "false"}, "bad_request"),
             (lead, "joining.update", {"joining_open": "no"}, "bad_request"),
             (lead, "timer.start", {"seconds": 2**63}, "bad_number"),
-            (lead, "idea.merge", {"into_id": 1, "idea_ids": [2**63]}, "bad_request"),
+            (lead, "idea.merge", {"into_id": card["idea"]["id"], "idea_ids": [2**63]},
+             "bad_request"),
             (lead, "theme.create", {"title": ["list"]}, "bad_request"),
         ]
         for client, name, payload, code in cases:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from facilitator import priorities
+from facilitator import ideas, priorities
 from facilitator.errors import OperationError
 from facilitator.extensions import db
 from facilitator.models import Idea, Theme, Vote, Workshop
@@ -65,14 +65,29 @@ def test_merging_themes_moves_their_cards_and_dots(vote_room):
     do(vote_room["rania"], "dot.place", theme_id=networks)
     do(vote_room["karim"], "dot.place", theme_id=investment)
     do(vote_room["karim"], "dot.place", theme_id=networks)
+    before = last_seq(vote_room)
     ack = do(vote_room["console"], "theme.merge", into_id=investment, theme_ids=[networks])
     assert ack["ok"] and ack["merged"] == [networks] and ack["ideas"] == [vote_room["card"]]
     assert db.session.get(Idea, vote_room["card"]).theme_id == investment
     assert snapshot(vote_room["karim"])["ideas"]["list"][0]["theme_id"] == investment
     assert [t.id for t in priorities.live_themes(vote_room["workshop"].id)] \
         == [investment] + vote_room["themes"][2:]
-    assert priorities.totals(vote_room["workshop"].id)[investment] == 3
+    # one dot per theme: Karim had a dot on both, so one comes back to him, and he is told
+    assert priorities.totals(vote_room["workshop"].id)[investment] == 2
     assert db.session.query(Vote).filter_by(theme_id=networks).count() == 0
+    mine = snapshot(vote_room["karim"])["priorities"]["mine"]
+    assert mine["dots"] == [{"theme_id": investment, "count": 1}] and mine["dots_left"] == 2
+    told = [data for type_, data in seen_by(vote_room["karim"], before) if type_ == "dots.mine"]
+    assert told[-1]["returned"] == 1 and told[-1]["reason"] == "theme_merged"
+
+
+def test_the_card_cap_counts_only_cards_on_the_wall(room, monkeypatch):
+    monkeypatch.setattr(ideas, "MAX_IDEAS_PER_PARTICIPANT", 2)
+    first = do(room["rania"], "idea.post", text="One")["idea"]["id"]
+    assert do(room["rania"], "idea.post", text="Two")["ok"]
+    assert do(room["rania"], "idea.post", text="Three")["error"]["code"] == "too_many"
+    assert do(room["rania"], "idea.withdraw", idea_id=first)["ok"]
+    assert do(room["rania"], "idea.post", text="Three")["ok"]
 
 
 def test_participants_cannot_run_step_two(vote_room):
@@ -157,11 +172,15 @@ def test_totals_stay_hidden_until_revealed(vote_room):
     revealed = dict(seen_by(vote_room["projector"], before))
     assert revealed["votes.revealed"]["results"][0]["theme"]["id"] == investment
     assert revealed["votes.revealed"]["results"][0]["dots"] == 2
-    before = last_seq(vote_room)
-    do(vote_room["rania"], "dot.place", theme_id=networks)
-    [(type_, data)] = seen_by(vote_room["projector"], before)
-    assert type_ == "votes.updated" and {"theme_id": networks, "dots": 2} in data["totals"]
+    # ... and nobody moves a dot after seeing them: revealing closed the vote
+    late = do(vote_room["rania"], "dot.place", theme_id=networks)
+    assert late["error"]["code"] == "voting_closed"
+    assert snapshot(vote_room["karim"])["priorities"]["voting"]["open"] is False
     assert snapshot(vote_room["karim"])["priorities"]["totals"] is not None
+    # the vote opens again only with the results hidden
+    reopen = do(vote_room["console"], "voting.update", open=True)
+    assert reopen["error"]["code"] == "results_shown"
+    assert do(vote_room["console"], "voting.update", open=True, revealed=False)["open"] is True
 
 
 def test_results_flag_ties_across_the_cut_off(vote_room):
@@ -180,6 +199,10 @@ def test_results_flag_ties_across_the_cut_off(vote_room):
 
 def test_confirm_needs_exactly_the_workshop_s_number_of_priorities(vote_room):
     investment, networks, skills, _ = vote_room["themes"]
+    still_open = do(vote_room["console"], "priorities.confirm",
+                    theme_ids=[skills, investment, networks])
+    assert still_open["error"]["code"] == "voting_open"
+    do(vote_room["console"], "voting.update", open=False)
     short = do(vote_room["console"], "priorities.confirm", theme_ids=[investment, networks])
     assert short["error"]["code"] == "wrong_count" and "exactly 3" in short["error"]["message"]
     repeated = do(vote_room["console"], "priorities.confirm",
@@ -229,15 +252,6 @@ def test_suggestions_group_similar_cards_across_spellings(room):
     assert last_seq(room) == before and db.session.query(Theme).count() == 0
 
 
-def test_normalising_meets_arabic_and_french_spellings():
-    assert priorities.normalise("إنشاء منصّة") == priorities.normalise("انشاء منصه")
-    assert priorities.normalise("مستشفى") == priorities.normalise("مستشفي")
-    assert priorities.normalise("تـطـويـر") == "تطوير"
-    assert priorities.normalise("Réseau ÉCONOMIQUE") == "reseau economique"
-    assert set(priorities.tokens("Les investisseurs de la diaspora")) == {"investisseur",
-                                                                           "diaspora"}
-
-
 def test_confirming_can_swap_two_titles_but_not_duplicate_them(room):
     console = room["console"]
     alpha = do(console, "theme.create", title="Alpha")["theme"]["id"]
@@ -266,3 +280,37 @@ def test_merging_away_a_confirmed_priority_renumbers_the_others(room):
     ranks = [(t["title"], t["confirmed_rank"]) for t in snapshot(console)["priorities"]["confirmed"]]
     assert ranks == [("B", 1), ("C", 2)]
     assert seen_by(room["rania"], last_seq(room) - 1)[-1][0] == "priorities.confirmed"
+
+
+def test_a_merge_is_undone_with_the_cards_that_moved(room):
+    cards = [post(room, "rania", t) for t in ("Desk for investors", "Tax incentives",
+                                              "Diaspora survey")]
+    move(room, "ideas", "themes")
+    framework, incentives = theme(room, "Framework"), theme(room, "Incentives")
+    do(room["console"], "idea.assign", idea_id=cards[0], theme_id=framework)
+    do(room["console"], "idea.assign", idea_id=cards[1], theme_id=incentives)
+    assert do(room["console"], "theme.merge", into_id=framework, theme_ids=[incentives])["ok"]
+    # after the merge the facilitator adds another card to the merged theme: it stays
+    do(room["console"], "idea.assign", idea_id=cards[2], theme_id=framework)
+    before = last_seq(room)
+    undone = do(room["console"], "theme.unmerge", theme_id=incentives)
+    assert undone["ok"] and undone["ideas"] == [cards[1]]
+    under = {c["id"]: c["theme_id"] for c in snapshot(room["projector"])["ideas"]["list"]}
+    assert under == {cards[0]: framework, cards[1]: incentives, cards[2]: framework}
+    assert [t["title"] for t in snapshot(room["projector"])["priorities"]["themes"]] == [
+        "Framework", "Incentives"]
+    assert [t for t, _d in seen_by(room["karim"], before)] == ["theme.unmerged"]
+    again = do(room["console"], "theme.unmerge", theme_id=incentives)
+    assert again["error"]["code"] == "not_found"
+
+
+def test_only_an_empty_theme_is_deleted(room):
+    card = post(room, "rania", "Desk for investors")
+    move(room, "ideas", "themes")
+    full, empty = theme(room, "Full"), theme(room, "Empty")
+    do(room["console"], "idea.assign", idea_id=card, theme_id=full)
+    refused = do(room["console"], "theme.delete", theme_id=full)
+    assert refused["error"]["code"] == "theme_not_empty"
+    assert do(room["console"], "theme.delete", theme_id=empty)["ok"]
+    assert [t["title"] for t in snapshot(room["karim"])["priorities"]["themes"]] == ["Full"]
+    assert do(room["karim"], "theme.delete", theme_id=full)["error"]["code"] == "forbidden"

@@ -1,5 +1,7 @@
-"""The sample seminar fills Steps 1 and 2 through the live operations, up to a stage."""
+"""The sample seminar fills Steps 1 to 3 through the live operations, up to a stage."""
 from __future__ import annotations
+
+from collections import Counter
 
 import pytest
 from sqlalchemy import func, select
@@ -96,7 +98,7 @@ def test_until_welcome_is_participants_only_and_unknown_stages_are_refused(app):
     assert db.session.get(Workshop, workshop.id).stage == "welcome"
     assert ideas.live_ideas(workshop.id) == []
     with pytest.raises(ValueError):
-        sample.create_sample("other@example.org", "other-password", until="actions")
+        sample.create_sample("other@example.org", "other-password", until="closing")
 
 
 def test_the_cli_fills_the_stage_asked_for(app):
@@ -110,3 +112,36 @@ def test_the_cli_fills_the_stage_asked_for(app):
     assert len(priorities.live_themes(workshop_id)) == len(sample.THEMES)
     bad = runner.invoke(args=["sample", "--until", "closing"])
     assert bad.exit_code != 0
+
+
+def test_the_sample_fills_step_3_with_three_working_groups(app):
+    from facilitator import sample
+    from facilitator.models import Action, Actor, Objective, Synthesis, WorkingGroup
+
+    with app.test_request_context():
+        workshop = sample.create_sample("groups@example.org", "groups-password",
+                                        until="actions")
+    assert workshop.stage == "actions_synthesis"
+    groups = db.session.query(WorkingGroup).filter_by(workshop_id=workshop.id).all()
+    assert len(groups) == 3 and all(g.rapporteur_id for g in groups)
+    people = db.session.query(Participant).filter_by(workshop_id=workshop.id).all()
+    sizes = Counter(p.group_id for p in people)
+    assert None not in sizes and max(sizes.values()) - min(sizes.values()) <= 1
+    assert db.session.query(Objective).count() == 8
+    assert db.session.query(Actor).count() == 13
+    actions = db.session.query(Action).all()
+    assert len(actions) == 8 and all(a.lead_actor_id for a in actions)
+    assert db.session.query(Synthesis).count() == 9
+    platform = next(a for a in actions if "coordination platform" in a.title)
+    assert len(platform.partner_ids) == 3 and platform.deadline.isoformat() == "2015-11-30"
+
+
+def test_the_sample_stops_at_the_objectives(app):
+    from facilitator import sample
+    from facilitator.models import Actor, Objective, Synthesis
+
+    with app.test_request_context():
+        workshop = sample.create_sample("obj@example.org", "obj-password", until="objectives")
+    assert workshop.stage == "objectives_synthesis"
+    assert db.session.query(Objective).count() == 8 and db.session.query(Actor).count() == 0
+    assert db.session.query(Synthesis).count() == 3

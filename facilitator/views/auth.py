@@ -1,7 +1,7 @@
 """Signing in and out, and the first-run page that creates the first account."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -38,6 +38,8 @@ def _next_url() -> str:
 @throttle.password_guesses
 def login_page():
     if not accounts.has_accounts():
+        # nobody can log in yet: "Please log in to access this page" would mislead
+        session.pop("_flashes", None)
         return redirect(url_for("auth.first_account"))
     form = LoginForm()
     error = None

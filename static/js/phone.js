@@ -3,6 +3,7 @@
 // it until the server acknowledges it, and a refused card gives its text back.
 import { LiveClient, config, el, setText, showConnection, showError, showStage, t } from "./live.js";
 import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay } from "./steps12.js";
+import { tn } from "./i18n.js";
 
 const $ = (selector) => document.querySelector(selector);
 const form = $("[data-post-form]");
@@ -48,7 +49,7 @@ function renderVote(state) {
   const pr = state.priorities;
   const mine = pr.mine || { dots_left: 0, dots: [] };
   const onTheme = new Map(mine.dots.map((d) => [d.theme_id, d.count]));
-  setText("[data-dots-left]", t("dots_left").replace("%(n)s", mine.dots_left));
+  setText("[data-dots-left]", tn("dots_left", mine.dots_left));
   setText("[data-voting-state]", pr.voting.open ? "" : t("voting_not_open"));
   $("[data-vote-list]").replaceChildren(...pr.themes.map((theme) => {
     const n = onTheme.get(theme.id) || 0;
@@ -152,6 +153,9 @@ updateCount();
 client = new LiveClient({
   reducers: [applySteps12],
   onState: render,
+  onEvent: (event) => {
+    if (event.type === "dots.mine" && event.data.returned) notice(t("dot_returned"));
+  },
   onStatus: (status, error, item) => {
     showConnection(status);
     if (status === "rejected") {

@@ -1,11 +1,17 @@
 // The projector: no controls, big type; the join code and QR code while joining is open
 // (large while people arrive, in a corner afterwards); the card wall, the themes, the
-// results once revealed and the confirmed priorities.
+// results once revealed and the confirmed priorities. A projector cannot scroll: every
+// list is fitted to the screen, what does not fit is not drawn and a line says how many
+// more there are (the console has them all).
 import { LiveClient, config, el, setText, showConnection, showStage, t } from "./live.js";
-import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay } from "./steps12.js";
+import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay, userText } from "./steps12.js";
+import { morph } from "./dom.js";
+import { tn } from "./i18n.js";
 
 const $ = (selector) => document.querySelector(selector);
-const ARRIVALS_SHOWN = 8;
+const ARRIVALS_DRAWN = 40;
+const WALL_MAX = 150;
+let client;
 
 function bar(fraction) {
   const node = el("span", { class: "bar" });
@@ -13,66 +19,93 @@ function bar(fraction) {
   return node;
 }
 
+/** Hide the children of `list` that fall below its bottom edge; returns how many show. */
+function fit(list) {
+  const items = [...list.children];
+  for (const item of items) item.hidden = false;
+  if (list.closest("[hidden]")) return items.length;
+  const bottom = list.getBoundingClientRect().bottom + 1;
+  let shown = 0;
+  for (const item of items) {
+    const fits = item.getBoundingClientRect().bottom <= bottom;
+    item.hidden = !fits;
+    if (fits) shown += 1;
+  }
+  return shown;
+}
+
+function more(node, hiddenCount) {
+  if (node) node.textContent = hiddenCount > 0 ? tn("n_more", hiddenCount) : "";
+}
+
 function renderRoom(state) {
   const { list, by_profile: byProfile } = state.participants;
   setText("[data-participant-count]", String(list.length));
   const max = Math.max(1, ...Object.values(byProfile));
-  $("[data-profile-counts]").replaceChildren(...Object.entries(byProfile)
+  morph($("[data-profile-counts]"), Object.entries(byProfile)
     .sort((a, b) => b[1] - a[1])
-    .map(([profile, n]) => el("li", {},
-      el("span", { class: "bar-label" }, profile), bar(n / max), el("strong", {}, n))));
-  $("[data-arrivals]").replaceChildren(...list.slice(-ARRIVALS_SHOWN).reverse().map((p) =>
-    el("li", {}, el("strong", {}, p.name), p.organisation ? ` · ${p.organisation}` : "")));
+    .map(([profile, n]) => el("li", { id: `profile-${profile}` },
+      el("span", { class: "bar-label" }, userText(profile)), bar(n / max), el("strong", {}, n))));
+  const arrivals = $("[data-arrivals]");
+  morph(arrivals, list.slice(-ARRIVALS_DRAWN).reverse().map((p) =>
+    el("li", { id: `arrival-${p.id}` }, el("strong", {}, userText(p.name)),
+      p.organisation ? [" · ", userText(p.organisation)] : "")));
+  more($("[data-more=arrivals]"), list.length - fit(arrivals));
 }
 
 // The wall stays readable from the back of the room: the type shrinks in steps as cards
-// arrive, the newest come first, and cards that would fall below the screen are not
-// drawn (a projector cannot scroll); the count says how many are shown, the console has
-// them all.
-const WALL_MAX = 150;
+// arrive, the newest come first, and the cards that do not fit are not drawn.
 function density(n) {
   return n > 40 ? "3" : n > 16 ? "2" : "1";
 }
 
-function fitWall(wall, total) {
-  const bottom = window.innerHeight - 16;
-  wall.style.blockSize = `${Math.max(200, bottom - wall.getBoundingClientRect().top)}px`;
-  let shown = 0;
-  for (const card of wall.children) {
-    const fits = card.getBoundingClientRect().bottom <= bottom;
-    card.hidden = !fits;
-    if (fits) shown += 1;
-  }
-  setText("[data-wall-more]", shown < total ? t("newest_shown").replace("%(n)s", shown) : "");
-}
-
 function renderWall(state) {
   const cards = state.ideas.list;
-  setText("[data-card-count]", String(cards.length));
   const wall = $("[data-wall]");
   wall.dataset.density = density(cards.length);
-  wall.replaceChildren(...cards.slice(-WALL_MAX).reverse().map((card) => cardElement(card)));
-  if (!wall.closest("[hidden]")) fitWall(wall, cards.length);
+  morph(wall, cards.slice(-WALL_MAX).reverse().map((card) => cardElement(card)));
+  const shown = fit(wall);
+  setText("[data-card-count]", tn("n_cards", cards.length));
+  setText("[data-wall-more]", shown < cards.length ? `· ${tn("newest_shown", shown)}` : "");
 }
 
 function renderBoard(state) {
   const { themes } = state.priorities;
-  const column = (title, cards, cls = "") => el("section", { class: `board-column ${cls}` },
-    el("h2", {}, title, " ", el("span", { class: "count" }, cards.length)),
-    ...cards.map((card) => cardElement(card, { showAuthors: false })));
-  $("[data-board]").replaceChildren(
-    ...themes.map((theme) => column(theme.title,
-      state.ideas.list.filter((c) => c.theme_id === theme.id))),
-    column(t("loose_cards"), state.ideas.list.filter((c) => !c.theme_id), "loose"));
+  const board = $("[data-board]");
+  const column = (key, title, cards, cls = "") => el("section", { class: `board-column ${cls}`, id: `column-${key}` },
+    el("h2", {}, userText(title), " ", el("span", { class: "count" }, cards.length)),
+    el("div", { class: "column-cards" }, ...cards.map((card) => cardElement(card, { showAuthors: false }))),
+    el("p", { class: "more" }));
+  const loose = state.ideas.list.filter((c) => !c.theme_id);
+  const columns = [...themes.map((theme) => column(theme.id, theme.title,
+    state.ideas.list.filter((c) => c.theme_id === theme.id))),
+  ...(loose.length || !themes.length ? [column("loose", t("loose_cards"), loose, "loose")] : [])];
+  board.dataset.columns = columns.length > 5 ? "wide" : "";
+  board.style.gridTemplateColumns = `repeat(${Math.max(1, columns.length)}, minmax(0, 1fr))`; // CSSOM
+  morph(board, columns);
+  if (board.closest("[hidden]")) return;
+  for (const col of board.querySelectorAll(".board-column")) {
+    const cards = col.querySelector(".column-cards");
+    const moreLine = col.querySelector(".more");
+    moreLine.textContent = "";
+    // the column's cards share its height with the "more" line
+    cards.style.maxBlockSize = `${col.getBoundingClientRect().bottom - cards.getBoundingClientRect().top - moreLine.getBoundingClientRect().height - 4}px`;
+    cards.style.overflow = "hidden";
+    more(moreLine, cards.children.length - fit(cards));
+  }
 }
 
 function renderResults(state) {
   const rows = ranking(state);
   const confirmed = state.priorities.confirmed || [];
   $("[data-results-hidden]").hidden = Boolean(rows) || confirmed.length > 0;
-  $("[data-results]").replaceChildren(...(rows && !confirmed.length ? barChart(rows) : []));
-  $("[data-confirmed]").replaceChildren(...confirmed.map((p) => el("li", {},
-    el("strong", {}, p.title), p.description ? el("span", {}, p.description) : null)));
+  const list = $("[data-results]");
+  const shownRows = rows && !confirmed.length ? rows : [];
+  morph(list, barChart(shownRows));
+  $("[data-tie-legend]").hidden = !shownRows.some((r) => r.tied);
+  more($("[data-more=results]"), shownRows.length - fit(list));
+  morph($("[data-confirmed]"), confirmed.map((p) => el("li", { id: `priority-${p.id}` },
+    el("strong", { dir: "auto" }, p.title), p.description ? el("span", { dir: "auto" }, p.description) : null)));
 }
 
 function render(state, event) {
@@ -94,6 +127,10 @@ function render(state, event) {
   renderResults(state);
 }
 
-window.addEventListener("resize", () => client.state && renderWall(client.state));
-const client = new LiveClient({ reducers: [applySteps12], onState: render, onStatus: showConnection });
+let resizing = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizing);
+  resizing = setTimeout(() => client.state && render(client.state), 100);
+});
+client = new LiveClient({ reducers: [applySteps12], onState: render, onStatus: showConnection });
 startTimerDisplay(client);

@@ -52,6 +52,15 @@ export function applySteps12(state, event) {
       pr.themes = removeIds(pr.themes, d.merged);
       for (const card of ideas.list) if (d.ideas.includes(card.id)) card.theme_id = d.theme.id;
       break;
+    case "theme.unmerged":
+      upsert(pr.themes, d.theme);
+      pr.themes.sort((a, b) => a.position - b.position || a.id - b.id);
+      for (const card of ideas.list) if (d.ideas.includes(card.id)) card.theme_id = d.theme.id;
+      break;
+    case "theme.deleted":
+      pr.themes = removeIds(pr.themes, [d.id]);
+      for (const card of ideas.list) if (card.theme_id === d.id) card.theme_id = null;
+      break;
     case "idea.assigned": {
       const card = ideas.list.find((c) => c.id === d.idea_id);
       if (card) card.theme_id = d.theme_id;
@@ -66,6 +75,7 @@ export function applySteps12(state, event) {
       break;
     case "votes.updated":
       pr.totals = d.totals;
+      if (d.voters !== undefined) pr.voting = { ...pr.voting, voters: d.voters };
       break;
     case "votes.revealed":
       pr.results = d.results;
@@ -91,6 +101,12 @@ export function kindLabel(kind) {
   return t(`kind_${kind}`);
 }
 
+/** A person's own words, isolated for direction: French in an Arabic page reads left to
+ *  right, Arabic in a French page right to left, and neither scrambles its neighbours. */
+export function userText(text, tag = "bdi") {
+  return el(tag, { dir: "auto" }, text);
+}
+
 /** A card as the wall shows it. `extra` nodes (buttons) go at its end. */
 export function cardElement(card, { extra = [], showAuthors = true } = {}) {
   const authors = showAuthors && card.authors && card.authors.length
@@ -98,10 +114,11 @@ export function cardElement(card, { extra = [], showAuthors = true } = {}) {
   return el("article", { class: `idea-card kind-${card.kind}${card.hidden ? " hidden-card" : ""}`,
     dataset: { idea: card.id } },
   el("p", { class: "idea-meta" }, el("span", { class: "idea-kind" }, kindLabel(card.kind)),
-    card.origin ? el("span", { class: "idea-origin" }, card.origin) : null),
-  el("p", { class: "idea-text" }, card.text),
-  ...(card.merged_texts || []).map((text) => el("p", { class: "idea-text merged" }, text)),
-  authors ? el("p", { class: "idea-authors" }, authors) : null,
+    card.origin ? el("span", { class: "idea-origin" }, userText(card.origin)) : null),
+  el("p", { class: "idea-text", dir: "auto" }, card.text),
+  ...(card.merged_texts || []).map((text) => el("p", { class: "idea-text merged", dir: "auto" }, text)),
+  authors ? el("p", { class: "idea-authors" }, ...card.authors.flatMap((a, i) =>
+    [i ? ", " : "", userText(a.name)])) : null,
   card.hidden ? el("p", { class: "idea-hidden-note" }, t("hidden_card")) : null,
   ...extra);
 }
@@ -128,8 +145,8 @@ export function barChart(rows) {
   return rows.map((r) => {
     const bar = el("span", { class: "bar" });
     bar.style.inlineSize = `${Math.round((r.dots / max) * 100)}%`; // CSSOM: allowed by the CSP
-    return el("li", { dataset: { theme: r.theme.id }, class: r.tied ? "tied" : "" },
-      el("span", { class: "bar-label" }, r.theme.title), bar,
+    return el("li", { id: `bar-${r.theme.id}`, dataset: { theme: r.theme.id }, class: r.tied ? "tied" : "" },
+      el("span", { class: "bar-label" }, userText(r.theme.title), r.tied ? el("span", { class: "tie-mark", title: t("tie") }, " =") : null), bar,
       el("strong", { class: "bar-value" }, r.dots));
   });
 }

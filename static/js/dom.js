@@ -1,0 +1,24 @@
+// Updating the page by key: a list is redrawn as new nodes, then morphed into the page
+// (idiomorph, served under /vendor from the pinned npm package). Nodes with the same id
+// are kept, so what the facilitator is typing, the focus, the selection, the ticked
+// boxes and the scroll position survive every event. Listeners go on the containers
+// (see `on`), never on the redrawn nodes, which may be replaced or kept.
+import { Idiomorph } from "/vendor/idiomorph.esm.js";
+
+/** Make `container`'s children look like `children`, keeping nodes by id. */
+export function morph(container, children) {
+  if (!container) return;
+  Idiomorph.morph(container, children.filter(Boolean), {
+    morphStyle: "innerHTML",
+    ignoreActiveValue: true, // the field being typed in keeps its text
+    restoreFocus: true,
+  });
+}
+
+/** One delegated listener: `on(root, "click", "[data-action=hide]", (node, event) => …)`. */
+export function on(root, type, selector, handler) {
+  (root || document).addEventListener(type, (event) => {
+    const node = event.target.closest && event.target.closest(selector);
+    if (node && (root || document).contains(node)) handler(node, event);
+  });
+}

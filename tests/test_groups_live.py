@@ -1,0 +1,118 @@
+"""Step 3 over real sockets: groups editing at once stay consistent, nobody writes into
+another group's board, and moving a participant moves their socket to the new room."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from tests.clients import Live, join, sign_in, snapshot
+
+pytestmark = pytest.mark.live
+EMAIL, PASSWORD = "groups-live@example.org", "groups-password"
+WAIT = 15
+
+
+@pytest.fixture(scope="module")
+def room(live_server):
+    workshop_id, code = live_server.sample(EMAIL, PASSWORD, "Groups Lead", until="objectives")
+    base = live_server.url
+    lead = Live(base, sign_in(base, EMAIL, PASSWORD), workshop_id, "console").connect()
+    state = snapshot(lead)
+    assert lead.call("stage.change", {"from_stage": state["stage"]["stage"],
+                                      "to_stage": "objectives"})["ok"]
+    groups = snapshot(lead)["groups"]["list"]
+    phones = {}
+    for group in groups:
+        for n in range(2):
+            http = join(base, code, f"{group['title'][:12]} member {n}", "Ministry")
+            phones.setdefault(group["id"], []).append(
+                Live(base, http, workshop_id, "phone").connect())
+    # newcomers went into the groups that kept the balance; put them where the test wants
+    for group_id, members in phones.items():
+        for member in members:
+            me = snapshot(member)["me"]["id"]
+            assert lead.call("group.move", {"participant_id": me, "group_id": group_id})["ok"]
+    for members in phones.values():
+        for member in members:
+            deadline = time.monotonic() + WAIT
+            while snapshot(member)["groups"]["my_group_id"] not in phones and \
+                    time.monotonic() < deadline:
+                time.sleep(0.1)
+    yield {"lead": lead, "groups": groups, "phones": phones, "base": base, "id": workshop_id}
+    lead.disconnect()
+    for members in phones.values():
+        for member in members:
+            member.disconnect()
+
+
+def test_three_groups_editing_at_once_stay_consistent(room):
+    def write(member, group_id, n):
+        for k in range(5):
+            ack = member.call("objective.add", {"text": f"Objective {n}-{k} of group {group_id}"})
+            assert ack["ok"], ack
+
+    threads = [threading.Thread(target=write, args=(member, gid, n))
+               for gid, members in room["phones"].items() for n, member in enumerate(members)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    final = snapshot(room["lead"])["groups"]["boards"]
+    for group_id, members in room["phones"].items():
+        texts = {o["text"] for o in final[str(group_id)]["objectives"]
+                 if o["text"].endswith(f"of group {group_id}")}
+        assert len(texts) == 10
+        for member in members:
+            # each member received every objective of its own group, and none of the others'
+            member.wait_for(lambda e, gid=group_id: sum(
+                1 for x in member.events if x["type"] == "objective.saved"
+                and x["data"]["objective"]["text"].endswith(f"of group {gid}")) >= 10,
+                timeout=WAIT)
+            foreign = [e for e in member.events if e["type"] == "objective.saved"
+                       and e["data"]["objective"]["group_id"] != group_id]
+            assert foreign == []
+
+
+def test_nobody_writes_into_another_group_s_board(room):
+    (first, members_a), (second, members_b) = list(room["phones"].items())[:2]
+    entry = members_a[0].call("objective.add", {"text": "Only group A may change this"})
+    assert entry["ok"]
+    intruder = members_b[0]
+    for name, payload in [
+        ("objective.edit", {"objective_id": entry["objective"]["id"], "text": "Changed by B"}),
+        ("objective.remove", {"objective_id": entry["objective"]["id"]}),
+        ("objective.add", {"text": "Planted by B", "group_id": first}),
+    ]:
+        ack = intruder.call(name, payload)
+        assert ack["ok"] is False and ack["error"]["code"] == "not_your_group", ack
+    read = intruder.call("group.board", {"group_id": first})
+    assert read["ok"] and any(o["text"] == "Only group A may change this"
+                              for o in read["board"]["objectives"])
+
+
+def test_moving_a_participant_moves_their_socket(room):
+    (old, members_a), (new, _members_b) = list(room["phones"].items())[:2]
+    mover, stayer = members_a[1], members_a[0]
+    me = snapshot(mover)["me"]["id"]
+    # a client that ignores `resync`: the server itself takes it out of the old room
+    mover.client.handlers["/"].pop("resync")
+    assert room["lead"].call("group.move", {"participant_id": me, "group_id": new})["ok"]
+    time.sleep(0.5)
+    before = len(mover.events)
+    assert stayer.call("objective.add", {"text": "Said after the move, in the old group"})["ok"]
+    time.sleep(1)
+    heard = [e for e in mover.events[before:] if e["type"] == "objective.saved"]
+    assert heard == []  # the old group's events no longer reach the moved phone
+    # its next sync (live.js sends it on `resync`) shows the new group's board
+    synced = mover.call("sync", {"since": snapshot_seq(mover)})
+    assert synced["snapshot"]["groups"]["my_group_id"] == new  # scope changed: a snapshot
+    written = mover.call("objective.add", {"text": "Written in the new group"})
+    assert written["objective"]["group_id"] == new
+    room["phones"][new].append(mover)
+    room["phones"][old].remove(mover)
+
+
+def snapshot_seq(live: Live) -> int:
+    return max((e["seq"] for e in live.events), default=0)
