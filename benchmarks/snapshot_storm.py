@@ -7,12 +7,16 @@ count and time (every wait has a deadline; the whole run stays under ~5 minutes)
 
 Set-up (not timed): the real server (eventlet, SQLite) on a fresh database with the sample
 seminar at the ideas stage (~40 cards); N phones join through the real join form; some of
-them post cards until the wall holds --cards cards; every socket is closed; the server is
-restarted (--no-restart keeps it: then it is a Wi-Fi cut).
+them post cards until the wall holds --cards cards; --sequential of them then `sync` one
+after the other (since 0, then behind), which gives the server's CPU for one snapshot;
+every socket is closed; the server is restarted (--no-restart keeps it: then it is a
+Wi-Fi cut).
 
 The storm: all N phones open a WebSocket at the same moment and, as soon as each is in,
 send `sync` the way the reference client (static/js/live.js) does: an 8 s ack timeout,
-then the same `sync` again 1 s later, a late ack dropped. A probe in its own process GETs
+then the same `sync` again 1 s later, a late ack dropped (--patient: one `sync`, no
+timeout but the deadline). With --behind, `sync` carries the phone's `scope` as a phone
+that had a snapshot would. A probe in its own process GETs
 /healthz and sends `sync` on its own socket every 0.25 s meanwhile. After the last
 snapshot (or the deadline) the phones stay connected --hold seconds, to see whether the
 server keeps them.
