@@ -11,6 +11,11 @@ with it in the same run.
   columns as the app's `idea` table (stdlib sqlite3, WAL, foreign_keys, busy_timeout as
   the app sets them), commits, broadcasts the card as an `event` to the room, and acks
   `{ok, idea}`;
+- `sync {since}` (for benchmarks/ack_order.py): burns BARE_SYNC_CPU_MS of CPU (default
+  10, about what the app spends on one phone's snapshot) and acks a snapshot-sized blob of
+  BARE_SYNC_KIB KiB (default 200); with BARE_SYNC_GATE=1 the handlers take turns through
+  one eventlet semaphore; with BARE_SYNC_LOG=1 it prints `END <time.time()>` as each
+  handler returns;
 - `GET /healthz`.
 
 Listens on 127.0.0.1 only.
@@ -20,6 +25,7 @@ import warnings
 
 warnings.filterwarnings("ignore", message="(?s).*Eventlet is deprecated")
 import eventlet  # noqa: E402
+import eventlet.semaphore  # noqa: E402
 
 eventlet.monkey_patch()
 
@@ -107,6 +113,32 @@ def on_idea_post(payload=None):
     socketio.emit("event", {"seq": seq["last"], "type": "idea.posted",
                             "data": {"idea": card}}, to=f"w{workshop}")
     return {"ok": True, "idea": {**card, "mine": True}}
+
+
+SYNC_CPU = float(os.environ.get("BARE_SYNC_CPU_MS", "10")) / 1000
+SYNC_BLOB = "x" * (int(os.environ.get("BARE_SYNC_KIB", "200")) * 1024)
+SYNC_LOG = os.environ.get("BARE_SYNC_LOG") == "1"
+SYNC_GATE = eventlet.semaphore.Semaphore(1) if os.environ.get("BARE_SYNC_GATE") == "1" else None
+
+
+@socketio.on("sync")
+def on_sync(payload=None):
+    import time
+
+    def build():
+        end = time.process_time() + SYNC_CPU
+        while time.process_time() < end:
+            pass
+        return {"ok": True, "snapshot": {"seq": seq["last"], "blob": SYNC_BLOB}}
+
+    if SYNC_GATE is None:
+        result = build()
+    else:
+        with SYNC_GATE:
+            result = build()
+    if SYNC_LOG:
+        print("END", time.time(), flush=True)
+    return result
 
 
 if __name__ == "__main__":
