@@ -148,8 +148,8 @@ def _visible(viewer: Viewer):
 def events_since(viewer: Viewer, since: int, last_seq: int) -> list[Event] | None:
     """The events after `since` that the viewer may see, or None when it should take a
     snapshot: it is new, too far behind, or ahead of the log (a restored database)."""
-    if since <= 0 or since > last_seq:
-        return None
+    if since <= 0 or since > last_seq or last_seq - since > CATCH_UP_LIMIT:
+        return None  # far behind: a snapshot, without reading hundreds of events first
     query = select(Event).where(Event.workshop_id == viewer.workshop_id, Event.seq > since)
     if not viewer.is_staff:
         query = query.where(_visible(viewer))

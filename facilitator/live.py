@@ -102,6 +102,9 @@ def on_sync(payload=None):
     applied and the scope of its last snapshot. The ack carries the events since then that
     it may see, or a snapshot when it is new, too far behind, ahead of the log, or its
     rights or group changed. Its rooms are set again from its rights now."""
+    # let the acks already computed go out before this one is built: in a storm of
+    # thousands of syncs the phones get their snapshots one by one, not all at the end
+    socketio.sleep(0)
     try:
         identity = current_identity()
         viewer = viewer_of(identity) if identity else None

@@ -75,6 +75,9 @@ export function applyCommon(state, event) {
 }
 
 const RESEND_MAX_MS = 30000;
+// A sync is answered however long it takes while connected (a thousand phones syncing at
+// once after a Wi-Fi cut wait their turn): resending it would only add to the queue.
+const SYNC_TIMEOUT_MS = 60000;
 const DROPPED_AFTER = 3; // connections lost while a change was in flight
 const MAX_MESSAGE_BYTES = config.max_message_bytes || 1024 * 1024;
 
@@ -137,14 +140,15 @@ export class LiveClient {
     }
     this.syncing = true;
     const payload = { since, scope: this.scope };
-    this.socket.timeout(ACK_TIMEOUT_MS).emit("sync", payload, (err, ack) => {
+    this.socket.timeout(SYNC_TIMEOUT_MS).emit("sync", payload, (err, ack) => {
       this.syncing = false;
       if (ack && !ack.ok && ack.error && ack.error.code === "signed_out") {
         this.refuse(ack.error);
         return;
       }
       if (err || !ack || !ack.ok) {
-        setTimeout(() => this.socket.connected && this.sync(), 1000);
+        // try again a little later, each phone at its own moment
+        setTimeout(() => this.socket.connected && this.sync(), 1000 + Math.random() * 4000);
         return;
       }
       if (ack.snapshot) {
