@@ -4,6 +4,7 @@ count and time (every wait has a deadline; the whole run stays under ~5 minutes)
 
     .venv/bin/python benchmarks/snapshot_storm.py                    # 1,000 phones, since 0
     .venv/bin/python benchmarks/snapshot_storm.py --behind 600       # since = last seq - 600
+    .venv/bin/python benchmarks/snapshot_storm.py --client old       # live.js's old resends
 
 Set-up (not timed): the real server (eventlet, SQLite) on a fresh database with the sample
 seminar at the ideas stage (~40 cards); N phones join through the real join form; some of
@@ -13,9 +14,10 @@ every socket is closed; the server is restarted (--no-restart keeps it: then it 
 Wi-Fi cut).
 
 The storm: all N phones open a WebSocket at the same moment and, as soon as each is in,
-send `sync` the way the reference client (static/js/live.js) does: an 8 s ack timeout,
-then the same `sync` again 1 s later, a late ack dropped (--patient: one `sync`, no
-timeout but the deadline). With --behind, `sync` carries the phone's `scope` as a phone
+send `sync` the way the reference client (static/js/live.js) does (--client current: a
+60 s ack timeout, then the same `sync` again 1-5 s later, a late ack dropped; --client
+old: live.js before main's 4a7f3bc, 8 s then again 1 s later; --client patient: one
+`sync`, no timeout but the deadline). With --behind, `sync` carries the phone's `scope` as a phone
 that had a snapshot would. A probe in its own process GETs
 /healthz and sends `sync` on its own socket every 0.25 s meanwhile. After the last
 snapshot (or the deadline) the phones stay connected --hold seconds, to see whether the
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import statistics
 import sys
 import time
@@ -38,8 +41,11 @@ import aiohttp  # noqa: E402
 import harness  # noqa: E402
 import lightclient as lc  # noqa: E402
 
-ACK_TIMEOUT = 8.0  # static/js/live.js ACK_TIMEOUT_MS
-RESEND_AFTER = 1.0
+# How a phone waits for its `sync` (static/js/live.js): (ack timeout s, resend after s,
+# random extra s before resending). "old": live.js before main's 4a7f3bc (the 8 s timeout
+# of operations, then again 1 s later); "current": since then (60 s, then 1-5 s later);
+# "patient": one sync, waiting until the deadline.
+CLIENTS = {"old": (8.0, 1.0, 0.0), "current": (60.0, 1.0, 4.0), "patient": (None, 0.0, 0.0)}
 
 
 class Phone:
@@ -57,7 +63,7 @@ class Phone:
 
 async def storm_one(phone: Phone, base: str, workshop: int, since: int,
                     http: aiohttp.ClientSession, t0: float, deadline: float,
-                    patient: bool) -> None:
+                    client: str) -> None:
     phone.sock = lc.new_socket(base, phone.browser, workshop, keep_data=set())
     try:
         await phone.sock.connect(http, timeout=max(1.0, deadline - time.perf_counter()))
@@ -66,6 +72,7 @@ async def storm_one(phone: Phone, base: str, workshop: int, since: int,
             f" {error}" if isinstance(error, lc.ConnectRefused) else "")
         return
     phone.connect_s = time.perf_counter() - t0
+    ack_timeout, resend_after, jitter = CLIENTS[client]
     while phone.sock.connected and time.perf_counter() < deadline:
         phone.syncs += 1
         left = deadline - time.perf_counter()
@@ -74,10 +81,10 @@ async def storm_one(phone: Phone, base: str, workshop: int, since: int,
             payload["scope"] = phone.scope
         try:
             ack = await phone.sock.call("sync", payload,
-                                        timeout=left if patient else min(ACK_TIMEOUT, left))
+                                        timeout=min(ack_timeout or left, left))
         except asyncio.TimeoutError:
             phone.timeouts += 1
-            await asyncio.sleep(RESEND_AFTER)
+            await asyncio.sleep(resend_after + random.random() * jitter)
             continue
         except lc.Closed:
             return
@@ -194,7 +201,7 @@ async def run(args) -> None:
                 deadline = t0 + args.deadline
                 client_cpu0 = time.process_time()
                 await asyncio.gather(*(storm_one(p, server.url, workshop, since, http, t0,
-                                                 deadline, args.patient) for p in phones))
+                                                 deadline, args.client) for p in phones))
                 client_cpu = time.process_time() - client_cpu0
                 storm_s = time.perf_counter() - t0
                 cpu_storm = lc.cpu_seconds(pid) - cpu0 if server.alive() else float("nan")
@@ -254,7 +261,7 @@ async def run(args) -> None:
     print()
     print(f"== snapshot storm: {n} phones, {mode}, "
           f"{'after a restart' if args.restart else 'same server (Wi-Fi cut)'}, "
-          f"{'patient phones (one sync each)' if args.patient else 'reference-client resends'}")
+          f"phones wait for a sync as the {args.client!r} client does")
     print(f"load before the storm: {load_before}")
     print(f"connected: {len(connected)}/{n}; connect time s: "
           + (f"median {statistics.median(connected):.1f}, max {connected[-1]:.1f}"
@@ -264,7 +271,7 @@ async def run(args) -> None:
           + (f"{got[-1]:.1f} s (first {got[0]:.1f} s, median {statistics.median(got):.1f} s)"
              if got else "-"))
     print(f"syncs sent: {sum(p.syncs for p in phones)} ({sum(p.timeouts for p in phones)} "
-          f"timed out after {ACK_TIMEOUT:.0f} s and were resent; {late} late acks dropped)")
+          f"timed out and were resent; {late} late acks dropped)")
     others = [p.other_ack for p in phones if p.other_ack]
     if others:
         print(f"acks without a snapshot: {len(others)}, e.g. {others[0]}")
@@ -309,9 +316,11 @@ def main() -> None:
                         help="seconds the storm may last")
     parser.add_argument("--hold", type=float, default=15,
                         help="seconds the phones stay connected after the storm")
-    parser.add_argument("--patient", action="store_true",
-                        help="each phone sends one sync and waits until the deadline "
-                             "(default: the reference client's 8 s timeout and resend)")
+    parser.add_argument("--client", choices=sorted(CLIENTS), default="current",
+                        help="how phones wait for their sync: like static/js/live.js now "
+                             "(current: 60 s, then again 1-5 s later), before main's "
+                             "4a7f3bc (old: 8 s, then again 1 s later), or one sync each "
+                             "(patient)")
     parser.add_argument("--sequential", type=int, default=50,
                         help="in the set-up, this many phones sync one after the other "
                              "(since 0, then behind): the server's CPU per snapshot")
