@@ -7,7 +7,8 @@ requests arrive at once? Against benchmarks/bare_server.py, no app code at all. 
 N light-client sockets connect, then all send `sync` at the same moment; the bare
 server's handler burns --cpu-ms of CPU and acks --kib KiB (a snapshot's size). Once with
 the handlers free, once with them taking turns through one eventlet semaphore
-(BARE_SYNC_GATE=1). Reported: when the first, the median and the last ack arrived. If
+(BARE_SYNC_GATE=1), once with each handler calling `eventlet.sleep(0)` first
+(BARE_SYNC_YIELD=1). Reported: when the first, the median and the last ack arrived. If
 acks went out as they are made, the first would come after about one handler's time and
 the median at half the storm.
 """
@@ -69,11 +70,12 @@ def main() -> None:
     n = min(args.phones, 2000)
     lc.raise_nofile()
     print(f"machine: {harness.machine_line()}")
-    for gate in ("0", "1"):
+    for gate, yield_ in (("0", "0"), ("1", "0"), ("0", "1")):
         with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
             bare = Bare(Path(tmp))
             bare.env.update(BARE_SYNC_CPU_MS=str(args.cpu_ms), BARE_SYNC_KIB=str(args.kib),
-                            BARE_SYNC_GATE=gate, BARE_SYNC_LOG="1")
+                            BARE_SYNC_GATE=gate, BARE_SYNC_YIELD=yield_,
+                            BARE_SYNC_LOG="1")
             bare.start()
             try:
                 cpu0 = lc.cpu_seconds(bare.process.pid)
@@ -84,7 +86,8 @@ def main() -> None:
             ends = sorted(float(line.split()[1]) - r["t0_wall"] for line in
                           bare.log_path.read_text().splitlines() if line.startswith("END "))
         t = r["times"]
-        label = "one semaphore" if gate == "1" else "handlers free"
+        label = ("one semaphore" if gate == "1" else "sleep(0) first" if yield_ == "1"
+                 else "handlers free")
         print(f"{label:13}: {len(t)}/{r['connected']} acks arrived: first {t[0]:.1f} s, "
               f"median {statistics.median(t):.1f} s, last {t[-1]:.1f} s; longest without a "
               f"ping {r['max_ping_gap']:.1f} s; dropped {r['dropped']}; server CPU {cpu:.1f} s"

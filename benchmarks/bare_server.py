@@ -14,7 +14,8 @@ with it in the same run.
 - `sync {since}` (for benchmarks/ack_order.py): burns BARE_SYNC_CPU_MS of CPU (default
   10, about what the app spends on one phone's snapshot) and acks a snapshot-sized blob of
   BARE_SYNC_KIB KiB (default 200); with BARE_SYNC_GATE=1 the handlers take turns through
-  one eventlet semaphore; with BARE_SYNC_LOG=1 it prints `END <time.time()>` as each
+  one eventlet semaphore; with BARE_SYNC_YIELD=1 each first calls `eventlet.sleep(0)`
+  (what main's 4a7f3bc does in the app's `sync`); with BARE_SYNC_LOG=1 it prints `END <time.time()>` as each
   handler returns;
 - `GET /healthz`.
 
@@ -118,6 +119,7 @@ def on_idea_post(payload=None):
 SYNC_CPU = float(os.environ.get("BARE_SYNC_CPU_MS", "10")) / 1000
 SYNC_BLOB = "x" * (int(os.environ.get("BARE_SYNC_KIB", "200")) * 1024)
 SYNC_LOG = os.environ.get("BARE_SYNC_LOG") == "1"
+SYNC_YIELD = os.environ.get("BARE_SYNC_YIELD") == "1"
 SYNC_GATE = eventlet.semaphore.Semaphore(1) if os.environ.get("BARE_SYNC_GATE") == "1" else None
 
 
@@ -131,6 +133,8 @@ def on_sync(payload=None):
             pass
         return {"ok": True, "snapshot": {"seq": seq["last"], "blob": SYNC_BLOB}}
 
+    if SYNC_YIELD:
+        eventlet.sleep(0)
     if SYNC_GATE is None:
         result = build()
     else:
