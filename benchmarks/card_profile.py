@@ -18,6 +18,7 @@ import io
 import os
 import pstats
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -91,6 +92,7 @@ def main() -> None:
         profiler.disable()
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - t0
 
+    shutil.rmtree(tmp, ignore_errors=True)
     kinds = collections.Counter()
     for statement in statements:
         words = statement.split()
