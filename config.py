@@ -54,6 +54,12 @@ class Config:
     # memory for one process, e.g. redis://127.0.0.1:6379 for several.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
+    # Flask-Compress: its defaults, a little tighter for zstd and brotli; the phone's
+    # scripts and stylesheet take about 3 ms to compress (docs/performance.md)
+    COMPRESS_ZSTD_LEVEL = 9
+    COMPRESS_BR_LEVEL = 6
+    # a revalidated vendor file compares its compressed ETag too (else it is sent again)
+    COMPRESS_STREAMING_ENDPOINT_CONDITIONAL = ["static", "assets.vendor_file"]
 
     @classmethod
     def init_app(cls, app) -> None:

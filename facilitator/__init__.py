@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 
 from flask import Flask
+from flask_compress import Compress
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -25,6 +26,8 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
+    # JSON in pages and responses as UTF-8: Arabic text is half the bytes of \uXXXX escapes
+    app.json.ensure_ascii = False
     config_class.init_app(app)
 
     from . import assets, i18n, security
@@ -37,6 +40,7 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     assets.init_app(app)
+    Compress(app)  # text responses (pages, CSS, scripts, JSON) compressed on the wire
     login.init_app(app)
     limiter.init_app(app)
     login.login_view = "auth.login_page"

@@ -43,7 +43,8 @@ def make_room(app):
 
 def seen_by(viewer, since):
     """What a client of this viewer receives after `since` (type, data) in order."""
-    return [(e.type, e.data) for e in eventlog.events_since(viewer, since, 2**31 - 1)]
+    last = db.session.get(Workshop, viewer.workshop_id, populate_existing=True).last_seq
+    return [(e.type, e.data) for e in eventlog.events_since(viewer, since, last) or []]
 
 
 def last_seq(room):

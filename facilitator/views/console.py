@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    url_for)
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from .. import joining, operations, workshops
@@ -51,7 +51,7 @@ def workshops_list():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new_workshop():
-    form = WorkshopForm()
+    form = WorkshopForm(language=str(get_locale()))  # the interface's language, to begin with
     error = None
     if form.validate_on_submit():
         try:

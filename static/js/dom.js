@@ -3,7 +3,7 @@
 // are kept, so what the facilitator is typing, the focus, the selection, the ticked
 // boxes and the scroll position survive every event. Listeners go on the containers
 // (see `on`), never on the redrawn nodes, which may be replaced or kept.
-import { Idiomorph } from "/vendor/idiomorph.esm.js";
+import { Idiomorph } from "../../vendor/idiomorph.esm.js"; // stays in the page's asset version
 
 /** Make `container`'s children look like `children`, keeping nodes by id. */
 export function morph(container, children) {

@@ -1,7 +1,8 @@
 // The participant's phone: where the room is, the card form, my cards, my dots.
-// A card is never lost: the draft is kept in localStorage while typing, the form keeps
-// it until the server acknowledges it, and a refused card gives its text back.
-import { LiveClient, config, el, setText, showConnection, showError, showStage, t } from "./live.js";
+// A card is never lost: the draft is kept in localStorage while typing; once sent, the
+// card waits in the live client's outbox (shown under "My cards") and the box is free
+// for the next one; a refused card gives its text back.
+import { LiveClient, config, el, setText, showError, showStage, t } from "./live.js";
 import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay } from "./steps12.js";
 import { tn } from "./i18n.js";
 
@@ -10,6 +11,9 @@ const form = $("[data-post-form]");
 const text = form.elements.text;
 const draftKey = `facilitator:${config.workshop}:draft`;
 let editing = null; // id of my card being edited
+let submitting = false; // a send waiting for its first answer
+let queuedNow = false; // set while send() says the change waits for the connection
+const answering = new Set(); // op_ids of sends about to be answered: not shown as waiting
 const PHONE_WALL_MAX = 60; // the newest others' cards; a phone is small and on bad Wi-Fi
 let client;
 
@@ -24,25 +28,69 @@ function myCards(state) {
   return state.ideas.list.filter((card) => card.mine);
 }
 
+/** The phone's own reducer: its cards that left the wall without it (hidden by the
+ *  facilitator, or merged into another card, of which it is now an author). */
+function applyMyCards(state, event) {
+  if (event.type !== "idea.set_aside") return;
+  const d = event.data;
+  const list = (state.ideas.set_aside || []).filter((c) => c.id !== d.id);
+  if (d.status) list.push(d);
+  state.ideas.set_aside = list;
+  const into = d.status === "merged" && state.ideas.list.find((c) => c.id === d.merged_into);
+  if (into) into.mine = true;
+}
+
 function render(state) {
   const stage = showStage(state).key;
   showFor(stage);
   const locked = state.ideas.settings.input_locked;
   $("[data-locked]").hidden = !locked;
-  $("[data-post-button]").disabled = locked;
+  $("[data-post-button]").disabled = locked || submitting;
   const mine = myCards(state);
-  setText("[data-my-count]", String(mine.length));
-  $("[data-my-cards]").replaceChildren(...mine.slice().reverse().map((card) => el("li", {},
-    cardElement(card, { showAuthors: false, extra: stage === "ideas" && !locked ? [
-      el("p", { class: "card-actions" },
-        el("button", { type: "button", class: "link", onclick: () => startEdit(card) }, t("edit")),
-        el("button", { type: "button", class: "link danger", onclick: () => withdraw(card) },
-          t("withdraw")))] : [] }))));
+  const waiting = waitingCards(state);
+  const setAside = state.ideas.set_aside || [];
+  const actions = (card) => (stage === "ideas" && !locked && !card.waiting ? [
+    el("p", { class: "card-actions" },
+      el("button", { type: "button", class: "link", onclick: () => startEdit(card) }, t("edit")),
+      el("button", { type: "button", class: "link danger", onclick: () => withdraw(card) },
+        t("withdraw")))] : []);
+  const edited = new Map(waiting.filter((c) => c.waiting === "edit").map((c) => [c.id, c]));
+  const shown = [...mine.map((card) => edited.get(card.id) || card),
+    ...waiting.filter((c) => c.waiting === "post")];
+  $("[data-my-cards]").replaceChildren(...shown.reverse().map((card) => el("li",
+    { class: card.waiting ? "waiting" : null },
+    cardElement(card, { showAuthors: false, extra: [
+      card.waiting ? el("p", { class: "waiting-note" }, t("will_be_sent")) : null,
+      ...actions(card)] }))),
+  ...setAside.map((card) => el("li", { class: "set-aside", dataset: { setAside: card.id } },
+    el("p", { class: "idea-text", dir: "auto" }, card.text),
+    el("p", { class: "set-aside-note" }, t(card.status === "merged" ? "card_merged" : "card_set_aside")))));
+  setText("[data-my-count]", String(shown.length + setAside.length));
+  // the wall: the others' cards, newest first; its count is what it lists
   const wall = state.ideas.list.filter((card) => !card.mine);
-  setText("[data-wall-count]", String(state.ideas.list.length));
+  setText("[data-wall-count]", String(wall.length));
+  const more = wall.length - PHONE_WALL_MAX;
   $("[data-phone-wall]").replaceChildren(...wall.slice(-PHONE_WALL_MAX).reverse().map((card) =>
-    cardElement(card)));
+    cardElement(card)), ...(more > 0 ? [el("p", { class: "hint" }, tn("n_more", more))] : []));
   renderVote(state);
+}
+
+/** My changes still in the outbox, as cards: posts not yet on the wall ({waiting:
+ *  "post"}) and edits not yet applied ({waiting: "edit", id}). */
+function waitingCards(state) {
+  const cards = [];
+  for (const item of client ? client.outbox() : []) {
+    const p = item.payload;
+    if (answering.has(p.op_id)) continue;
+    if (item.name === "idea.post") {
+      cards.push({ id: `waiting-${p.op_id}`, text: p.text, kind: p.kind, origin: p.origin,
+        waiting: "post" });
+    } else if (item.name === "idea.edit") {
+      const card = state.ideas.list.find((c) => c.id === p.idea_id);
+      if (card) cards.push({ ...card, text: p.text, kind: p.kind, origin: p.origin, waiting: "edit" });
+    }
+  }
+  return cards;
 }
 
 function renderVote(state) {
@@ -114,6 +162,25 @@ function giveBack(payload) {
   }
 }
 
+/** The form is done with a text once the server has it, or once it waits safely in the
+ *  outbox: empty the box (and the draft) unless the person has started another text. */
+function releaseForm(sent) {
+  if (text.value === sent.text) {
+    text.value = "";
+    form.elements.origin.value = "";
+    updateCount();
+  }
+  if (editing && sent.idea_id === editing) stopEdit();
+}
+
+function markMine(idea) {
+  const state = client.state;
+  if (!state || !idea) return;
+  // events carry the card; the ack only says it is mine (never older text over newer)
+  const known = state.ideas.list.find((c) => c.id === idea.id);
+  if (known) known.mine = true; else state.ideas.list.push({ ...idea, mine: true });
+}
+
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   showError(null);
@@ -122,48 +189,147 @@ form.addEventListener("submit", async (event) => {
     showError({ message: t("empty_card") });
     return;
   }
+  const name = editing ? "idea.edit" : "idea.post";
+  const sent = editing ? { ...payload, idea_id: editing } : payload;
   const button = $("[data-post-button]");
+  submitting = true;
   button.disabled = true;
   button.textContent = t("sending");
-  const ack = editing
-    ? await client.send("idea.edit", { ...payload, idea_id: editing })
-    : await client.send("idea.post", payload);
-  button.disabled = false;
-  button.textContent = t("send");
+  queuedNow = false;
+  const answer = client.send(name, sent);
+  const queued = queuedNow; // offline: kept in the outbox, sent when the connection is back
+  const item = client.outbox().at(-1);
+  const opId = item && item.payload.text === sent.text ? item.payload.op_id : null;
+  if (opId && !queued) answering.add(opId);
+  if (queued) {
+    settleButton();
+    releaseForm(sent);
+    notice(t("will_be_sent"));
+    if (client.state) render(client.state);
+  }
+  const ack = await answer;
+  answering.delete(opId);
+  if (!queued) settleButton();
   if (ack.ok) {
-    // events carry the card; the ack only says it is mine (never older text over newer)
-    const state = client.state;
-    const known = state.ideas.list.find((c) => c.id === ack.idea.id);
-    if (known) known.mine = true; else state.ideas.list.push({ ...ack.idea, mine: true });
-    text.value = "";
-    form.elements.origin.value = "";
-    updateCount();
-    stopEdit();
+    markMine(ack.idea);
+    releaseForm(sent);
     notice(t("card_sent"));
-    render(state);
+  } else if (ack.pending) {
+    // no answer yet: it stays in the outbox and is resent; its ack comes to onLateAck
+    releaseForm(sent);
+    notice(ack.error.message);
   } else {
     showError(ack.error);
+    giveBack(sent);
   }
+  if (client.state) render(client.state);
 });
+
+function settleButton() {
+  submitting = false;
+  const button = $("[data-post-button]");
+  button.textContent = t("send");
+  button.disabled = Boolean(client.state && client.state.ideas.settings.input_locked);
+}
+
+/** A change sent before a reload, or answered after its timeout, is answered here. */
+function lateAck(item, ack) {
+  if (!ack.ok || !["idea.post", "idea.edit"].includes(item.name)) return;
+  markMine(ack.idea);
+  releaseForm(item.payload);
+  notice(t("card_sent"));
+  if (client.state) render(client.state);
+}
+
 text.addEventListener("input", updateCount);
 $("[data-cancel-edit]").addEventListener("click", () => { stopEdit(); text.value = ""; updateCount(); });
 try { text.value = localStorage.getItem(draftKey) || ""; } catch (e) { /* private mode */ }
 updateCount();
 
+// The connection at the top of the page. A short blip says nothing: "reconnecting" or
+// "offline" shows only after GRACE_MS without the server, and so does a change waiting
+// to be sent while connected (a card normally takes a moment to be acknowledged).
+const GRACE_MS = 3000;
+const TROUBLE = new Set(["reconnecting", "offline", "queued"]);
+const connection = { raw: "connecting", calm: "connecting", troubleSince: 0, pending: 0, pendingSince: 0 };
+let connectionTimer = null;
+
+function connectionChanged(status) {
+  if (!TROUBLE.has(status) && status !== "connecting" && status !== "online" && status !== "refused") return;
+  if (TROUBLE.has(status) && !TROUBLE.has(connection.raw)) connection.troubleSince = Date.now();
+  connection.raw = status;
+  if (status === "online" || status === "connecting") connection.calm = status;
+  paintConnection();
+}
+
+function pendingChanged(count) {
+  if (count > 0 && !connection.pending) connection.pendingSince = Date.now();
+  connection.pending = count;
+  paintConnection();
+}
+
+function paintConnection() {
+  clearTimeout(connectionTimer);
+  const now = Date.now();
+  let recheck = Infinity;
+  let shown = connection.raw === "queued" ? "offline" : connection.raw;
+  if (TROUBLE.has(connection.raw)) {
+    const left = connection.troubleSince + GRACE_MS - now;
+    if (left > 0) {
+      shown = connection.calm;
+      recheck = left;
+    }
+  }
+  let pending = 0;
+  if (connection.pending > 0 && shown !== "refused") {
+    const left = connection.pendingSince + GRACE_MS - now;
+    if (shown !== "online" && shown !== "connecting") pending = connection.pending;
+    else if (left <= 0) pending = connection.pending;
+    else recheck = Math.min(recheck, left);
+  }
+  if (recheck !== Infinity) connectionTimer = setTimeout(paintConnection, recheck + 50);
+  const bar = $("[data-connection]");
+  bar.dataset.status = shown;
+  bar.dataset.pending = String(pending);
+  setText("[data-connection-text]", {
+    connecting: t("connecting"),
+    online: t("connected"),
+    reconnecting: t("reconnecting"),
+    offline: t("offline"),
+    refused: t("signed_out"),
+  }[shown]);
+  const waiting = $("[data-pending-count]");
+  waiting.hidden = !pending;
+  waiting.textContent = pending ? tn("changes_waiting", pending) : "";
+}
+
 client = new LiveClient({
-  reducers: [applySteps12],
+  reducers: [applySteps12, applyMyCards],
   onState: render,
   onEvent: (event) => {
     if (event.type === "dots.mine" && event.data.returned) notice(t("dot_returned"));
   },
   onStatus: (status, error, item) => {
-    showConnection(status);
+    if (status === "queued") queuedNow = true;
+    connectionChanged(status);
     if (status === "rejected") {
       showError(error);
       giveBack(item && item.payload);
+      if (client.state) render(client.state);
     }
     if (status === "offline" && error && error.code === "not_joined") window.location.reload();
   },
+  onPending: (count) => {
+    pendingChanged(count);
+    // the waiting cards under "My cards", once the sender has said which send it awaits
+    queueMicrotask(() => { if (client && client.state) render(client.state); });
+  },
+  onLateAck: lateAck,
 });
 window.facilitatorClient = client;
+// a draft that is already waiting in the outbox (sent before a reload) is not a new text
+if (text.value && client.outbox().some((i) => i.name === "idea.post" && i.payload.text === text.value)) {
+  text.value = "";
+  updateCount();
+}
 startTimerDisplay(client);
