@@ -62,22 +62,35 @@ def identity_for_connection(auth: Any) -> Identity:
 
 
 def current_identity() -> Identity | None:
+    """Who this socket connected as; messages speak the workshop's language (kept with
+    the identity at connect and at every sync, so an operation costs no query for it)."""
     data = session.get("identity")
     if not data:
         return None
-    identity = Identity(**data)
-    workshop = db.session.get(Workshop, identity.workshop_id)
-    g.workshop_locale = workshop.language if workshop else None
-    return identity
+    g.workshop_locale = session.get("language")
+    return Identity(**data)
 
 
-def _align_rooms(viewer: Viewer | None) -> None:
-    """Put this socket in exactly the rooms its viewer has now (none when refused)."""
+def _remember_language(workshop_id: int) -> None:
+    session["language"] = db.session.scalar(db.select(Workshop.language).where(
+        Workshop.id == workshop_id))
+    g.workshop_locale = session["language"]
+
+
+def _align_rooms(viewer: Viewer | None, connecting: bool = False) -> bool:
+    """Put this socket in exactly the rooms its viewer has now (none when refused).
+    False when the socket closed meanwhile (a sync waiting its turn in a storm)."""
+    if not connecting and not socketio.server.manager.is_connected(request.sid, "/"):
+        return False
     wanted = set(viewer.rooms()) if viewer else set()
-    for room in set(rooms()) - wanted - {request.sid}:
-        leave_room(room)
-    for room in wanted - set(rooms()):
-        join_room(room)
+    try:
+        for room in set(rooms()) - wanted - {request.sid}:
+            leave_room(room)
+        for room in wanted - set(rooms()):
+            join_room(room)
+    except KeyError:  # closed between the check and the move
+        return False
+    return True
 
 
 def scope(viewer: Viewer) -> str:
@@ -91,7 +104,8 @@ def on_connect(auth=None):
     try:
         identity = identity_for_connection(auth)
         session["identity"] = asdict(identity)
-        _align_rooms(viewer_of(identity))
+        session["language"] = g.workshop_locale
+        _align_rooms(viewer_of(identity), connecting=True)
     finally:
         db.session.rollback()
 
@@ -107,8 +121,11 @@ def on_sync(payload=None):
     socketio.sleep(0)
     try:
         identity = current_identity()
+        if identity is not None:
+            _remember_language(identity.workshop_id)
         viewer = viewer_of(identity) if identity else None
-        _align_rooms(viewer)
+        if not _align_rooms(viewer):
+            return OperationError("not_connected", _l("Please reload the page.")).to_ack()
         if viewer is None:
             return OperationError("signed_out", _l(
                 "You are no longer signed in to this workshop. Please reload the page."
