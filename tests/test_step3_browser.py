@@ -264,6 +264,23 @@ def test_step3_two_groups_in_french_and_arabic(browser, live_server):
             page.locator(f"#p3-group-{other['id']}").filter(has_text="إطلاق قاعدة بيانات المغتربين").wait_for(
                 timeout=WAIT)
         check_screens("actions_synthesis", console, projectors, phones)
+
+        # the priorities change after all: nothing is deleted, the console warns
+        now = lead.call("sync", {"since": 0})["snapshot"]
+        assert lead.call("stage.change", {"op_id": "s3-back-to-confirm", "from_stage": "actions_synthesis",
+                                          "to_stage": "confirm"})["ok"]
+        kept = [g["theme_id"] for g in now["groups"]["list"] if g["id"] != other["id"]]
+        spare = next(t["id"] for t in now["priorities"]["themes"] if t["id"] not in
+                     [g["theme_id"] for g in now["groups"]["list"]])
+        ack = lead.call("priorities.confirm", {"op_id": "s3-reconfirm", "theme_ids": [*kept, spare]})
+        assert ack["ok"] and ack.get("warning")
+        assert lead.call("stage.change", {"op_id": "s3-back-to-actions", "from_stage": "confirm",
+                                          "to_stage": "actions"})["ok"]
+        console.locator("[data-c3-retired]").filter(has_text=other["title"]).wait_for(timeout=WAIT)
+        console.locator(f"#group-{other['id']}.retired").wait_for(timeout=WAIT)
+        projectors[0].locator(f"#p3-group-{other['id']}").wait_for(state="detached", timeout=WAIT)
+        assert not console.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1")
+        shoot(console, "console-retired")
     finally:
         if lead:
             lead.disconnect()

@@ -20,7 +20,8 @@ export const isSynthesis = (stage) => /_synthesis$/.test(stage || "");
 
 /** The groups still working (a retired group's priority is no longer confirmed). */
 export function activeGroups(state) {
-  return state.groups ? state.groups.list.filter((g) => !g.retired) : [];
+  return state.groups ? state.groups.list.filter((g) => !g.retired)
+    .sort((a, b) => ((a.rank || 99) - (b.rank || 99)) || (a.id - b.id)) : [];
 }
 
 export function personById(state, id) {

@@ -30,6 +30,11 @@ function profileMix(state, ids) {
   return [...counts.entries()].sort((a, b) => b[1] - a[1]);
 }
 
+/** Working groups in priority order, retired ones last (as the server lists them). */
+function byRank(groups) {
+  return groups.slice().sort((a, b) => (a.retired - b.retired) || ((a.rank || 99) - (b.rank || 99)) || (a.id - b.id));
+}
+
 function groupOptions(state, chosen) {
   return [el("option", { value: "", selected: chosen == null }, t("no_group")),
     ...state.groups.list.filter((g) => !g.retired || g.id === chosen).map((g) =>
@@ -49,7 +54,7 @@ function personItem(state, person, editable) {
 function renderGroups(state) {
   const g = state.groups;
   const editable = runs();
-  const groups = g.list;
+  const groups = byRank(g.list);
   $("[data-c3-group-count]").textContent = String(groups.filter((x) => !x.retired).length);
   const settings = $("[data-c3-settings]");
   if (settings && document.activeElement?.closest("[data-c3-settings]") !== settings) {
@@ -158,7 +163,7 @@ function renderBoards(state) {
   if (removing && removing.kind !== kind) removing = null;
   $("[data-c3-substep]").textContent = t(`board_${substep}`);
   const spotlight = state.groups.settings.spotlight_group_id;
-  const groups = state.groups.list.filter((g) => !g.retired || entryCount(board(state, g.id)));
+  const groups = byRank(state.groups.list.filter((g) => !g.retired || entryCount(board(state, g.id))));
   const columns = groups.map((group) => {
     const b = board(state, group.id);
     const entries = entriesOf(b, substep, { highlightFirst: isSynthesis(stage) });
@@ -172,7 +177,8 @@ function renderBoards(state) {
       : el("p", { class: "synthesis-text", dir: "auto" }, saved);
     return el("section", { id: `board-${group.id}`, class: `board3-column${spotlight === group.id ? " spotlit" : ""}`,
       "aria-labelledby": `board-title-${group.id}` },
-    el("h3", { id: `board-title-${group.id}` }, userText(group.title), " ", el("span", { class: "count" }, entries.length)),
+    el("h3", { id: `board-title-${group.id}` }, userText(group.title), " ", el("span", { class: "count" }, entries.length),
+      group.retired ? el("span", { class: "tag warn" }, t("retired")) : null),
     runs() && isSynthesis(stage) ? el("button", { type: "button", class: "secondary small",
       "aria-pressed": spotlight === group.id ? "true" : "false",
       dataset: { c3: "spotlight", group: spotlight === group.id ? "" : group.id } },
@@ -186,7 +192,7 @@ function renderBoards(state) {
       : [el("li", { class: "hint", id: `empty-${group.id}` }, t(`no_${substep}_yet`))])));
   });
   const boardsNode = $("[data-c3-boards]");
-  boardsNode.style.gridTemplateColumns = `repeat(${Math.max(1, columns.length)}, minmax(16rem, 1fr))`; // CSSOM
+  boardsNode.style.gridTemplateColumns = `repeat(${Math.max(1, columns.length)}, minmax(14rem, 1fr))`; // CSSOM
   morph(boardsNode, columns);
 }
 
