@@ -8,6 +8,7 @@ ack, even when the server fails. See docs/protocol.md for the payloads.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import asdict
 from typing import Any
 
@@ -116,9 +117,18 @@ def on_sync(payload=None):
     applied and the scope of its last snapshot. The ack carries the events since then that
     it may see, or a snapshot when it is new, too far behind, ahead of the log, or its
     rights or group changed. Its rooms are set again from its rights now."""
-    # let the acks already computed go out before this one is built: in a storm of
-    # thousands of syncs the phones get their snapshots one by one, not all at the end
-    socketio.sleep(0)
+    # Syncs take turns: in a storm of a thousand, each waits blocked (not runnable), so
+    # the ack of the one before goes out, and pings are answered, between two builds.
+    with _SYNC_TURN:
+        return _sync(payload)
+
+
+# under eventlet, the monkey-patched threading makes this a green semaphore
+_SYNC_TURN = threading.BoundedSemaphore(1)
+
+
+def _sync(payload) -> dict:
+    socketio.sleep(0)  # let what the previous sync queued go out first
     try:
         identity = current_identity()
         if identity is not None:
