@@ -67,3 +67,54 @@ def test_a_lost_event_is_noticed_and_fetched_again(phone, live_server):
         assert len(syncs) > syncs_before  # fetched again with a sync, not a reload
     finally:
         author.disconnect()
+
+
+def test_a_change_the_server_keeps_dropping_is_given_up_and_given_back(phone, live_server):
+    """A change that is in flight each time the connection drops (as a message larger
+    than the server reads would be) is given up after three tries, and the phone says
+    so and gives the text back, instead of resending it for ever."""
+    workshop_id, code = live_server.sample("dropped@example.org", "dropped-password",
+                                           "Dropped Lead", until="ideas")
+    posts = []
+
+    def route(ws):
+        server = ws.connect_to_server()
+
+        def from_page(message):
+            if isinstance(message, str) and '"idea.post"' in message:
+                posts.append(message)
+                ws.close()  # the connection drops while the card is on its way
+                return
+            server.send(message)
+
+        ws.on_message(from_page)
+
+    def polling(request_route):
+        body = request_route.request.post_data or ""
+        if '"idea.post"' in body:  # the same change, sent over HTTP long-polling
+            posts.append(body)
+            request_route.abort()
+            return
+        request_route.continue_()
+
+    page = phone.new_page()
+    page.route_web_socket(re.compile(r".*/socket\.io/.*"), route)
+    page.route(re.compile(r".*/socket\.io/.*transport=polling.*"), polling)
+    page.goto(f"{live_server.url}/j/{code}")
+    page.fill("input[name=name]", "Unlucky Phone")
+    page.select_option("select[name=profile]", index=1)
+    page.check("input[name=consent]")
+    page.click("button[type=submit]")
+    page.locator("[data-connection][data-status=online]").wait_for(timeout=15_000)
+    text = "A card the connection never lets through"
+    page.fill("textarea[name=text]", text)
+    page.locator("[data-post-form] button[type=submit]").click()
+    deadline = time.monotonic() + 60
+    while len(posts) < 3 and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert len(posts) == 3  # the same op_id, three times
+    page.get_by_text("could not be sent and was given up").wait_for(timeout=20_000)
+    page.wait_for_timeout(6_000)
+    assert len(posts) == 3  # and never again
+    assert page.input_value("textarea[name=text]") == text
+    assert len({re.search(r'"op_id":"([^"]+)"', p).group(1) for p in posts}) == 1
