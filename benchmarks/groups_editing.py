@@ -33,8 +33,8 @@ and overall:
   alongside;
 - the protocol's stream check on every socket (a `prev` past the stream's last seq is a
   hole), and how many acks were read 30 ms or more after the group's last frame (the
-  40 ms delayed-ACK stall of docs/performance.md; `--nodelay` runs the server through
-  benchmarks/nodelay_wsgi.py, TCP_NODELAY on, to compare).
+  40 ms delayed-ACK stall of docs/performance.md, gone since the server sets
+  TCP_NODELAY on the sockets it accepts).
 
 Results: docs/performance.md, "Step 3: five groups of 40 phones".
 """
@@ -179,25 +179,6 @@ async def set_priority_count(staff: lc.Browser, workshop: int, count: int) -> No
             errors = re.findall(r'<p class="(?:field-error|flash error)"[^>]*>([^<]*)', page)
             raise RuntimeError(f"settings form refused: HTTP {response.status} {errors} "
                                f"(sent {sorted(fields)})")
-
-
-class NoDelayServer(harness.Server):
-    """harness.Server started through benchmarks/nodelay_wsgi.py (TCP_NODELAY on the
-    accepted sockets) instead of wsgi.py: the same checks, log and stop."""
-
-    def start(self) -> None:
-        popen = harness.subprocess.Popen
-
-        def launcher(args, **kw):
-            if list(args[1:]) == ["wsgi.py"]:
-                args = [args[0], str(harness.ROOT / "benchmarks" / "nodelay_wsgi.py")]
-            return popen(args, **kw)
-
-        harness.subprocess.Popen = launcher
-        try:
-            super().start()
-        finally:
-            harness.subprocess.Popen = popen
 
 
 async def ok(sock: lc.Socket, name: str, payload: dict | None = None, query=False) -> dict:
@@ -376,7 +357,7 @@ async def run(args) -> None:
     results = []
     setup = {}
     with harness.workdir() as tmp:
-        server = (NoDelayServer if args.nodelay else harness.Server)(tmp)
+        server = harness.Server(tmp)
         server.start()
         try:
             pid = server.process.pid
@@ -493,8 +474,6 @@ async def run(args) -> None:
 def report(args, setup, results, alive, problems, first_problems, log) -> None:
     rate = args.groups * args.per_group / args.interval
     print()
-    if args.nodelay:
-        print("(experiment: server started by benchmarks/nodelay_wsgi.py, TCP_NODELAY on)")
     print(f"== Step 3: {args.groups} groups of {args.per_group} phones, each phone adds "
           f"{args.objectives} objectives, {args.actors} actors, {args.actions} action(s), "
           f"one every {args.interval:g} s ({rate:.0f} entries/s in all)")
@@ -560,9 +539,6 @@ def main() -> None:
                         help="seconds between two entries of one phone")
     parser.add_argument("--idle", type=float, default=5.0,
                         help="seconds of idle server CPU measured before the phases")
-    parser.add_argument("--nodelay", action="store_true",
-                        help="an experiment: the server with TCP_NODELAY on its accepted "
-                             "sockets (benchmarks/nodelay_wsgi.py)")
     parser.add_argument("--timeline", metavar="FILE",
                         help="write every entry's (kind, sent at, group, fan-out ms, ack ms) "
                              "as JSON lines")
