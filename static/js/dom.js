@@ -5,13 +5,25 @@
 // (see `on`), never on the redrawn nodes, which may be replaced or kept.
 import { Idiomorph } from "../../vendor/idiomorph.esm.js"; // stays in the page's asset version
 
-/** Make `container`'s children look like `children`, keeping nodes by id. */
+/** Make `container`'s children look like `children`, keeping nodes by id.
+ *  Inline styles (a bar's width) are set through the CSSOM, which the CSP allows; copying
+ *  the `style` attribute would be refused by the CSP, so a kept node takes the new
+ *  node's style through the CSSOM instead. */
 export function morph(container, children) {
   if (!container) return;
   Idiomorph.morph(container, children.filter(Boolean), {
     morphStyle: "innerHTML",
     ignoreActiveValue: true, // the field being typed in keeps its text
     restoreFocus: true,
+    callbacks: {
+      beforeNodeMorphed(oldNode, newNode) {
+        if (oldNode.style && newNode.style && oldNode.style.cssText !== newNode.style.cssText) {
+          oldNode.style.cssText = newNode.style.cssText;
+        }
+        return true;
+      },
+      beforeAttributeUpdated: (name) => name !== "style",
+    },
   });
 }
 

@@ -3,7 +3,7 @@
 // card waits in the live client's outbox (shown under "My cards") and the box is free
 // for the next one; a refused card gives its text back.
 import { LiveClient, config, el, setText, showError, showStage, t } from "./live.js";
-import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay } from "./steps12.js";
+import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay, userText } from "./steps12.js";
 import { tn } from "./i18n.js";
 import { applySteps3 } from "./steps3.js";
 import * as step3 from "./phone3.js";
@@ -105,7 +105,7 @@ function renderVote(state) {
   $("[data-vote-list]").replaceChildren(...pr.themes.map((theme) => {
     const n = onTheme.get(theme.id) || 0;
     return el("li", { dataset: { theme: theme.id }, class: n ? "voted" : "" },
-      el("span", { class: "vote-title" }, theme.title),
+      el("span", { class: "vote-title" }, userText(theme.title)),
       el("span", { class: "my-dots", "aria-label": t("my_dots") }, "●".repeat(n)),
       el("button", { type: "button", class: "secondary round", disabled: !n || !pr.voting.open,
         "aria-label": `${t("remove_dot")}: ${theme.title}`, onclick: () => dot("dot.remove", theme.id) }, "−"),
@@ -118,7 +118,8 @@ function renderVote(state) {
   const confirmed = pr.confirmed && pr.confirmed.length;
   setText("[data-priorities-heading]", confirmed ? t("our_priorities") : t("themes"));
   $("[data-priorities]").replaceChildren(...(confirmed ? pr.confirmed : pr.themes).map((theme) =>
-    el("li", {}, el("strong", {}, theme.title), theme.description ? el("span", { class: "hint" }, ` ${theme.description}`) : null)));
+    el("li", {}, el("strong", {}, userText(theme.title)),
+      theme.description ? el("span", { class: "hint" }, " ", userText(theme.description)) : null)));
 }
 
 async function dot(name, themeId) {
