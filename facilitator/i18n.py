@@ -222,6 +222,7 @@ JS_MESSAGES.update({
     "synthesis": _l("Synthesis"),
     "save_synthesis": _l("Save the synthesis"),
     "rapporteur": _l("Rapporteur"),
+    "group_screen": _l("Group screen"),
     "no_rapporteur": _l("No rapporteur"),
     "no_group": _l("No group"),
     "not_in_group": _l("Not in a group"),

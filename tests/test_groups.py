@@ -211,3 +211,18 @@ def test_changing_priorities_after_entries_warns_and_keeps_them(room):
     assert len(state["list"]) == 4 and sum(g["retired"] for g in state["list"]) == 1
     kept = sum(len(b["objectives"]) for b in state["boards"].values())
     assert kept == 1
+
+
+def test_a_group_screen_shows_one_group_for_staff_only(app, room):
+    from tests.test_workshops import login
+
+    group = groups.groups_of(room["workshop"].id)[1]
+    stranger = app.test_client()  # first: the room's app context keeps the signed-in user
+    assert stranger.get(f"/workshops/{room['workshop'].id}/groups/{group.id}/screen"
+                        ).status_code in (302, 401)
+    staff = app.test_client()
+    login(staff, "owner3@example.org", "owner-password")
+    page = staff.get(f"/workshops/{room['workshop'].id}/groups/{group.id}/screen")
+    assert page.status_code == 200
+    assert f'"group_screen": {group.id}' in page.get_data(as_text=True)
+    assert staff.get(f"/workshops/{room['workshop'].id}/groups/999999/screen").status_code == 404

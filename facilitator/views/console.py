@@ -11,7 +11,7 @@ from .. import joining, operations, workshops
 from ..errors import OperationError
 from ..extensions import db
 from ..forms import MemberForm, WorkshopForm
-from ..models import Workshop
+from ..models import WorkingGroup, Workshop
 from ..viewers import Viewer
 from .pages import page_config
 
@@ -128,6 +128,18 @@ def projector(workshop_id: int):
     workshop, viewer = staff_workshop(workshop_id)
     return render_template("projector.html", workshop=workshop,
                            config=page_config(workshop, "projector"))
+
+
+@bp.get("/<int:workshop_id>/groups/<int:group_id>/screen")
+def group_screen(workshop_id: int, group_id: int):
+    """One working group's board alone, large: the projector page for a group that works
+    in another room (what it shows follows the room's stage, like the projector)."""
+    workshop, viewer = staff_workshop(workshop_id)
+    group = db.session.get(WorkingGroup, group_id)
+    if group is None or group.workshop_id != workshop.id:
+        abort(404)
+    return render_template("projector.html", workshop=workshop,
+                           config=page_config(workshop, "projector", group_screen=group.id))
 
 
 @bp.get("/<int:workshop_id>/join-sheet")

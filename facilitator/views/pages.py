@@ -8,8 +8,9 @@ from .. import method
 from ..models import Workshop
 
 
-def page_config(workshop: Workshop, view: str) -> dict:
+def page_config(workshop: Workshop, view: str, **extra) -> dict:
     return {
+        **extra,
         "workshop": workshop.id,
         "view": view,
         "max_message_bytes": current_app.config["SOCKETIO_MAX_MESSAGE_BYTES"],

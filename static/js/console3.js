@@ -3,7 +3,7 @@
 // moving anyone (drag and drop, or the select by each name), the timer, and every group's
 // board for the current sub-step, which the facilitator can correct; at a synthesis, one
 // group can be put alone on the projector. Drawn from the state, morphed by id.
-import { el, t } from "./live.js";
+import { config, el, t } from "./live.js";
 import { userText } from "./steps12.js";
 import { morph, on } from "./dom.js";
 import { fill, tn } from "./i18n.js";
@@ -77,7 +77,10 @@ function renderGroups(state) {
     el("div", { class: "group-head" },
       el("h3", {}, group.rank ? el("span", { class: "rank" }, `${group.rank}.`) : null, " ", userText(group.title),
         " ", el("span", { class: "count", "aria-label": tn("n_members", members.length) }, members.length)),
-      group.retired ? el("span", { class: "tag warn" }, t("retired")) : null),
+      group.retired ? el("span", { class: "tag warn" }, t("retired")) : null,
+      // for a group working in another room: its board alone, large, on a screen there
+      el("a", { class: "link", href: `/workshops/${config.workshop}/groups/${group.id}/screen`,
+        target: "_blank", rel: "noopener" }, t("group_screen"))),
     el("p", { class: "group-stats" },
       tn("n_objectives", b.objectives.length), " · ", tn("n_actors", b.actors.length), " · ",
       tn("n_actions", b.actions.length), " · ", fill(tn("n_writers", writers.size), { total: members.length })),

@@ -3,7 +3,7 @@
 // highlighted ones first and marked; or one group alone while it reports (spotlight).
 // Nothing runs off the screen: each column's list is fitted to the space left under the
 // synthesis, and a line says how many more there are.
-import { el, t } from "./live.js";
+import { config, el, t } from "./live.js";
 import { userText } from "./steps12.js";
 import { morph } from "./dom.js";
 import { tn } from "./i18n.js";
@@ -50,7 +50,8 @@ export function render(state) {
   const node = $("[data-p3-groups]");
   if (!substep || !state.groups || !node) return;
   const synthesis = isSynthesis(stage);
-  const spotlight = state.groups.settings.spotlight_group_id;
+  // a group screen (config.group_screen) shows its own group alone, whatever the spotlight
+  const spotlight = config.group_screen || state.groups.settings.spotlight_group_id;
   let groups = activeGroups(state);
   if (spotlight && groups.some((g) => g.id === spotlight)) groups = groups.filter((g) => g.id === spotlight);
   node.dataset.mode = synthesis ? "synthesis" : "work";
