@@ -19,7 +19,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import boards, eventlog, groups, ideas, priorities, syntheses, workshops
+from . import (boards, eventlog, groups, ideas, priorities, synergies, syntheses,
+               workshops)
 from .errors import OperationError
 from .extensions import db
 from .identity import Identity, viewer_of
@@ -98,6 +99,7 @@ QUERIES: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
     "themes.suggest": (priorities.suggest_themes, (), "staff"),
     "groups.propose": (groups.propose_groups, (), "staff"),
     "group.board": (boards.read_board, ("group_id",), "anyone"),
+    "synergies.suggest": (synergies.suggest_synergies, (), "staff"),
 }
 
 

@@ -226,3 +226,20 @@ def test_a_group_screen_shows_one_group_for_staff_only(app, room):
     assert page.status_code == 200
     assert f'"group_screen": {group.id}' in page.get_data(as_text=True)
     assert staff.get(f"/workshops/{room['workshop'].id}/groups/999999/screen").status_code == 404
+
+
+def test_synergies_are_suggested_to_staff_with_their_reasons(room):
+    assign_all(room)
+    do(room["console"], "stage.change", from_stage="objectives", to_stage="actors")
+    members = {}
+    for person in room["people"]:
+        members.setdefault(phone(person).group_id, phone(person))
+    first, second = list(members.values())[:2]
+    do(first, "actor.add", name="Investment Development Authority of Lebanon", kind="public")
+    do(second, "actor.add", name="IDAL", kind="public")
+    ack = operations.query(room["console"], "synergies.suggest")
+    assert ack["ok"]
+    shared = [s for s in ack["suggestions"] if s["kind"] == "shared_actor"]
+    assert len(shared) == 1 and set(shared[0]["group_ids"]) == {first.group_id, second.group_id}
+    assert "IDAL" in str(shared[0]["evidence"]["names"]) and "groups" in shared[0]["because"]
+    assert operations.query(first, "synergies.suggest")["error"]["code"] == "forbidden"
