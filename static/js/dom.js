@@ -34,3 +34,19 @@ export function on(root, type, selector, handler) {
     if (node && (root || document).contains(node)) handler(node, event);
   });
 }
+
+/** Hide the children of `list` that fall below its bottom edge (a projector list that
+ *  must fit the screen); returns how many show. */
+export function fit(list) {
+  const items = [...list.children];
+  for (const item of items) item.hidden = false;
+  if (list.closest("[hidden]")) return items.length;
+  const bottom = list.getBoundingClientRect().bottom + 1;
+  let shown = 0;
+  for (const item of items) {
+    const fits = item.getBoundingClientRect().bottom <= bottom;
+    item.hidden = !fits;
+    if (fits) shown += 1;
+  }
+  return shown;
+}

@@ -5,7 +5,7 @@
 // more there are (the console has them all).
 import { LiveClient, config, el, setText, showConnection, showStage, t } from "./live.js";
 import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay, userText } from "./steps12.js";
-import { morph } from "./dom.js";
+import { fit, morph } from "./dom.js";
 import { tn } from "./i18n.js";
 import { applySteps3 } from "./steps3.js";
 import * as step3 from "./projector3.js";
@@ -19,21 +19,6 @@ function bar(fraction) {
   const node = el("span", { class: "bar" });
   node.style.inlineSize = `${Math.round(fraction * 100)}%`; // CSSOM: allowed by the CSP
   return node;
-}
-
-/** Hide the children of `list` that fall below its bottom edge; returns how many show. */
-function fit(list) {
-  const items = [...list.children];
-  for (const item of items) item.hidden = false;
-  if (list.closest("[hidden]")) return items.length;
-  const bottom = list.getBoundingClientRect().bottom + 1;
-  let shown = 0;
-  for (const item of items) {
-    const fits = item.getBoundingClientRect().bottom <= bottom;
-    item.hidden = !fits;
-    if (fits) shown += 1;
-  }
-  return shown;
 }
 
 function more(node, hiddenCount) {

@@ -5,27 +5,13 @@
 // synthesis, and a line says how many more there are.
 import { config, el, t } from "./live.js";
 import { userText } from "./steps12.js";
-import { morph } from "./dom.js";
+import { fit, morph } from "./dom.js";
 import { tn } from "./i18n.js";
 import { ENTRY, activeGroups, board, entriesOf, entryItem, isSynthesis, rapporteurName, substepOf } from "./board3.js";
 
 const $ = (selector) => document.querySelector(selector);
 const DRAWN = 60; // entries drawn per column before fitting
 const SYNTHESIS_SIZES = ["s1", "s2", "s3", "s4"]; // from large to the minimum type size
-
-/** Hide the children of `list` below its bottom edge; returns how many show. */
-function fit(list) {
-  const items = [...list.children];
-  for (const item of items) item.hidden = false;
-  const bottom = list.getBoundingClientRect().bottom + 1;
-  let shown = 0;
-  for (const item of items) {
-    const fits = item.getBoundingClientRect().bottom <= bottom;
-    item.hidden = !fits;
-    if (fits) shown += 1;
-  }
-  return shown;
-}
 
 function column(state, group, substep, synthesis, spotlit) {
   const b = board(state, group.id);
