@@ -351,3 +351,27 @@ class Synthesis(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")
     updated_by: Mapped[str] = mapped_column(String(40), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- Step 4: synergies -----------------------------------------------------------------
+
+
+class Synergy(db.Model):
+    """A synergy the facilitators decided on: accepted (shown to the room, kept for the
+    plan) or rejected (never suggested again). It links entries of two or more groups."""
+
+    __tablename__ = "synergy"
+    __table_args__ = (UniqueConstraint("workshop_id", "signature"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    status: Mapped[str] = mapped_column(String(20))  # accepted or rejected
+    kind: Mapped[str] = mapped_column(String(30))  # a suggestion's kind, or "manual"
+    title: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    entries: Mapped[list[dict]] = mapped_column(JSON, default=list)  # {kind, id, group_id}
+    group_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    signature: Mapped[str] = mapped_column(String(400))  # the entries, sorted: one decision
+    updated_by: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

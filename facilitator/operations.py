@@ -91,6 +91,10 @@ OPERATIONS: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
                         "member or facilitator"),
     "entry.highlight": (syntheses.highlight, ("entry", "entry_id", "highlighted"),
                         "member or facilitator"),
+    # Step 4: synergies
+    "synergy.decide": (synergies.decide_synergy, ("entries", "status", "title", "note",
+                                                  "kind"), "facilitator"),
+    "synergy.remove": (synergies.remove_synergy, ("synergy_id",), "facilitator"),
 }
 
 # Reads that change nothing: no op_id, not logged. name -> (function, payload fields,

@@ -11,6 +11,10 @@ each said in words a facilitator can check on the boards:
 - actions of different groups that need the same resource (shared key words in what
   they need).
 The thresholds are named here and documented in docs/synergies.md.
+
+The facilitators decide: a synergy accepted (a suggestion, edited or not, or entries
+linked by hand) is shown to the room and kept for the plan; a suggestion rejected is not
+offered again. One decision per set of entries (its signature).
 """
 from __future__ import annotations
 
@@ -19,13 +23,22 @@ from itertools import combinations
 
 from babel.lists import format_list
 from flask_babel import get_locale, gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from . import matching
+from . import eventlog, matching
+from .errors import OperationError
 from .extensions import db
-from .models import Action, Actor, Objective
+from .models import Action, Actor, Objective, Synergy, Workshop, iso, utcnow
+from .payload import is_id
+from .snapshot import part
+from .text import clean_line, plain
 from .viewers import Viewer
-from .workshops import require_staff
+from .workshops import require_runner, require_staff
+
+STATUSES = ("accepted", "rejected")
+ENTRY_MODELS = {"objective": Objective, "actor": Actor, "action": Action}
+LIMITS = {"title": 200, "note": 1000}
 
 TEXT_SIMILARITY = 0.35  # cosine of two objectives or two actions of different groups
 RESOURCE_SHARED_WORDS = 2  # key words two actions' resources must share
@@ -142,8 +155,11 @@ def suggest(workshop_id: int) -> list[dict]:
             model.workshop_id == workshop_id).order_by(model.id)) if row.group_id in active]
 
     actions = rows(Action)
+    decided = set(db.session.scalars(select(Synergy.signature).where(
+        Synergy.workshop_id == workshop_id)))
 
     def strongest(found: list[dict], strength) -> list[dict]:
+        found = [s for s in found if signature(s["entries"]) not in decided]
         return sorted(found, key=strength, reverse=True)[:MOST_PER_KIND]
 
     by_score = lambda s: s["evidence"]["score"]  # noqa: E731
@@ -155,6 +171,102 @@ def suggest(workshop_id: int) -> list[dict]:
             *strongest(similar_texts("objective", rows(Objective), lambda o: o.text, number),
                        by_score),
             *strongest(shared_resources(actions, number), by_words)]
+
+
+def signature(entries: list[dict]) -> str:
+    """One key per set of entries, whatever their order."""
+    return ",".join(sorted(f"{e['kind']}:{e['id']}" for e in entries))
+
+
+def synergy_view(synergy: Synergy) -> dict:
+    return {"id": synergy.id, "status": synergy.status, "kind": synergy.kind,
+            "title": synergy.title, "note": synergy.note, "entries": synergy.entries,
+            "group_ids": synergy.group_ids, "updated_at": iso(synergy.updated_at)}
+
+
+def _entries(viewer: Viewer, entries: object) -> list[dict]:
+    """The entries a synergy links: existing, of this workshop, from two groups or more."""
+    bad = OperationError("bad_request", _l(
+        "Choose the entries of at least two groups that this synergy links."))
+    if not isinstance(entries, list) or not 2 <= len(entries) <= 50:
+        raise bad
+    found = []
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("kind") not in ENTRY_MODELS \
+                or not is_id(entry.get("id")):
+            raise bad
+        row = db.session.get(ENTRY_MODELS[entry["kind"]], entry["id"])
+        if row is None or row.workshop_id != viewer.workshop_id:
+            raise OperationError("not_found", _l(
+                "An entry of this synergy is no longer on its group's board."))
+        found.append({"kind": entry["kind"], "id": row.id, "group_id": row.group_id})
+    found = list({(e["kind"], e["id"]): e for e in found}.values())
+    if len({e["group_id"] for e in found}) < 2:
+        raise bad
+    return found
+
+
+def _publish(workshop_id: int, synergy: Synergy, actor: str) -> dict:
+    """Accepted synergies are for everyone; a rejection only for the facilitators."""
+    view = synergy_view(synergy)
+    eventlog.append(db.session.get(Workshop, workshop_id), "synergy.saved",
+                    {"synergy": view}, actor=actor,
+                    audience="all" if synergy.status == "accepted" else "facilitators")
+    return view
+
+
+def decide_synergy(viewer: Viewer, entries: object, status: object = "accepted",
+                   title: object = "", note: object = "", kind: object = "manual") -> dict:
+    """Accept a suggestion (edited or not), link entries by hand, or reject a suggestion
+    so that it is not offered again."""
+    require_runner(viewer)
+    status = status or "accepted"
+    if status not in STATUSES:
+        raise OperationError("bad_request", _l("Accept or reject the synergy."))
+    linked = _entries(viewer, entries)
+    title = clean_line(title, LIMITS["title"], _l(
+        "The synergy's title is too long (%(n)d characters at most).", n=LIMITS["title"]))
+    if status == "accepted" and not title:
+        raise OperationError("empty_title", _l("Please give the synergy a short title."))
+    note = plain(note).strip()
+    if len(note) > LIMITS["note"]:
+        raise OperationError("too_long", _l(
+            "The note is too long (%(n)d characters at most).", n=LIMITS["note"]))
+    key = signature(linked)
+    synergy = db.session.scalar(select(Synergy).where(
+        Synergy.workshop_id == viewer.workshop_id, Synergy.signature == key))
+    if synergy is None:
+        synergy = Synergy(workshop_id=viewer.workshop_id, signature=key, created_at=utcnow())
+        db.session.add(synergy)
+    synergy.status, synergy.title, synergy.note = status, title, note
+    synergy.kind = kind if isinstance(kind, str) and 0 < len(kind) <= 30 else "manual"
+    synergy.entries = linked
+    synergy.group_ids = sorted({e["group_id"] for e in linked})
+    synergy.updated_by, synergy.updated_at = viewer.actor, utcnow()
+    db.session.flush()
+    return {"synergy": _publish(viewer.workshop_id, synergy, viewer.actor)}
+
+
+def remove_synergy(viewer: Viewer, synergy_id: object) -> dict:
+    """Undo a decision: the synergy leaves the room's list (and may be suggested again)."""
+    require_runner(viewer)
+    synergy = db.session.get(Synergy, synergy_id) if is_id(synergy_id) else None
+    if synergy is None or synergy.workshop_id != viewer.workshop_id:
+        raise OperationError("not_found", _l("This synergy no longer exists."))
+    data = {"id": synergy.id}
+    audience = "all" if synergy.status == "accepted" else "facilitators"
+    db.session.delete(synergy)
+    eventlog.append(db.session.get(Workshop, viewer.workshop_id), "synergy.removed", data,
+                    audience=audience, actor=viewer.actor)
+    return data
+
+
+@part("synergies")
+def _synergies_part(workshop: Workshop, staff: bool) -> dict:
+    """The synergies decided: everyone sees the accepted ones, the staff also rejections."""
+    rows = db.session.scalars(select(Synergy).where(Synergy.workshop_id == workshop.id)
+                              .order_by(Synergy.id))
+    return {"list": [synergy_view(s) for s in rows if staff or s.status == "accepted"]}
 
 
 def suggest_synergies(viewer: Viewer) -> dict:

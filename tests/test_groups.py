@@ -243,3 +243,40 @@ def test_synergies_are_suggested_to_staff_with_their_reasons(room):
     assert len(shared) == 1 and set(shared[0]["group_ids"]) == {first.group_id, second.group_id}
     assert "IDAL" in str(shared[0]["evidence"]["names"]) and "groups" in shared[0]["because"]
     assert operations.query(first, "synergies.suggest")["error"]["code"] == "forbidden"
+
+
+def test_the_facilitator_accepts_and_rejects_synergies(room):
+    assign_all(room)
+    do(room["console"], "stage.change", from_stage="objectives", to_stage="actors")
+    members = {}
+    for person in room["people"]:
+        members.setdefault(phone(person).group_id, phone(person))
+    first, second, third = list(members.values())[:3]
+    do(first, "actor.add", name="Investment Development Authority of Lebanon", kind="public")
+    do(second, "actor.add", name="IDAL", kind="public")
+    do(first, "actor.add", name="Zoomal", kind="private")
+    do(third, "actor.add", name="zoomal", kind="private")
+    suggested = operations.query(room["console"], "synergies.suggest")["suggestions"]
+    idal = next(s for s in suggested if "IDAL" in s["evidence"]["names"])
+    zoomal = next(s for s in suggested if "Zoomal" in s["evidence"]["names"])
+    accepted = do(room["console"], "synergy.decide", entries=idal["entries"], status="accepted",
+                  title="IDAL hosts the one-stop desk for both groups", kind=idal["kind"])
+    assert accepted["ok"], accepted
+    rejected = do(room["console"], "synergy.decide", entries=zoomal["entries"],
+                  status="rejected")
+    assert rejected["ok"], rejected
+    left = operations.query(room["console"], "synergies.suggest")["suggestions"]
+    assert not [s for s in left if s["kind"] == "shared_actor"]  # decided: not offered again
+    assert [s["title"] for s in snapshot(first)["synergies"]["list"]] == [
+        "IDAL hosts the one-stop desk for both groups"]
+    assert len(snapshot(room["console"])["synergies"]["list"]) == 2
+    # bad input: one group only, no title, a phone
+    one_group = [e for e in idal["entries"] if e["group_id"] == first.group_id]
+    assert do(room["console"], "synergy.decide", entries=one_group + one_group,
+              title="x")["error"]["code"] == "bad_request"
+    assert do(room["console"], "synergy.decide", entries=idal["entries"],
+              title="")["error"]["code"] == "empty_title"
+    assert do(first, "synergy.decide", entries=idal["entries"],
+              title="Mine")["error"]["code"] == "forbidden"
+    removed = do(room["console"], "synergy.remove", synergy_id=accepted["synergy"]["id"])
+    assert removed["ok"] and snapshot(first)["synergies"]["list"] == []
