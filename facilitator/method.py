@@ -83,6 +83,10 @@ ACTIVITIES = {
     "objectives": {"objectives"},
     "actors": {"actors", "actions"},
     "actions": {"actions"},
+    # Step 4 and the closing: phones propose and endorse success factors, sign up for the
+    # open steering committee
+    "success_factors": {"shared_plan", "closing"},
+    "committee": {"closing"},
 }
 
 

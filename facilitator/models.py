@@ -375,3 +375,39 @@ class Synergy(db.Model):
     updated_by: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- Closing: success factors and the open steering committee --------------------------
+
+
+class SuccessFactor(db.Model):
+    """A key success factor the room agrees on: proposed from a phone (or the console),
+    endorsed by participants."""
+
+    __tablename__ = "success_factor"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    text: Mapped[str] = mapped_column(String(300))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"))
+    endorsements: Mapped[list[int]] = mapped_column(JSON, default=list)  # participant ids
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CommitteeMember(db.Model):
+    """A participant who signed up for the open steering committee. The email is for the
+    facilitators and organisers only; consent to be contacted is recorded with its time."""
+
+    __tablename__ = "committee_member"
+    __table_args__ = (UniqueConstraint("workshop_id", "participant_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(254))
+    consented_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    participant: Mapped[Participant] = relationship()

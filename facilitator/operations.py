@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import (boards, eventlog, groups, ideas, priorities, synergies, syntheses,
+from . import (boards, closing, eventlog, groups, ideas, priorities, synergies, syntheses,
                workshops)
 from .errors import OperationError
 from .extensions import db
@@ -32,7 +32,8 @@ OP_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
 # Every operation a client can send: name -> (capability, payload fields passed to it,
 # who may send it). "facilitator": owner or co-facilitator; "participant": a phone;
-# "author or facilitator": either, and the capability decides (a card's own author).
+# "author or facilitator", "member or facilitator", "participant or facilitator": either,
+# and the capability decides (a card's own author, a group's own member).
 # Organisers read everything and change nothing. The capability checks again: this table
 # is the first gate, not the only one.
 OPERATIONS: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
@@ -95,6 +96,12 @@ OPERATIONS: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
     "synergy.decide": (synergies.decide_synergy, ("entries", "status", "title", "note",
                                                   "kind"), "facilitator"),
     "synergy.remove": (synergies.remove_synergy, ("synergy_id",), "facilitator"),
+    # Closing: success factors, the open steering committee
+    "factor.propose": (closing.propose_factor, ("text",), "participant or facilitator"),
+    "factor.endorse": (closing.endorse_factor, ("factor_id", "endorsed"), "participant"),
+    "factor.remove": (closing.remove_factor, ("factor_id",), "author or facilitator"),
+    "committee.join": (closing.join_committee, ("role", "email", "consent"), "participant"),
+    "committee.leave": (closing.leave_committee, (), "participant"),
 }
 
 # Reads that change nothing: no op_id, not logged. name -> (function, payload fields,
@@ -122,7 +129,7 @@ def refusal(viewer: Viewer | None, who: str) -> OperationError | None:
         return None
     if who == "anyone":
         return None
-    either = ("author or facilitator", "member or facilitator")
+    either = ("author or facilitator", "member or facilitator", "participant or facilitator")
     if who in ("facilitator", *either) and viewer.runs_workshop:
         return None
     if who in ("participant", *either) and viewer.kind == "participant":

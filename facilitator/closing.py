@@ -1,0 +1,182 @@
+"""The closing: key success factors the room agrees on, and the open steering committee.
+
+Phones propose success factors and endorse others'; facilitators may propose and remove
+them too. A participant signs up for the steering committee with a role and an email,
+giving consent to be contacted: everyone sees who is on the committee and their role;
+only the facilitators and organisers (and the person) see the email.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from . import eventlog, method
+from .errors import OperationError
+from .extensions import db
+from .models import CommitteeMember, Participant, SuccessFactor, Workshop, iso, utcnow
+from .payload import is_id, switch
+from .snapshot import part, personal
+from .text import clean_line
+from .viewers import Viewer
+
+LIMITS = {"factor": 300, "role": 120, "email": 254}
+MAX_FACTORS_PER_PARTICIPANT = 10
+
+
+def factor_view(factor: SuccessFactor) -> dict:
+    return {"id": factor.id, "text": factor.text, "author_id": factor.author_id,
+            "endorsements": list(factor.endorsements or []),
+            "created_at": iso(factor.created_at)}
+
+
+def _workshop_open_for(viewer: Viewer, activity: str) -> Workshop:
+    workshop = db.session.get(Workshop, viewer.workshop_id)
+    if viewer.runs_workshop:
+        return workshop
+    if not method.allows(workshop.stage, activity):
+        raise OperationError("wrong_stage", _l(
+            "This is not open at this step. Your text is kept on your phone."),
+            stage=workshop.stage)
+    return workshop
+
+
+def _factor(viewer: Viewer, factor_id: object) -> SuccessFactor:
+    factor = db.session.get(SuccessFactor, factor_id) if is_id(factor_id) else None
+    if factor is None or factor.workshop_id != viewer.workshop_id:
+        raise OperationError("not_found", _l("This success factor is no longer listed."))
+    return factor
+
+
+def _saved(workshop: Workshop, factor: SuccessFactor, actor: str) -> dict:
+    view = factor_view(factor)
+    eventlog.append(workshop, "factor.saved", {"factor": view}, actor=actor)
+    return {"factor": view}
+
+
+def propose_factor(viewer: Viewer, text: object) -> dict:
+    """A key success factor, proposed to the room."""
+    workshop = _workshop_open_for(viewer, "success_factors")
+    text = clean_line(text, LIMITS["factor"], _l(
+        "A success factor is one short sentence (%(n)d characters at most).",
+        n=LIMITS["factor"]))
+    if not text:
+        raise OperationError("empty_text", _l("Please write the success factor first."))
+    author = viewer.participant_id if viewer.kind == "participant" else None
+    if author is not None and db.session.scalar(select(db.func.count(SuccessFactor.id)).where(
+            SuccessFactor.author_id == author)) >= MAX_FACTORS_PER_PARTICIPANT:
+        raise OperationError("too_many", _l(
+            "You have proposed %(n)d success factors already, the most one person can.",
+            n=MAX_FACTORS_PER_PARTICIPANT))
+    factor = SuccessFactor(workshop_id=workshop.id, text=text, author_id=author,
+                           endorsements=[], created_at=utcnow())
+    db.session.add(factor)
+    db.session.flush()
+    return _saved(workshop, factor, viewer.actor)
+
+
+def endorse_factor(viewer: Viewer, factor_id: object, endorsed: object = True) -> dict:
+    """A participant supports a success factor (or takes the support back)."""
+    workshop = _workshop_open_for(viewer, "success_factors")
+    factor = _factor(viewer, factor_id)
+    endorsed = True if endorsed is None else switch(endorsed)
+    people = [pid for pid in factor.endorsements or [] if pid != viewer.participant_id]
+    factor.endorsements = people + ([viewer.participant_id] if endorsed else [])
+    return _saved(workshop, factor, viewer.actor)
+
+
+def remove_factor(viewer: Viewer, factor_id: object) -> dict:
+    """Its author or a facilitator takes a success factor off the list."""
+    workshop = _workshop_open_for(viewer, "success_factors")
+    factor = _factor(viewer, factor_id)
+    if not viewer.runs_workshop and factor.author_id != viewer.participant_id:
+        raise OperationError("forbidden", _l(
+            "Only its author or a facilitator can remove this success factor."))
+    data = {"id": factor.id}
+    db.session.delete(factor)
+    eventlog.append(workshop, "factor.removed", data, actor=viewer.actor)
+    return data
+
+
+# --- the open steering committee --------------------------------------------------------
+
+def member_view(member: CommitteeMember, with_email: bool) -> dict:
+    person = member.participant
+    view = {"participant_id": member.participant_id, "name": person.name,
+            "organisation": person.organisation, "role": member.role}
+    if with_email:
+        view.update(email=member.email, consented_at=iso(member.consented_at))
+    return view
+
+
+def join_committee(viewer: Viewer, role: object, email: object, consent: object) -> dict:
+    """A participant signs up for the open steering committee (again: changes it)."""
+    workshop = _workshop_open_for(viewer, "committee")
+    if viewer.kind != "participant":
+        raise OperationError("forbidden", _l("Only participants can do this."))
+    role = clean_line(role, LIMITS["role"], _l(
+        "The role is too long (%(n)d characters at most).", n=LIMITS["role"]))
+    email = clean_line(email, LIMITS["email"], _l("The email address is too long."))
+    local, _at, domain = email.partition("@")
+    if not local or "." not in domain or " " in email:
+        raise OperationError("bad_email", _l("Please give a valid email address."))
+    if switch(consent) is not True:
+        raise OperationError("no_consent", _l(
+            "Please tick the box to agree to be contacted about the steering committee."))
+    member = db.session.scalar(select(CommitteeMember).where(
+        CommitteeMember.workshop_id == workshop.id,
+        CommitteeMember.participant_id == viewer.participant_id))
+    if member is None:
+        member = CommitteeMember(workshop_id=workshop.id,
+                                 participant_id=viewer.participant_id)
+        db.session.add(member)
+    member.role, member.email, member.consented_at = role, email, utcnow()
+    member.participant = db.session.get(Participant, viewer.participant_id)
+    db.session.flush()
+    _publish_member(workshop, member, viewer.actor)
+    return {"member": member_view(member, True)}
+
+
+def leave_committee(viewer: Viewer) -> dict:
+    """A participant takes their name (and email) off the committee."""
+    workshop = _workshop_open_for(viewer, "committee")
+    member = db.session.scalar(select(CommitteeMember).where(
+        CommitteeMember.workshop_id == workshop.id,
+        CommitteeMember.participant_id == viewer.participant_id))
+    if member is None:
+        raise OperationError("not_found", _l("You are not on the steering committee."))
+    db.session.delete(member)
+    eventlog.append(workshop, "committee.left", {"participant_id": viewer.participant_id},
+                    actor=viewer.actor)
+    return {"participant_id": viewer.participant_id}
+
+
+def _publish_member(workshop: Workshop, member: CommitteeMember, actor: str) -> None:
+    """Everyone sees the name and the role; the email goes to the facilitators and to
+    the person only."""
+    eventlog.append(workshop, "committee.joined", {"member": member_view(member, False)},
+                    actor=actor)
+    eventlog.append(workshop, "committee.joined", {"member": member_view(member, True)},
+                    audience="participant", target_id=member.participant_id, actor=actor)
+
+
+def _members(workshop_id: int) -> list[CommitteeMember]:
+    return list(db.session.scalars(select(CommitteeMember).where(
+        CommitteeMember.workshop_id == workshop_id).order_by(CommitteeMember.id)))
+
+
+@part("closing")
+def _closing_part(workshop: Workshop, staff: bool) -> dict:
+    factors = db.session.scalars(select(SuccessFactor).where(
+        SuccessFactor.workshop_id == workshop.id).order_by(SuccessFactor.id))
+    return {"factors": [factor_view(f) for f in factors],
+            "committee": [member_view(m, staff) for m in _members(workshop.id)]}
+
+
+@personal("closing")
+def _my_membership(shared: dict, workshop: Workshop, viewer: Viewer) -> dict:
+    """A phone also sees its own sign-up with its email."""
+    if viewer.kind != "participant":
+        return shared
+    mine = next((m for m in _members(workshop.id)
+                 if m.participant_id == viewer.participant_id), None)
+    return {**shared, "my_membership": member_view(mine, True) if mine else None}
