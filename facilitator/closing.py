@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from . import eventlog, method
 from .errors import OperationError
@@ -122,9 +123,8 @@ def join_committee(viewer: Viewer, role: object, email: object, consent: object)
     if switch(consent) is not True:
         raise OperationError("no_consent", _l(
             "Please tick the box to agree to be contacted about the steering committee."))
-    member = db.session.scalar(select(CommitteeMember).where(
-        CommitteeMember.workshop_id == workshop.id,
-        CommitteeMember.participant_id == viewer.participant_id))
+    mine = _members(workshop.id, viewer.participant_id)
+    member = mine[0] if mine else None
     if member is None:
         member = CommitteeMember(workshop_id=workshop.id,
                                  participant_id=viewer.participant_id)
@@ -139,9 +139,8 @@ def join_committee(viewer: Viewer, role: object, email: object, consent: object)
 def leave_committee(viewer: Viewer) -> dict:
     """A participant takes their name (and email) off the committee."""
     workshop = _workshop_open_for(viewer, "committee")
-    member = db.session.scalar(select(CommitteeMember).where(
-        CommitteeMember.workshop_id == workshop.id,
-        CommitteeMember.participant_id == viewer.participant_id))
+    mine = _members(workshop.id, viewer.participant_id)
+    member = mine[0] if mine else None
     if member is None:
         raise OperationError("not_found", _l("You are not on the steering committee."))
     db.session.delete(member)
@@ -159,9 +158,13 @@ def _publish_member(workshop: Workshop, member: CommitteeMember, actor: str) -> 
                     audience="participant", target_id=member.participant_id, actor=actor)
 
 
-def _members(workshop_id: int) -> list[CommitteeMember]:
-    return list(db.session.scalars(select(CommitteeMember).where(
-        CommitteeMember.workshop_id == workshop_id).order_by(CommitteeMember.id)))
+def _members(workshop_id: int, participant_id: int | None = None) -> list[CommitteeMember]:
+    """The committee (or one person's sign-up), names loaded in the same query."""
+    query = (select(CommitteeMember).options(joinedload(CommitteeMember.participant))
+             .where(CommitteeMember.workshop_id == workshop_id))
+    if participant_id is not None:
+        query = query.where(CommitteeMember.participant_id == participant_id)
+    return list(db.session.scalars(query.order_by(CommitteeMember.id)))
 
 
 @part("closing")
@@ -177,6 +180,5 @@ def _my_membership(shared: dict, workshop: Workshop, viewer: Viewer) -> dict:
     """A phone also sees its own sign-up with its email."""
     if viewer.kind != "participant":
         return shared
-    mine = next((m for m in _members(workshop.id)
-                 if m.participant_id == viewer.participant_id), None)
-    return {**shared, "my_membership": member_view(mine, True) if mine else None}
+    mine = _members(workshop.id, viewer.participant_id)
+    return {**shared, "my_membership": member_view(mine[0], True) if mine else None}

@@ -31,10 +31,9 @@ TIMER_SECONDS = (10, 3 * 60 * 60)
 
 # --- settings ------------------------------------------------------------------------
 
-def step_settings(workshop_id: int, create: bool = False) -> StepSettings:
+def step_settings(workshop_id: int) -> StepSettings:
     """The room's switches for Steps 1 and 2: one row per workshop, made with it, so
-    every later read in a transaction comes from the session without a query.
-    (`create` is kept for callers that change the settings.)"""
+    every later read in a transaction comes from the session without a query."""
     held = db.session.info.setdefault("facilitator.step_settings", {})
     settings = held.get(workshop_id)
     if settings is None:  # the identity map holds objects weakly: keep this one
@@ -332,7 +331,7 @@ def set_idea_settings(viewer: Viewer, anonymous: object = None,
     require_runner(viewer)
     anonymous, input_locked = switch(anonymous), switch(input_locked)
     workshop = _workshop(viewer)
-    settings = step_settings(workshop.id, create=True)
+    settings = step_settings(workshop.id)
     revealed_names = anonymous is not None and settings.anonymous and not anonymous
     if anonymous is not None:
         settings.anonymous = anonymous
@@ -356,7 +355,7 @@ def start_timer(viewer: Viewer, seconds: object) -> dict:
         raise OperationError("bad_number", _l(
             "Choose a time between 10 seconds and 3 hours."))
     workshop = _workshop(viewer)
-    settings = step_settings(workshop.id, create=True)
+    settings = step_settings(workshop.id)
     now = utcnow()
     settings.timer_ends_at = now + timedelta(seconds=seconds)
     data = {"ends_at": iso(settings.timer_ends_at), "seconds": seconds,
@@ -368,7 +367,7 @@ def start_timer(viewer: Viewer, seconds: object) -> dict:
 def stop_timer(viewer: Viewer) -> dict:
     require_runner(viewer)
     workshop = _workshop(viewer)
-    step_settings(workshop.id, create=True).timer_ends_at = None
+    step_settings(workshop.id).timer_ends_at = None
     eventlog.append(workshop, "timer.stopped", {"ends_at": None}, actor=viewer.actor)
     return {"ends_at": None}
 

@@ -322,7 +322,7 @@ def set_voting(viewer: Viewer, open: object = None, revealed: object = None,  # 
     require_runner(viewer)
     open, revealed, allow_multiple = switch(open), switch(revealed), switch(allow_multiple)
     workshop = _workshop(viewer)
-    settings = ideas.step_settings(workshop.id, create=True)
+    settings = ideas.step_settings(workshop.id)
     if open and not settings.voting_open and not live_themes(workshop.id):
         raise OperationError("no_themes", _l(
             "Create at least one theme before opening the vote."))
@@ -365,10 +365,6 @@ def _require_voting(viewer: Viewer, workshop: Workshop) -> None:
     if not ideas.step_settings(workshop.id).voting_open:
         raise OperationError("voting_closed", _l(
             "Voting is closed: your dot was not counted."))
-    # serialise this participant's dots against each other: take the workshop row first
-    db.session.execute(update(Workshop).where(Workshop.id == workshop.id)
-                       .values(last_seq=Workshop.last_seq)
-                       .execution_options(synchronize_session=False))
 
 
 def _after_dot(workshop: Workshop, viewer: Viewer) -> dict:

@@ -105,3 +105,14 @@ def sign_in_page(page, base: str, email: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url("**/workshops/")
+
+
+def join_page(page, base: str, code: str, name: str) -> None:
+    """Join a workshop from a browser page through the real join form, and wait until the
+    phone is connected."""
+    page.goto(f"{base}/j/{code}")
+    page.fill("input[name=name]", name)
+    page.select_option("select[name=profile]", index=1)
+    page.check("input[name=consent]")
+    page.click("button[type=submit]")
+    page.locator("[data-connection][data-status=online]").wait_for(timeout=15_000)

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from tests.clients import Live, join
+from tests.support import join_page
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 EMAIL, PASSWORD = "holes@example.org", "holes-password"
@@ -40,12 +41,7 @@ def test_a_lost_event_is_noticed_and_fetched_again(phone, live_server):
 
     page = phone.new_page()
     page.route_web_socket(re.compile(r".*/socket\.io/.*"), route)
-    page.goto(f"{live_server.url}/j/{code}")
-    page.fill("input[name=name]", "Watching Phone")
-    page.select_option("select[name=profile]", index=1)
-    page.check("input[name=consent]")
-    page.click("button[type=submit]")
-    page.locator("[data-connection][data-status=online]").wait_for(timeout=15_000)
+    join_page(page, live_server.url, code, "Watching Phone")
     deadline = time.monotonic() + 10
     while not syncs and time.monotonic() < deadline:  # the socket is on the WebSocket
         page.wait_for_timeout(100)
@@ -100,12 +96,7 @@ def test_a_change_the_server_keeps_dropping_is_given_up_and_given_back(phone, li
     page = phone.new_page()
     page.route_web_socket(re.compile(r".*/socket\.io/.*"), route)
     page.route(re.compile(r".*/socket\.io/.*transport=polling.*"), polling)
-    page.goto(f"{live_server.url}/j/{code}")
-    page.fill("input[name=name]", "Unlucky Phone")
-    page.select_option("select[name=profile]", index=1)
-    page.check("input[name=consent]")
-    page.click("button[type=submit]")
-    page.locator("[data-connection][data-status=online]").wait_for(timeout=15_000)
+    join_page(page, live_server.url, code, "Unlucky Phone")
     text = "A card the connection never lets through"
     page.fill("textarea[name=text]", text)
     page.locator("[data-post-form] button[type=submit]").click()
