@@ -72,6 +72,10 @@ class Workshop(db.Model):
     stage_started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # closed: phones read only, the plan frozen; facilitators may still correct texts
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # participants may download the public edition of the action plan
+    plan_shared: Mapped[bool] = mapped_column(Boolean, default=False)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="workshop", cascade="all, delete-orphan")
@@ -377,7 +381,80 @@ class Synergy(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-# --- Closing: success factors and the open steering committee --------------------------
+class SynergyProposal(db.Model):
+    """A synergy a participant noticed, sent from the phone to the facilitators, who
+    accept it (as a synergy they link) or dismiss it."""
+
+    __tablename__ = "synergy_proposal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(String(500))
+    group_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # accepted, dismissed
+    synergy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("synergy.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SharedAction(db.Model):
+    """An action of the shared plan, agreed by the room across groups: it serves several
+    priorities, has a lead (often the host of a coordination platform) and partners, and
+    links the group actions it absorbs (linked, not copied)."""
+
+    __tablename__ = "shared_action"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    theme_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # priorities served
+    lead: Mapped[str] = mapped_column(String(120), default="")
+    partners: Mapped[list[str]] = mapped_column(JSON, default=list)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    expected_result: Mapped[str] = mapped_column(String(500), default="")
+    action_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # absorbed actions
+    synergy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("synergy.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- Closing: success factors, immediate measures, the open steering committee ---------
+
+
+class ImmediateMeasure(db.Model):
+    """What happens within the month after the seminar, with an owner and a due date."""
+
+    __tablename__ = "immediate_measure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    text: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str] = mapped_column(String(120))
+    due: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ClosingRecord(db.Model):
+    """What happened to a workshop after the room: closed, reopened, or a text corrected
+    by a facilitator while closed (the operation, what was sent, by whom, when)."""
+
+    __tablename__ = "closing_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # closed, reopened or correction
+    operation: Mapped[str] = mapped_column(String(40), default="")
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    actor: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class SuccessFactor(db.Model):
