@@ -1,0 +1,512 @@
+"""A workshop exported as JSON and imported as a copy (facilitator/archive.py): the
+round trip, what is left out, damaged files refused with nothing saved, who may download
+it, the import form and the commands."""
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event, func, select
+
+from facilitator import accounts, archive, operations, participants, workshops
+from facilitator.errors import OperationError
+from facilitator.extensions import db
+from facilitator.models import (Action, AppliedOperation, ClosingRecord, CommitteeMember,
+                                Event, Idea, ImmediateMeasure, Membership, Participant,
+                                ParticipantToken, SharedAction, SuccessFactor, Synergy,
+                                SynergyProposal, Theme, WorkingGroup, Workshop, utcnow)
+from facilitator.sample import create_sample
+from facilitator.snapshot import snapshot
+from facilitator.viewers import Viewer
+from tests.steps import do
+
+OWNER = ("owner-archive@example.org", "owner-password")
+
+
+def _step4(workshop: Workshop, console: Viewer, people: list[Participant]) -> None:
+    """What the sample does not make yet: Step 4 and the closing, some through the live
+    operations (synergies, success factors, the committee), the rest as rows."""
+    phones = [participants.viewer_for(p) for p in people]
+    stages = ["actions_synthesis", "synergies", "shared_plan", "closing"]
+    for before, after in zip(stages, stages[1:]):
+        assert do(console, "stage.change", from_stage=before, to_stage=after)["ok"]
+    actors = db.session.scalars(select(Action).where(Action.workshop_id == workshop.id)
+                                .order_by(Action.id)).all()
+    first, second = actors[0], next(a for a in actors if a.group_id != actors[0].group_id)
+    synergy = do(console, "synergy.decide", title="One desk for investors",
+                 note="Both need a contact point.",
+                 entries=[{"kind": "action", "id": first.id},
+                          {"kind": "action", "id": second.id}])["synergy"]
+    assert do(console, "synergy.decide", status="rejected",
+              entries=[{"kind": "action", "id": actors[1].id},
+                       {"kind": "action", "id": second.id}])["ok"]
+    factor = do(phones[0], "factor.propose", text="A coordinator paid for two years")["factor"]
+    for phone in phones[1:6]:
+        assert do(phone, "factor.endorse", factor_id=factor["id"])["ok"]
+    assert do(console, "factor.propose", text="Monthly meetings of the platform")["ok"]
+    for n, phone in enumerate(phones[:3]):
+        assert do(phone, "committee.join", role=f"Link with partner {n}",
+                  email=f"member{n}@example.org", consent=True)["ok"]
+    themes = db.session.scalars(select(Theme).where(Theme.workshop_id == workshop.id,
+                                                    Theme.confirmed_rank.is_not(None))
+                                .order_by(Theme.confirmed_rank)).all()
+    group_ids = [g.id for g in db.session.scalars(select(WorkingGroup).where(
+        WorkingGroup.workshop_id == workshop.id).order_by(WorkingGroup.id))]
+    # a theme merged into another, with the card that moved with it
+    unconfirmed = db.session.scalar(select(Theme).where(
+        Theme.workshop_id == workshop.id, Theme.confirmed_rank.is_(None)).order_by(Theme.id))
+    card = db.session.scalar(select(Idea).where(Idea.theme_id == unconfirmed.id))
+    gone = Theme(workshop_id=workshop.id, title="Finance (merged)", description="",
+                 position=9, merged_into_id=unconfirmed.id, merged_ideas=[card.id])
+    now = utcnow()
+    db.session.add_all([
+        gone,
+        SynergyProposal(workshop_id=workshop.id, author_id=people[4].id,
+                        text="Groups 1 and 2 both want a desk", group_ids=group_ids[:2],
+                        status="accepted", synergy_id=synergy["id"]),
+        SynergyProposal(workshop_id=workshop.id, author_id=people[5].id,
+                        text="Survey and database together", group_ids=group_ids[1:],
+                        status="pending"),
+        SharedAction(workshop_id=workshop.id, title="Coordination platform for the diaspora",
+                     description="Hosted by the chamber.\nMeets monthly.",
+                     theme_ids=[t.id for t in themes[:2]], lead="CCIA-BML",
+                     partners=["IDAL", "Zoomal"], deadline=date(2015, 12, 31),
+                     expected_result="Every actor signed up", action_ids=[first.id, second.id],
+                     synergy_id=synergy["id"], version=2,
+                     updated_by=f"participant:{people[2].id}"),
+        SharedAction(workshop_id=workshop.id, title="ملتقى سنوي للمغتربين",
+                     theme_ids=[themes[2].id], lead="وزارة الخارجية", partners=[],
+                     action_ids=[], updated_by=console.actor),
+        ImmediateMeasure(workshop_id=workshop.id, text="Send the plan to the ministers",
+                         owner="IDAL", due=date(2015, 10, 27), updated_by=console.actor),
+        ImmediateMeasure(workshop_id=workshop.id, text="First platform meeting",
+                         owner="CCIA-BML", due=None),
+    ])
+    db.session.flush()
+    workshop = db.session.get(Workshop, workshop.id)
+    workshop.closed_at = now
+    workshop.plan_shared = True
+    db.session.add(ClosingRecord(workshop_id=workshop.id, kind="closed", operation="",
+                                 fields={}, actor=console.actor, at=now))
+    db.session.add(ClosingRecord(workshop_id=workshop.id, kind="correction",
+                                 operation="action.edit",
+                                 fields={"action_id": first.id, "title": "Open the desk"},
+                                 actor=console.actor, at=now + timedelta(minutes=5)))
+    db.session.commit()
+
+
+@pytest.fixture
+def seminar(app):
+    """The sample seminar through Step 3, with Step 4 and the closing added, closed. A
+    request context stays open (snapshots build join URLs from the request's host)."""
+    with app.test_request_context():
+        workshop = create_sample(*OWNER, until="actions")
+        owner = accounts.find(OWNER[0])
+        console = workshops.viewer_for(workshop, owner)
+        people = db.session.scalars(select(Participant).where(
+            Participant.workshop_id == workshop.id).order_by(Participant.id)).all()
+        _step4(workshop, console, people)
+        yield {"workshop": db.session.get(Workshop, workshop.id), "owner": owner,
+               "console": console, "people": people}
+
+
+@pytest.fixture(scope="module")
+def document():
+    """The seminar's export, made once for the tests that only read or damage it (in an
+    app of its own; the tests import it into theirs, where no seminar exists yet)."""
+    from flask_migrate import upgrade
+
+    from facilitator import create_app
+
+    app = create_app("test")
+    with app.app_context():
+        upgrade()
+        with app.test_request_context():
+            workshop = create_sample(*OWNER, until="actions")
+            console = workshops.viewer_for(workshop, accounts.find(OWNER[0]))
+            people = db.session.scalars(select(Participant).where(
+                Participant.workshop_id == workshop.id).order_by(Participant.id)).all()
+            _step4(workshop, console, people)
+            data = archive.export_workshop(workshop.id)
+        db.session.remove()
+    return data
+
+
+@pytest.fixture
+def importer(app):
+    return operations.run(accounts.create_facilitator, "importer@example.org", "Importer",
+                          "importer-password")
+
+
+def normalised(data: dict) -> dict:
+    """The document with every id replaced by its row's position in its list, so two
+    exports of the same seminar under different ids compare equal."""
+    data = copy.deepcopy(data)
+    index = {t.key: {row["id"]: n for n, row in enumerate(data[t.key], start=1)}
+             for t in archive.TABLES}
+
+    def actor(value):
+        match = re.fullmatch(r"participant:(\d+)", value)
+        return f"participant#{index['participants'][int(match.group(1))]}" if match else value
+
+    def fix(table, row):
+        for name, spec in table.fields.items():
+            value = row[name]
+            if value is None:
+                continue
+            if spec.kind == "ref":
+                row[name] = index[spec.to][value]
+            elif spec.kind == "refs":
+                row[name] = [index[spec.to][v] for v in value]
+            elif spec.kind == "actor":
+                row[name] = actor(value)
+            elif spec.kind == "entries":
+                row[name] = [{"kind": e["kind"],
+                              "id": index[archive.ENTRY_TABLES[e["kind"]]][e["id"]],
+                              "group_id": index["working_groups"][e["group_id"]]}
+                             for e in value]
+
+    for table in archive.TABLES:
+        for row in data[table.key]:
+            row["id"] = index[table.key][row["id"]]
+            fix(table, row)
+    if data["group_settings"]:
+        fix(archive.GROUP_SETTINGS, data["group_settings"])
+    for volatile in ("id", "created_at"):
+        data["workshop"].pop(volatile)
+    data.pop("exported_at")
+    return data
+
+
+def all_rows() -> dict[str, int]:
+    """How many rows every table holds: a failed import must change none."""
+    return {table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables}
+
+
+# --- the round trip ----------------------------------------------------------------------
+
+def test_export_import_export_gives_the_same_workshop(seminar):
+    original = seminar["workshop"]
+    first = archive.export_workshop(original.id)
+    assert first["format"] == "facilitator-workshop" and first["version"] == 1
+    for key in ("themes", "ideas", "votes", "working_groups", "objectives", "actors",
+                "actions", "syntheses", "synergies", "synergy_proposals", "shared_actions",
+                "immediate_measures", "success_factors", "committee_members",
+                "closing_records"):
+        assert first[key], f"the seminar should have some {key}"
+    raw = archive.dumps(first)
+    copy_ = archive.import_workshop(archive.read_archive(raw), seminar["owner"])
+    assert copy_.id != original.id
+    second = archive.export_workshop(copy_.id)
+
+    assert copy_.title == original.title + " (copy)"
+    second["workshop"]["title"] = original.title
+    assert normalised(second) == normalised(first)
+    # every id is new and every reference points into the copy
+    for key in ("participants", "ideas", "actions", "synergies", "shared_actions"):
+        assert not {r["id"] for r in first[key]} & {r["id"] for r in second[key]}
+    copied = {row["id"] for row in second["participants"]}
+    assert {f["author_id"] for f in second["success_factors"]} - {None} <= copied
+    assert set(sum((f["endorsements"] for f in second["success_factors"]), [])) <= copied
+    shared = second["shared_actions"][0]
+    assert set(shared["action_ids"]) <= {a["id"] for a in second["actions"]}
+    assert shared["synergy_id"] == second["synergies"][0]["id"]
+    assert shared["updated_by"] == f"participant:{second['participants'][2]['id']}"
+    synergy = db.session.get(Synergy, second["synergies"][0]["id"])
+    assert synergy.signature == ",".join(sorted(f"action:{e['id']}" for e in synergy.entries))
+    merged = [t for t in second["themes"] if t["merged_into_id"]]
+    assert merged and set(merged[0]["merged_ideas"]) <= {i["id"] for i in second["ideas"]}
+    # the committee's emails and consent times are kept: the file is for staff only
+    assert [m["email"] for m in second["committee_members"]] == [
+        "member0@example.org", "member1@example.org", "member2@example.org"]
+    assert all(m["consented_at"] for m in second["committee_members"])
+
+
+def test_ids_of_rows_removed_since_are_left_out(seminar):
+    """A synergy or a shared action still naming an action removed from its board (JSON
+    lists are not foreign keys) exports without it, and the file imports."""
+    workshop = seminar["workshop"]
+    shared = db.session.scalar(select(SharedAction).where(
+        SharedAction.workshop_id == workshop.id, SharedAction.synergy_id.is_not(None)))
+    removed = db.session.get(Action, shared.action_ids[0])
+    db.session.delete(removed)
+    db.session.commit()
+    data = archive.export_workshop(workshop.id)
+    assert removed.id not in data["shared_actions"][0]["action_ids"]
+    assert removed.id not in [e["id"] for e in data["synergies"][0]["entries"]]
+    assert len(data["synergies"][0]["entries"]) == 1
+    copy_ = archive.import_workshop(data, seminar["owner"])
+    again = archive.export_workshop(copy_.id)
+    again["workshop"]["title"] = workshop.title
+    assert normalised(again) == normalised(data)
+
+
+def test_the_copy_is_new_and_the_original_untouched(seminar):
+    original = seminar["workshop"]
+    before = normalised(archive.export_workshop(original.id))
+    codes_before = sorted(db.session.scalars(select(Participant.rejoin_code).where(
+        Participant.workshop_id == original.id)))
+    last_seq = original.last_seq
+    copy_ = archive.import_workshop(archive.export_workshop(original.id), seminar["owner"])
+
+    original = db.session.get(Workshop, original.id, populate_existing=True)
+    assert normalised(archive.export_workshop(original.id)) == before
+    assert original.last_seq == last_seq
+    assert sorted(db.session.scalars(select(Participant.rejoin_code).where(
+        Participant.workshop_id == original.id))) == codes_before
+
+    assert copy_.join_code != original.join_code and len(copy_.join_code) == 6
+    codes = list(db.session.scalars(select(Participant.rejoin_code).where(
+        Participant.workshop_id == copy_.id)))
+    assert len(set(codes)) == len(codes) == 25 and not set(codes) & set(codes_before)
+    assert copy_.stage == "closing" and copy_.closed_at is not None and copy_.plan_shared
+    # a fresh event log, no operations applied, no phone tokens, the importer owns it
+    assert copy_.last_seq == 0
+    for model in (Event, AppliedOperation):
+        assert db.session.scalar(select(func.count(model.id)).where(
+            model.workshop_id == copy_.id)) == 0
+    assert db.session.scalar(select(func.count(ParticipantToken.id)).join(Participant).where(
+        Participant.workshop_id == copy_.id)) == 0
+    members = db.session.scalars(select(Membership).where(
+        Membership.workshop_id == copy_.id)).all()
+    assert [(m.facilitator_id, m.role) for m in members] == [(seminar["owner"].id, "owner")]
+
+
+def test_a_snapshot_of_the_copy_shows_the_same_room(app, seminar):
+    original = seminar["workshop"]
+    copy_ = archive.import_workshop(archive.export_workshop(original.id), seminar["owner"])
+    console = workshops.viewer_for(copy_, seminar["owner"])
+    mine, theirs = snapshot(console), snapshot(seminar["console"])
+    assert mine["seq"] == 0 and mine["streams"] == {}
+    assert mine["stage"]["stage"] == theirs["stage"]["stage"] == "closing"
+    assert mine["joining"]["join_code"] == copy_.join_code
+    assert len(mine["participants"]["list"]) == len(theirs["participants"]["list"]) == 25
+    assert mine["participants"]["by_profile"] == theirs["participants"]["by_profile"]
+    assert len(mine["ideas"]["list"]) == len(theirs["ideas"]["list"])
+    assert [t["title"] for t in mine["priorities"]["confirmed"]] == [
+        t["title"] for t in theirs["priorities"]["confirmed"]]
+    assert [g["title"] for g in mine["groups"]["list"]] == [
+        g["title"] for g in theirs["groups"]["list"]]
+    assert [len(g["members"]) for g in mine["groups"]["list"]] == [
+        len(g["members"]) for g in theirs["groups"]["list"]]
+    assert [s["title"] for s in mine["synergies"]["list"]] == [
+        s["title"] for s in theirs["synergies"]["list"]]
+    assert [f["text"] for f in mine["closing"]["factors"]] == [
+        f["text"] for f in theirs["closing"]["factors"]]
+    assert [m["email"] for m in mine["closing"]["committee"]] == [
+        m["email"] for m in theirs["closing"]["committee"]]
+    # a phone of the copy and the projector load it too
+    person = db.session.scalar(select(Participant).where(Participant.workshop_id == copy_.id)
+                               .order_by(Participant.id))
+    phone = snapshot(participants.viewer_for(person))
+    assert phone["me"]["name"] == person.name and phone["me"]["rejoin_code"]
+    assert "email" not in str(phone["closing"]["committee"])
+    assert snapshot(Viewer(kind="projector", workshop_id=copy_.id))["seq"] == 0
+    # and the copy is live: a facilitator's change is numbered from 1
+    assert do(console, "stage.change", from_stage="closing", to_stage="shared_plan")["ok"]
+    assert db.session.get(Workshop, copy_.id).last_seq == 1
+
+
+def test_export_reads_one_query_per_table_whatever_the_size(app, seminar):
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        data = archive.export_workshop(seminar["workshop"].id)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 3 + len(archive.TABLES)
+    assert sum(len(data[t.key]) for t in archive.TABLES) > 200
+
+
+def test_the_file_holds_no_codes_tokens_or_accounts(seminar):
+    workshop = seminar["workshop"]
+    with db.session.no_autoflush:
+        tokens = db.session.scalars(select(ParticipantToken.token_hash).join(Participant)
+                                    .where(Participant.workshop_id == workshop.id)).all()
+    codes = db.session.scalars(select(Participant.rejoin_code).where(
+        Participant.workshop_id == workshop.id)).all()
+    text = archive.dumps(archive.export_workshop(workshop.id)).decode()
+    assert tokens and codes
+    assert workshop.join_code not in text and "join_code" not in text
+    assert "rejoin_code" not in text and not any(f'"{code}"' in text for code in codes)
+    assert not any(token in text for token in tokens)
+    assert OWNER[0] not in text and "password" not in text and "session_token" not in text
+    assert f"facilitator:{seminar['owner'].id}" not in text and '"facilitator"' in text
+    assert "member0@example.org" in text
+    assert "ملتقى سنوي للمغتربين" in text  # UTF-8, not \\u escapes
+
+
+# --- damaged files ---------------------------------------------------------------------------
+
+def _damage(data: dict, how: str) -> dict:
+    data = copy.deepcopy(data)
+    ideas, actions = data["ideas"], data["actions"]
+    if how == "format":
+        data["format"] = "something-else"
+    elif how == "newer version":
+        data["version"] = 2
+    elif how == "missing list":
+        del data["votes"]
+    elif how == "missing field":
+        del ideas[3]["text"]
+    elif how == "wrong type":
+        data["participants"][0]["name"] = ["Rania"]
+    elif how == "id as text":
+        actions[0]["id"] = str(actions[0]["id"])
+    elif how == "dangling reference":
+        actions[0]["lead_actor_id"] = 999_999
+    elif how == "dangling author":
+        data["success_factors"][0]["endorsements"].append(888_888)
+    elif how == "another group's actor":
+        other = next(a for a in data["actors"] if a["group_id"] != actions[0]["group_id"])
+        actions[0]["partner_ids"] = [other["id"]]
+    elif how == "text too long":
+        ideas[0]["text"] = "x" * 501
+    elif how == "title too long":
+        data["workshop"]["title"] = "T" * 201
+    elif how == "bad date":
+        actions[0]["deadline"] = "31/12/2015"
+    elif how == "bad stage":
+        data["workshop"]["stage"] = "party"
+    elif how == "boolean as text":
+        ideas[0]["hidden"] = "false"
+    elif how == "duplicate id":
+        ideas[1]["id"] = ideas[0]["id"]
+    elif how == "merge loop":
+        ideas[0]["merged_into_id"], ideas[1]["merged_into_id"] = ideas[1]["id"], ideas[0]["id"]
+    elif how == "unknown actor":
+        actions[0]["updated_by"] = "participant:777777"
+    elif how == "lone surrogate":
+        ideas[0]["text"] = "caf\ud800"
+    elif how == "two synergies, same entries":
+        data["synergies"].append({**data["synergies"][0], "id": 4242})
+    elif how == "synergy entry in the wrong group":
+        data["synergies"][0]["entries"][0]["group_id"] = data["working_groups"][2]["id"]
+    elif how == "too many participants":
+        data["participants"] = data["participants"] * 201
+    elif how == "not an object":
+        data["themes"][0] = 5
+    return data
+
+
+DAMAGES = ["format", "newer version", "missing list", "missing field", "wrong type",
+           "id as text", "dangling reference", "dangling author", "another group's actor",
+           "text too long", "title too long", "bad date", "bad stage", "boolean as text",
+           "duplicate id", "merge loop", "unknown actor", "lone surrogate",
+           "two synergies, same entries", "synergy entry in the wrong group",
+           "too many participants", "not an object"]
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_a_tampered_file_is_refused_readably_and_saves_nothing(document, importer, how):
+    before = all_rows()
+    with pytest.raises(OperationError) as refused:
+        archive.import_workshop(_damage(document, how), importer)
+    message = str(refused.value.message)
+    assert refused.value.code in ("bad_archive", "bad_format", "bad_version", "too_long")
+    assert 20 < len(message) < 300 and "Traceback" not in message and "None" not in message
+    assert all_rows() == before
+    db.session.rollback()
+    assert all_rows() == before
+
+
+def test_the_messages_say_where_the_file_is_wrong(document, importer):
+    def refusal(how):
+        with pytest.raises(OperationError) as refused:
+            archive.import_workshop(_damage(document, how), importer)
+        return str(refused.value.message)
+
+    assert refusal("text too long") == ("This file cannot be imported: in “ideas”, item 1, "
+                                        "the field “text” is longer than 500 characters.")
+    assert refusal("dangling reference") == (
+        "This file cannot be imported: in “actions”, item 1, the field “lead_actor_id” "
+        "refers to item 999999 of “actors”, which is not in the file.")
+    assert refusal("missing list") == "This file cannot be imported: “votes” is missing."
+    assert "newer version of Facilitator" in refusal("newer version")
+    assert refusal("format") == "This file is not a workshop export from Facilitator."
+
+
+@pytest.mark.parametrize("raw", [
+    b"", b"not json at all", b"[1, 2, 3]", b'{"format": "facilitator-workshop"',
+    b"\xff\xfe\x00garbage", b"[" * 100_000 + b"]" * 100_000,
+])
+def test_a_file_that_is_not_an_export_is_refused(importer, raw):
+    before = all_rows()
+    with pytest.raises(OperationError) as refused:
+        archive.import_workshop(archive.read_archive(raw), importer)
+    assert refused.value.code in ("not_json", "bad_format")
+    assert all_rows() == before
+
+
+def test_a_truncated_file_is_refused(app, document):
+    raw = archive.dumps(document)
+    before = all_rows()
+    for cut in (len(raw) // 3, len(raw) // 2, len(raw) - 3):
+        with pytest.raises(OperationError) as refused:
+            archive.read_archive(raw[:cut])
+        assert refused.value.code == "not_json"
+        assert "cut short" in str(refused.value.message)
+    assert all_rows() == before
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(monkeypatch):
+    monkeypatch.setattr(archive, "MAX_BYTES", 1000)
+    with pytest.raises(OperationError) as refused:
+        archive.read_archive(b" " * 1001)
+    assert refused.value.code == "too_large"
+
+
+def test_a_failure_while_writing_leaves_nothing(app, document, importer, monkeypatch):
+    with app.test_request_context():
+        archive.import_workshop(document, importer)  # a workshop to leave untouched
+    before = all_rows()
+    insert = archive._Copy.insert
+
+    def fail_at_actions(self, key, rows, **remap):
+        if key == "actions":
+            raise RuntimeError("disk full")
+        return insert(self, key, rows, **remap)
+
+    monkeypatch.setattr(archive._Copy, "insert", fail_at_actions)
+    with pytest.raises(RuntimeError):
+        archive.import_workshop(document, importer)
+    assert all_rows() == before
+
+
+def test_the_copy_title_is_marked_in_the_workshops_language(app):
+    assert archive.copy_title("Beirut", "en") == "Beirut (copy)"
+    long = archive.copy_title("x" * 200, "en")
+    assert len(long) == 200 and long.endswith(" (copy)")
+
+
+def _minimal() -> dict:
+    """The smallest valid document: a workshop at the welcome stage, nothing else."""
+    data = {"format": archive.FORMAT, "version": archive.VERSION, "exported_at": None,
+            "workshop": {"id": 1, "title": "Amman", "purpose": "", "venue": "", "date": None,
+                         "timezone": "Asia/Amman", "language": "ar", "priority_count": 3,
+                         "dots_per_participant": 3, "profiles": ["Ministry"],
+                         "partners": [], "joining_open": True, "stage": "welcome",
+                         "stage_started_at": "2026-01-01T08:00:00Z",
+                         "created_at": "2026-01-01T08:00:00Z", "closed_at": None,
+                         "plan_shared": False},
+            "step_settings": None, "group_settings": None}
+    data.update({table.key: [] for table in archive.TABLES})
+    return data
+
+
+def test_a_minimal_document_imports(app):
+    owner = operations.run(accounts.create_facilitator, "m@example.org", "M", "m-password")
+    with app.test_request_context():
+        workshop = archive.import_workshop(_minimal(), owner)
+        assert workshop.title.startswith("Amman (")  # "(copy)" in Arabic once translated
+        assert workshop.stage == "welcome" and workshop.language == "ar"
+        assert snapshot(workshops.viewer_for(workshop, owner))["participants"]["list"] == []
