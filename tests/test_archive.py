@@ -488,6 +488,139 @@ def test_the_copy_title_is_marked_in_the_workshops_language(app):
     assert len(long) == 200 and long.endswith(" (copy)")
 
 
+# --- HTTP ------------------------------------------------------------------------------------
+
+def login(client, email, password):
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.data
+    return client
+
+
+def test_export_json_for_facilitators_and_organisers_only(app, seminar):
+    workshop = seminar["workshop"]
+    url = f"/workshops/{workshop.id}/export.json"
+    owner = login(app.test_client(), *OWNER)
+    response = owner.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "Engaging the economic diaspora" in disposition and ".json" in disposition
+    assert response.headers["Cache-Control"] == "no-store"
+    data = json.loads(response.data)
+    assert data["workshop"]["title"] == workshop.title
+    assert "member0@example.org" in response.get_data(as_text=True)
+
+    organiser = operations.run(accounts.create_facilitator, "org@example.org", "Org",
+                               "org-password")
+    stranger = operations.run(accounts.create_facilitator, "x@example.org", "X",
+                              "x-password")
+    operations.run(workshops.add_member, seminar["console"], organiser.email, "organiser")
+    assert login(app.test_client(), "org@example.org", "org-password").get(
+        url).status_code == 200
+    assert login(app.test_client(), "x@example.org", "x-password").get(
+        url).status_code == 403
+    # a participant's phone (its cookie), and nobody at all
+    person, token = operations.run(participants.join, db.session.get(Workshop, workshop.id),
+                                   "archive-test-nonce-000000", "Late", "IDAL",
+                                   workshop.profiles[0], True)
+    phone = app.test_client()
+    phone.set_cookie(participants.cookie_name(workshop.id), token)
+    assert phone.get(url).status_code == 403
+    assert app.test_client().get(url).status_code == 403
+    assert owner.get("/workshops/999999/export.json").status_code == 404
+    _ = stranger, person
+
+
+def test_the_workshops_page_offers_export_and_import(app, seminar):
+    owner = login(app.test_client(), *OWNER)
+    page = owner.get("/workshops/").get_data(as_text=True)
+    assert f"/workshops/{seminar['workshop'].id}/export.json" in page
+    assert 'enctype="multipart/form-data"' in page and 'name="file"' in page
+    assert "Import a workshop" in page and "<script>" not in page and "style=" not in page
+
+
+def test_the_import_form_makes_a_copy_and_opens_its_console(app, seminar):
+    owner = login(app.test_client(), *OWNER)
+    raw = owner.get(f"/workshops/{seminar['workshop'].id}/export.json").data
+    count = db.session.scalar(select(func.count(Workshop.id)))
+    response = owner.post("/workshops/import", data={
+        "file": (io.BytesIO(raw), "seminar.json")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    copy_ = db.session.scalar(select(Workshop).order_by(Workshop.id.desc()))
+    assert db.session.scalar(select(func.count(Workshop.id))) == count + 1
+    assert response.headers["Location"].endswith(f"/workshops/{copy_.id}/console")
+    page = owner.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Imported “Engaging the economic diaspora: Lebanon (copy)”" in page
+    assert "25 participants" in page
+
+
+def test_the_import_form_says_what_is_wrong_and_saves_nothing(app, seminar):
+    owner = login(app.test_client(), *OWNER)
+    raw = owner.get(f"/workshops/{seminar['workshop'].id}/export.json").data
+    before = all_rows()
+    for body, said in ((raw[: len(raw) // 2], "cut short"),
+                       (raw.replace(b'"facilitator-workshop"', b'"other"'),
+                        "not a workshop export")):
+        response = owner.post("/workshops/import", data={
+            "file": (io.BytesIO(body), "seminar.json")}, content_type="multipart/form-data")
+        assert response.status_code == 302 and response.headers["Location"].endswith(
+            "/workshops/")
+        assert said in owner.get("/workshops/").get_data(as_text=True)
+        assert all_rows() == before
+    response = owner.post("/workshops/import", data={}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert "Please choose a workshop file" in owner.get("/workshops/").get_data(as_text=True)
+    assert all_rows() == before
+
+
+def test_the_import_form_takes_files_above_the_apps_request_limit(app, seminar):
+    """A large workshop's file passes the app's 1 MiB request limit (the form's own
+    limit is archive.MAX_BYTES); one past that limit is refused with a message."""
+    owner = login(app.test_client(), *OWNER)
+    data = archive.export_workshop(seminar["workshop"].id)
+    data["note"] = "x" * (2 * 1024 * 1024)  # unknown keys are ignored
+    response = owner.post("/workshops/import", data={
+        "file": (io.BytesIO(archive.dumps(data)), "big.json")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302 and "/console" in response.headers["Location"]
+    before = all_rows()
+    huge = b" " * (archive.MAX_BYTES + 128 * 1024)
+    response = owner.post("/workshops/import", data={"file": (io.BytesIO(huge), "h.json")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert "too large to import" in owner.get("/workshops/").get_data(as_text=True)
+    assert all_rows() == before
+
+
+def test_the_import_form_needs_its_csrf_token():
+    from flask_migrate import upgrade
+
+    from facilitator import create_app
+
+    app = create_app("test", WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        upgrade()
+        operations.run(accounts.create_facilitator, *OWNER[:1], "Owner", OWNER[1])
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        assert client.post("/login", data={"email": OWNER[0], "password": OWNER[1],
+                                           "csrf_token": token}).status_code == 302
+        page = client.get("/workshops/").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        data = _minimal()
+        data["note"] = "x" * (2 * 1024 * 1024)  # past the app's 1 MiB: the CSRF check
+        raw = archive.dumps(data)               # reads the form after the limit is raised
+        refused = client.post("/workshops/import", data={
+            "file": (io.BytesIO(raw), "w.json")}, content_type="multipart/form-data")
+        assert refused.status_code == 400
+        made = client.post("/workshops/import", data={
+            "file": (io.BytesIO(raw), "w.json"), "csrf_token": token},
+            content_type="multipart/form-data")
+        assert made.status_code == 302 and "/console" in made.headers["Location"]
+        db.session.remove()
+
+
 def _minimal() -> dict:
     """The smallest valid document: a workshop at the welcome stage, nothing else."""
     data = {"format": archive.FORMAT, "version": archive.VERSION, "exported_at": None,
@@ -510,3 +643,29 @@ def test_a_minimal_document_imports(app):
         assert workshop.title.startswith("Amman (")  # "(copy)" in Arabic once translated
         assert workshop.stage == "welcome" and workshop.language == "ar"
         assert snapshot(workshops.viewer_for(workshop, owner))["participants"]["list"] == []
+
+
+# --- the commands ------------------------------------------------------------------------------
+
+def test_the_commands_export_and_import(app, seminar, tmp_path):
+    runner = app.test_cli_runner()
+    target = tmp_path / "seminar.json"
+    made = runner.invoke(args=["export-json", str(seminar["workshop"].id),
+                               "--output", str(target)])
+    assert made.exit_code == 0, made.output
+    assert json.loads(target.read_text())["format"] == "facilitator-workshop"
+    count = db.session.scalar(select(func.count(Workshop.id)))
+    done = runner.invoke(args=["import-json", str(target), "--owner", OWNER[0]])
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith("Imported workshop ") and "25 participants" in done.output
+    assert db.session.scalar(select(func.count(Workshop.id))) == count + 1
+
+    unknown = runner.invoke(args=["import-json", str(target), "--owner", "no@example.org"])
+    assert unknown.exit_code != 0 and "No facilitator account" in unknown.output
+    target.write_bytes(target.read_bytes()[:500])
+    before = all_rows()
+    broken = runner.invoke(args=["import-json", str(target), "--owner", OWNER[0]])
+    assert broken.exit_code != 0 and "cut short" in broken.output
+    assert all_rows() == before
+    missing = runner.invoke(args=["export-json", "999999", "--output", str(target)])
+    assert missing.exit_code != 0 and "does not exist" in missing.output
