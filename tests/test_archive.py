@@ -669,3 +669,33 @@ def test_the_commands_export_and_import(app, seminar, tmp_path):
     assert all_rows() == before
     missing = runner.invoke(args=["export-json", "999999", "--output", str(target)])
     assert missing.exit_code != 0 and "does not exist" in missing.output
+
+
+# --- the benchmark's large workshop --------------------------------------------------------
+
+def test_the_large_workshop_is_valid_and_round_trips(app):
+    """benchmarks/large_workshop.py builds rows directly: the app's snapshot must read
+    them, and the archive carry them over (Arabic included) unchanged."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "large_workshop.py"
+    spec = importlib.util.spec_from_file_location("large_workshop", path)
+    large = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(large)
+    workshop_id = large.build_large_workshop(app)
+    owner = accounts.find(large.OWNER_EMAIL)
+    data = archive.export_workshop(workshop_id)
+    assert (len(data["participants"]), len(data["ideas"]), len(data["working_groups"]),
+            len(data["actions"]), len(data["shared_actions"]), len(data["success_factors"]),
+            len(data["immediate_measures"]), len(data["committee_members"])) == (
+        200, 500, 5, 100, 10, 8, 6, 12)
+    assert data["workshop"]["closed_at"] and data["workshop"]["stage"] == "closing"
+    with app.test_request_context():
+        copy_ = archive.import_workshop(archive.read_archive(archive.dumps(data)), owner)
+        state = snapshot(workshops.viewer_for(copy_, owner))
+    again = archive.export_workshop(copy_.id)
+    again["workshop"]["title"] = data["workshop"]["title"]
+    assert normalised(again) == normalised(data)
+    assert [len(g["members"]) for g in state["groups"]["list"]] == [40] * 5
+    assert any("منصة" in a["title"] or "شباك" in a["title"] for a in again["actions"])
