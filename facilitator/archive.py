@@ -26,8 +26,7 @@ from typing import Any, Callable
 from urllib.parse import quote
 
 from flask_babel import force_locale, lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy import insert, select, update
 
 from . import (boards, groups, ideas, joining, method, operations, synergies, syntheses,
                workshops)
@@ -663,25 +662,31 @@ class _Copy:
             return f"participant:{self.new['participants'][int(match.group(2))]}"
         return value
 
-    def insert(self, key: str, rows: list[dict], **remap: Callable[[dict], Any]) -> list:
-        """Add the rows with their references remapped (`remap`: field -> new value),
-        flush once, and note each row's new id."""
+    def insert(self, key: str, rows: list[dict], **remap: Callable[[dict], Any]) -> list[int]:
+        """Insert the rows with their references remapped (`remap`: field -> new value)
+        in one bulk INSERT … RETURNING (ids in the rows' order), and note the new ids."""
+        if not rows:
+            return []
         table = BY_KEY[key]
-        objects = []
+        actors = [name for name, spec in table.fields.items() if spec.kind == "actor"]
+        values = []
         for row in rows:
-            values = {name: row[name] for name in table.fields}
-            for name, spec in table.fields.items():
-                if spec.kind == "actor":
-                    values[name] = self.actor(values[name])
-            values.update({name: fn(row) for name, fn in remap.items()})
+            value = {name: row[name] for name in table.fields}
+            value.update({name: self.actor(row[name]) for name in actors})
+            value.update({name: fn(row) for name, fn in remap.items()})
             if key == "synergies":
-                values["signature"] = synergies.signature(values["entries"])
-            objects.append(table.model(workshop_id=self.workshop_id, **values))
-        db.session.add_all(objects)
-        db.session.flush()
-        for row, obj in zip(rows, objects):
-            self.new[key][row["id"]] = obj.id
-        return objects
+                value["signature"] = synergies.signature(value["entries"])
+            values.append({**value, "workshop_id": self.workshop_id})
+        model = table.model
+        made = list(db.session.scalars(
+            insert(model).returning(model.id, sort_by_parameter_order=True), values))
+        self.new[key].update(zip((row["id"] for row in rows), made))
+        return made
+
+    def update(self, model: type, values: list[dict]) -> None:
+        """Set references to rows written after these (by primary key, in bulk)."""
+        if values:
+            db.session.execute(update(model), values)
 
     def write(self, workshop: Workshop) -> Workshop:
         c, new = self.clean, self.id
@@ -701,21 +706,24 @@ class _Copy:
         self.insert("participants", c["participants"],
                     rejoin_code=self._rejoin_codes(len(c["participants"])),
                     group_id=lambda r: new("working_groups", r["group_id"]))
-        for group, row in zip(groups_made, c["working_groups"]):
-            group.rapporteur_id = new("participants", row["rapporteur_id"])
+        self.update(WorkingGroup, [
+            {"id": made, "rapporteur_id": new("participants", row["rapporteur_id"])}
+            for made, row in zip(groups_made, c["working_groups"]) if row["rapporteur_id"]])
         author = lambda r: new("participants", r["participant_id"])  # noqa: E731
         cards = self.insert("ideas", c["ideas"], participant_id=author,
                             theme_id=lambda r: new("themes", r["theme_id"]),
                             merged_into_id=lambda r: None,
                             extra_authors=lambda r: self.ids("participants",
                                                              r["extra_authors"]))
-        for card, row in zip(cards, c["ideas"]):
-            if row["merged_into_id"] is not None:
-                card.merged_into_id = new("ideas", row["merged_into_id"])
-                flag_modified(card, "updated_at")  # kept as exported, not "now"
-        for theme, row in zip(themes, c["themes"]):
-            theme.merged_into_id = new("themes", row["merged_into_id"])
-            theme.merged_ideas = self.ids("ideas", row["merged_ideas"])
+        self.update(Idea, [  # updated_at given: kept as exported, not "now"
+            {"id": made, "merged_into_id": new("ideas", row["merged_into_id"]),
+             "updated_at": row["updated_at"]}
+            for made, row in zip(cards, c["ideas"]) if row["merged_into_id"]])
+        self.update(Theme, [
+            {"id": made, "merged_into_id": new("themes", row["merged_into_id"]),
+             "merged_ideas": self.ids("ideas", row["merged_ideas"])}
+            for made, row in zip(themes, c["themes"])
+            if row["merged_into_id"] or row["merged_ideas"] is not None])
         self.insert("votes", c["votes"], participant_id=author,
                     theme_id=lambda r: new("themes", r["theme_id"]))
         if c["group_settings"] is not None:
