@@ -37,7 +37,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Action, Actor, SharedAction, Synergy
+from .models import Action, Actor, SharedAction, Synergy, Theme, WorkingGroup
 
 # --- what the drawings look like --------------------------------------------------------
 
@@ -126,13 +126,23 @@ def ellipsis(text: str, width: float, size: float, bold: bool = False) -> str:
     return text.rstrip(" ,.;:-–—") + "…"
 
 
+def _pieces(word: str, width: float, size: float, bold: bool) -> list[str]:
+    """A word longer than a line, cut into pieces that fit (a web address, a long name)."""
+    pieces, current = [], ""
+    for char in word:
+        if current and text_width(current + char, size, bold) > width:
+            pieces.append(current)
+            current = ""
+        current += char
+    return [*pieces, current]
+
+
 def wrap(text: str, width: float, size: float, lines: int = 3,
          bold: bool = False) -> list[str]:
-    """At most `lines` lines no wider than `width`, words kept whole; what does not fit
-    ends the last line with "…" (a word longer than a line is cut the same way)."""
-    words = " ".join((text or "").split()).split(" ")
-    if words == [""]:
-        return []
+    """At most `lines` lines no wider than `width`, words kept whole unless one is longer
+    than a line; what does not fit ends the last line with "…"."""
+    words = [piece for word in (text or "").split()
+             for piece in _pieces(word, width, size, bold)]
     done: list[str] = []
     current = ""
     for index, word in enumerate(words):
@@ -146,8 +156,7 @@ def wrap(text: str, width: float, size: float, lines: int = 3,
             rest = done.pop() + " " + " ".join(words[index:])
             done.append(ellipsis(rest, width, size, bold))
             return done
-    done.append(current)
-    return [ellipsis(line, width, size, bold) for line in done]
+    return [*done, current] if current else done
 
 
 # --- a drawing: shapes and labels, written as SVG or as SVG plus HTML --------------------
@@ -325,6 +334,16 @@ def _listed(values: list) -> str:
     return format_list([str(v) for v in values], locale=str(get_locale() or "en"))
 
 
+def _active_groups(workshop_id: int) -> list[tuple[WorkingGroup, Theme]]:
+    """The groups the room works in (not retired), by number, with their priority: one
+    query (as groups.groups_of, with the themes in hand)."""
+    rows = db.session.execute(
+        select(WorkingGroup, Theme).join(Theme, Theme.id == WorkingGroup.theme_id)
+        .where(WorkingGroup.workshop_id == workshop_id,
+               WorkingGroup.retired.is_(False))).all()
+    return sorted(((g, t) for g, t in rows), key=lambda r: (r[1].confirmed_rank or 99, r[0].id))
+
+
 # --- the synergy map --------------------------------------------------------------------
 
 def map_data(workshop_id: int) -> dict:
@@ -338,11 +357,9 @@ def map_data(workshop_id: int) -> dict:
                      group_ids: the active groups whose priority it serves (theme_ids);
                      deadline: ISO date or None
     """
-    from .groups import groups_of
-
-    groups = [g for g in groups_of(workshop_id) if not g.retired]
-    number = {g.id: g.theme.confirmed_rank or 0 for g in groups}
-    by_theme = {g.theme_id: g.id for g in groups}
+    groups = _active_groups(workshop_id)
+    number = {g.id: t.confirmed_rank or 0 for g, t in groups}
+    by_theme = {g.theme_id: g.id for g, _t in groups}
     synergies = db.session.scalars(select(Synergy).where(
         Synergy.workshop_id == workshop_id, Synergy.status == "accepted")
         .order_by(Synergy.id)).all()
@@ -368,8 +385,8 @@ def map_data(workshop_id: int) -> dict:
         found.append({"id": synergy.id, "kind": synergy.kind, "title": synergy.title,
                       "group_ids": linked, "actors": actors})
     return {
-        "groups": [{"id": g.id, "number": number[g.id], "title": g.theme.title,
-                    "theme_id": g.theme_id} for g in groups],
+        "groups": [{"id": g.id, "number": number[g.id], "title": t.title,
+                    "theme_id": g.theme_id} for g, t in groups],
         "synergies": found,
         "shared_actions": [{
             "id": a.id, "title": a.title, "lead": a.lead, "synergy_id": a.synergy_id,
@@ -381,54 +398,62 @@ def map_data(workshop_id: int) -> dict:
 
 @dataclass
 class _Node:
-    """A box in the map's layout: its centre, size, where it would like to be."""
+    """A box in the map's layout: its centre, its size, where it would like to be."""
 
     x: float
     y: float
     w: float
     h: float
-    fixed: bool = False
     tx: float = 0.0
     ty: float = 0.0
 
 
-def _relax(nodes: list[_Node], width: float, height: float, gap: float,
-           bottom: float) -> None:
-    """Move the free boxes apart until none overlaps another (or a fixed box), each
-    staying as near as it can to where it would like to be, inside the drawing."""
-    free = [n for n in nodes if not n.fixed]
-    for rounds in range(600):
-        if rounds < 400:
-            for n in free:
-                n.x += (n.tx - n.x) * 0.04
-                n.y += (n.ty - n.y) * 0.04
-        overlaps = 0
-        for _pass in range(3):
-            for i, a in enumerate(nodes):
-                for j in range(i + 1, len(nodes)):
-                    b = nodes[j]
-                    if a.fixed and b.fixed:
-                        continue
-                    ox = (a.w + b.w) / 2 + gap - abs(a.x - b.x)
-                    oy = (a.h + b.h) / 2 + gap - abs(a.y - b.y)
-                    if ox <= 0 or oy <= 0:
-                        continue
-                    overlaps += 1
-                    share_a = 0.0 if a.fixed else (1.0 if b.fixed else 0.5)
-                    share_b = 1.0 - share_a
-                    if oy <= ox:
-                        sign = 1 if a.y > b.y or (a.y == b.y and i % 2) else -1
-                        a.y += sign * oy * share_a
-                        b.y -= sign * oy * share_b
-                    else:
-                        sign = 1 if a.x > b.x or (a.x == b.x and i % 2) else -1
-                        a.x += sign * ox * share_a
-                        b.x -= sign * ox * share_b
-            for n in free:
-                n.x = min(max(n.x, n.w / 2 + gap), width - n.w / 2 - gap)
-                n.y = min(max(n.y, n.h / 2 + gap), bottom - n.h / 2 - gap)
-        if not overlaps and rounds >= 400:
-            return
+@lru_cache(maxsize=16)
+def _offsets(step: float, across: int, down: int) -> list[tuple[float, float]]:
+    """Moves from a box's wished place, nearest first (moving down or up is cheaper: a
+    box is wider than it is tall)."""
+    moves = [(i * step, j * step) for i in range(-across, across + 1)
+             for j in range(-down, down + 1)]
+    return sorted(moves, key=lambda m: ((m[0] * 0.8) ** 2 + m[1] ** 2, m[1], m[0]))
+
+
+MOST_TRIED = 3000  # places tried for one box before taking the least crowded of them
+
+
+def _place(nodes: list[_Node], fixed: list[_Node], width: float, bottom: float,
+           gap: float, step: float) -> None:
+    """Each box, one after the other, at the nearest place to its wish where it meets no
+    box already placed (the groups first), inside the drawing; where none is free
+    (a very crowded map), at the place it overlaps least."""
+    placed = [(n.x, n.y, n.w / 2 + gap / 2, n.h / 2 + gap / 2) for n in fixed]
+    moves = _offsets(step, int(width / step), int(bottom / step))
+    for node in nodes:
+        half_w, half_h = node.w / 2 + gap / 2, node.h / 2 + gap / 2
+        low_x, high_x = half_w + gap / 2, width - half_w - gap / 2
+        low_y, high_y = half_h + gap / 2, bottom - half_h - gap / 2
+        wish_x = min(max(node.tx, low_x), high_x)
+        wish_y = min(max(node.ty, low_y), high_y)
+        best, least, tried = (wish_x, wish_y), math.inf, 0
+        for dx, dy in moves:
+            x, y = wish_x + dx, wish_y + dy
+            if not (low_x <= x <= high_x and low_y <= y <= high_y):
+                continue
+            crowded = 0.0
+            for px, py, pw, ph in placed:
+                ox = pw + half_w - abs(x - px)
+                if ox > 0:
+                    oy = ph + half_h - abs(y - py)
+                    if oy > 0:
+                        crowded += ox * oy
+            if crowded < least:
+                best, least = (x, y), crowded
+                if not crowded:
+                    break
+            tried += 1
+            if tried >= MOST_TRIED:
+                break
+        node.x, node.y = best
+        placed.append((node.x, node.y, half_w, half_h))
 
 
 def _place_groups(count: int, width: float, height: float, gw: float, gh: float,
@@ -484,7 +509,7 @@ def _map_canvas(data: dict, rtl: bool, width: float, height: float) -> Canvas:
     s = width / 1600  # sizes are designed for 1600 wide and scale with the drawing
     canvas = Canvas(width, height, rtl)
     groups = data["groups"]
-    size_group, size_node, size_small = 23 * s, 18 * s, 15 * s
+    size_group, size_node, size_small = 23 * s, 19 * s, 16 * s
     pad, gap = 12 * s, 16 * s
     legend_h = 34 * s
     bottom = height - legend_h - 6 * s
@@ -518,7 +543,7 @@ def _map_canvas(data: dict, rtl: bool, width: float, height: float) -> Canvas:
             blocks = [(wrap(synergy["title"], box, size_node, 3), size_node, False, INK)]
             nodes_spec.append(("synergy", synergy, blocks))
 
-    fixed = [_Node(x, y, gw, gh, fixed=True) for x, y in centres]
+    fixed = [_Node(x, y, gw, gh) for x, y in centres]
     nodes = []
     cx, cy = width / 2, (26 * s + bottom) / 2
     for k, (kind, item, blocks) in enumerate(nodes_spec):
@@ -535,13 +560,12 @@ def _map_canvas(data: dict, rtl: bool, width: float, height: float) -> Canvas:
             my = sum(p[1] for p in linked) / len(linked)
             pull = {1: 0.45, 2: 0.25}.get(len(linked), 0.5)
             tx, ty = mx + (cx - mx) * pull, my + (cy - my) * pull
-        # a little spiral, so that nodes wanting the same place start apart
-        angle = k * 2.39996
-        radius = 24 * s * math.sqrt(k)
-        node = _Node(tx + radius * math.cos(angle), ty + radius * math.sin(angle), w, h,
-                     tx=tx, ty=ty)
+        node = _Node(tx, ty, w, h, tx=tx, ty=ty)
         nodes.append(node)
-    _relax(fixed + nodes, width, height, gap, bottom)
+    # the nodes linking more groups (nearer the middle) are placed first
+    order = sorted(range(len(nodes)), key=lambda k: (-len(nodes_spec[k][1]["group_ids"]),
+                                                     nodes_spec[k][0] != "shared_action", k))
+    _place([nodes[k] for k in order], fixed, width, bottom, gap, 12 * s)
 
     # the links first, under everything
     links = canvas.piece()
@@ -662,10 +686,8 @@ def timeline_data(workshop_id: int) -> dict:
                latest's, at least three ([] when no action has a deadline);
      "undated": how many of those actions have no deadline}
     """
-    from .groups import groups_of
-
-    groups = [g for g in groups_of(workshop_id) if not g.retired]
-    active = {g.id for g in groups}
+    groups = _active_groups(workshop_id)
+    active = {g.id for g, _t in groups}
     actions = [a for a in db.session.scalars(select(Action).where(
         Action.workshop_id == workshop_id).order_by(Action.id)) if a.group_id in active]
     shared = db.session.scalars(select(SharedAction).where(
@@ -676,10 +698,10 @@ def timeline_data(workshop_id: int) -> dict:
         return [{"kind": kind, "id": r.id, "title": r.title,
                  "deadline": r.deadline.isoformat()} for r in dated]
 
-    rows = [{"kind": "priority", "group_id": g.id, "number": g.theme.confirmed_rank,
-             "title": g.theme.title,
+    rows = [{"kind": "priority", "group_id": g.id, "number": t.confirmed_rank,
+             "title": t.title,
              "items": items([a for a in actions if a.group_id == g.id], "action")}
-            for g in groups]
+            for g, t in groups]
     rows.append({"kind": "shared", "group_id": None, "number": None, "title": "",
                  "items": items(shared, "shared_action")})
     deadlines = [r.deadline for r in [*actions, *shared] if r.deadline]
