@@ -459,9 +459,10 @@ def _place(nodes: list[_Node], fixed: list[_Node], width: float, bottom: float,
 def _place_groups(count: int, width: float, height: float, gw: float, gh: float,
                   top: float, bottom: float) -> list[tuple[float, float]]:
     """The groups' centres round an ellipse that fills the drawing: the first at the top
-    (or top left), then clockwise (as if left to right: the canvas mirrors it)."""
+    (or top left), then clockwise (as if left to right: the canvas mirrors it); one
+    group alone in the middle."""
     if count <= 1:
-        return [(width / 2, top + gh / 2)] * count
+        return [(width / 2, (top + bottom) / 2)] * count
     start = -90.0 if count % 2 else -90.0 - 180.0 / count
     angles = [math.radians(start + i * 360.0 / count) for i in range(count)]
     xs = [round(math.cos(a), 6) for a in angles]
@@ -510,7 +511,7 @@ def _map_canvas(data: dict, rtl: bool, width: float, height: float) -> Canvas:
     canvas = Canvas(width, height, rtl)
     groups = data["groups"]
     size_group, size_node, size_small = 23 * s, 19 * s, 16 * s
-    pad, gap = 12 * s, 16 * s
+    pad, gap = 14 * s, 16 * s
     legend_h = 34 * s
     bottom = height - legend_h - 6 * s
 
