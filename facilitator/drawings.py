@@ -31,7 +31,6 @@ from functools import lru_cache
 
 from babel.dates import format_date
 from babel.lists import format_list
-from flask import current_app
 from flask_babel import get_locale, gettext as _, ngettext
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -51,8 +50,6 @@ TINT = "#eef1ec"  # a synergy's node: grey with a hint of the accent
 SHADE = "#efefe8"  # every other month on the timeline
 FONT_FAMILY = "'Noto Sans', 'Noto Sans Arabic', sans-serif"
 LINE_HEIGHT = 1.25
-SYNERGY_KINDS = ("shared_actor", "similar_action", "similar_objective", "shared_resource",
-                 "manual")
 
 
 # --- text: direction, measuring with the app's fonts, wrapping --------------------------
@@ -315,9 +312,9 @@ def write_svg(canvas: Canvas, title: str, desc: str, kind: str) -> Markup:
     return Markup("".join(out))
 
 
-def write_pdf(canvas: Canvas, title: str, desc: str, kind: str) -> Markup:
+def write_pdf(canvas: Canvas, title: str, kind: str) -> Markup:
     """The drawing for WeasyPrint: its shapes as SVG, its labels as HTML over them."""
-    shapes = [_svg_open(canvas, title, desc, kind, text=False)]
+    shapes = [_svg_open(canvas, title, "", kind, text=False)]
     shapes += [f"<g{_data(p)}>{''.join(p.shapes)}</g>" for p in canvas.pieces if p.shapes]
     shapes.append("</svg>")
     labels = "".join(_html_label(label) for piece in canvas.pieces for label in piece.labels)
@@ -326,7 +323,6 @@ def write_pdf(canvas: Canvas, title: str, desc: str, kind: str) -> Markup:
     return Markup(f'<div class="drawing drawing-{kind}" role="img" '
                   f'aria-label="{escape(title)}" data-drawing="{kind}" '
                   f'dir="{"rtl" if canvas.rtl else "ltr"}" style="{style}">'
-                  f'<p hidden>{escape(desc)}</p>'
                   f'{"".join(shapes)}{labels}</div>')
 
 
@@ -660,7 +656,7 @@ def synergy_map_pdf(data: dict, *, rtl: bool, width: float = 960,
     """The synergy map for WeasyPrint: a block `width` × `height` CSS px (960 × 540 fits
     an A4 landscape page inside 20 mm margins), its labels as HTML over an SVG."""
     canvas = _map_canvas(data, rtl, width, height)
-    return write_pdf(canvas, _("Synergy map"), _map_desc(data), "synergy-map")
+    return write_pdf(canvas, _("Synergy map"), "synergy-map")
 
 
 # --- the timeline ---------------------------------------------------------------------
@@ -892,5 +888,4 @@ def timeline_pdf(data: dict, *, locale: str, rtl: bool, width: float = 960,
                  height: float | None = None) -> Markup:
     """The timeline for WeasyPrint: its labels as HTML over an SVG of its shapes."""
     canvas = _timeline_canvas(data, locale, rtl, width, height)
-    return write_pdf(canvas, _("Timeline of the actions"), _timeline_desc(data, locale),
-                     "timeline")
+    return write_pdf(canvas, _("Timeline of the actions"), "timeline")

@@ -143,7 +143,7 @@ def test_user_text_is_escaped_in_the_map_and_its_pdf_form(room):
     for markup in (drawings.synergy_map_svg(data, rtl=False),
                    drawings.synergy_map_pdf(data, rtl=False)):
         assert "<script" not in str(markup)
-        assert "&lt;script&gt;alert(&#39;map&#39;)&lt;/script&gt; &amp; co" in str(markup)
+        assert "&lt;script&gt;alert(&#39;map&#39;)" in str(markup) and "&amp; co" in str(markup)
     assert " style=" not in str(drawings.synergy_map_svg(data, rtl=False))  # the CSP
 
 
