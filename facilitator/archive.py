@@ -59,7 +59,8 @@ class F:
     kind: text (a string within `limit`, the column's length unless given), int, bool,
     date, moment (a UTC time, ISO 8601 with "Z"), ref / refs (ids of rows of the table
     `to`, in this file), choice (one of `choices`), texts (a list of strings), actor
-    (who changed it: "participant:<id>", "facilitator" or ""), json (an object, as is).
+    (who changed it: "participant:<id>", "facilitator" or ""), entries (a synergy's),
+    json (a closing record's fields: an object, its ids under RECORD_REFS names).
     """
 
     kind: str
@@ -200,6 +201,14 @@ TABLES = (
         "at": MOMENT}, most=10_000),
 )
 BY_KEY = {table.key: table for table in TABLES}
+# A closing record's `fields` are what a correction sent (operations.CORRECTIONS): the
+# ids in them refer to rows like any reference, under these names.
+RECORD_REFS = {"idea_id": "ideas", "theme_id": "themes", "objective_id": "objectives",
+               "actor_id": "actors", "action_id": "actions", "group_id": "working_groups",
+               "shared_action_id": "shared_actions", "measure_id": "immediate_measures",
+               "lead_actor_id": "actors", "synergy_id": "synergies",
+               "objective_ids": "objectives", "partner_ids": "actors",
+               "theme_ids": "themes", "action_ids": "actions"}
 ENTRY_TABLES = {"objective": "objectives", "actor": "actors", "action": "actions"}
 SINGLE = (STEP_SETTINGS, GROUP_SETTINGS)
 
@@ -255,6 +264,10 @@ def _drop_stale(data: dict) -> None:
     from its board since. Such ids point to nothing; the file leaves them out, so every
     reference it holds is to a row it holds."""
     held = {table.key: {row["id"] for row in data[table.key]} for table in TABLES}
+    for row in data["closing_records"]:
+        if isinstance(row["fields"], dict):
+            row["fields"] = _record_refs(row["fields"], lambda key, v: v if v in held[key]
+                                         else None)
     for table in TABLES:
         lists = [(name, spec) for name, spec in table.fields.items()
                  if spec.kind in ("refs", "entries")]
@@ -293,6 +306,20 @@ def filename(workshop: Workshop) -> tuple[str, str]:
     ascii_title = re.sub(r"[^A-Za-z0-9 ._()-]", "", ascii_title).strip()
     ascii_title = ascii_title or f"workshop-{workshop.id}"
     return f"{ascii_title}.json", quote(f"{title}.json", safe="")
+
+
+def _record_refs(fields: dict, change: Callable[[str, int], int | None]) -> dict:
+    """A record's fields with each id under a RECORD_REFS name passed through `change`
+    (table key, id) -> new id or None (None: left out of a list)."""
+    fields = dict(fields)
+    for name, key in RECORD_REFS.items():
+        value = fields.get(name)
+        if is_id(value):
+            fields[name] = change(key, value)
+        elif isinstance(value, list):
+            changed = [change(key, v) if is_id(v) else v for v in value]
+            fields[name] = [v for v in changed if v is not None]
+    return fields
 
 
 # --- reading a file -----------------------------------------------------------------------
@@ -518,7 +545,7 @@ class _Checker:
             size = MAX_FIELDS_BYTES + 1
         if size > MAX_FIELDS_BYTES:
             raise _damaged(where, _l("is too large"))
-        return value
+        return _record_refs(value, lambda key, v: self._ref(ref(key), v, where, None))
 
 
 def _unique(rows: list[dict], key: str, fields: tuple[str, ...], problem: object) -> None:
@@ -760,9 +787,8 @@ class _Copy:
                     author_id=lambda r: new("participants", r["author_id"]),
                     endorsements=lambda r: self.ids("participants", r["endorsements"]))
         self.insert("committee_members", c["committee_members"], participant_id=author)
-        # a closing record's fields are kept as they were sent (their ids, if any, are
-        # the original workshop's: it is a history, not a reference)
-        self.insert("closing_records", c["closing_records"])
+        self.insert("closing_records", c["closing_records"],
+                    fields=lambda r: _record_refs(r["fields"], new))
         db.session.flush()
         return workshop
 

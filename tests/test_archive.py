@@ -7,7 +7,6 @@ import copy
 import io
 import json
 import re
-from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -15,10 +14,9 @@ from sqlalchemy import event, func, select
 from facilitator import accounts, archive, operations, participants, workshops
 from facilitator.errors import OperationError
 from facilitator.extensions import db
-from facilitator.models import (Action, AppliedOperation, ClosingRecord, CommitteeMember,
-                                Event, Idea, ImmediateMeasure, Membership, Participant,
-                                ParticipantToken, SharedAction, SuccessFactor, Synergy,
-                                SynergyProposal, Theme, WorkingGroup, Workshop, utcnow)
+from facilitator.models import (Action, AppliedOperation, Event, Idea, Membership,
+                                Participant, ParticipantToken, Synergy, SynergyProposal,
+                                Theme, WorkingGroup, Workshop)
 from facilitator.sample import create_sample
 from facilitator.snapshot import snapshot
 from facilitator.viewers import Viewer
@@ -27,89 +25,51 @@ from tests.steps import do
 OWNER = ("owner-archive@example.org", "owner-password")
 
 
-def _step4(workshop: Workshop, console: Viewer, people: list[Participant]) -> None:
-    """What the sample does not make yet: Step 4 and the closing, some through the live
-    operations (synergies, success factors, the committee), the rest as rows."""
-    phones = [participants.viewer_for(p) for p in people]
-    stages = ["actions_synthesis", "synergies", "shared_plan", "closing"]
-    for before, after in zip(stages, stages[1:]):
-        assert do(console, "stage.change", from_stage=before, to_stage=after)["ok"]
-    actors = db.session.scalars(select(Action).where(Action.workshop_id == workshop.id)
-                                .order_by(Action.id)).all()
-    first, second = actors[0], next(a for a in actors if a.group_id != actors[0].group_id)
-    synergy = do(console, "synergy.decide", title="One desk for investors",
-                 note="Both need a contact point.",
-                 entries=[{"kind": "action", "id": first.id},
-                          {"kind": "action", "id": second.id}])["synergy"]
+def _more(workshop: Workshop, console: Viewer, people: list[Participant]) -> None:
+    """What the closed sample does not have: corrections made while closed (records
+    whose fields name rows), a reopening and a second close, a rejected synergy, a
+    shared action in Arabic, and as rows a pending proposal and a theme merged away."""
+    actions = db.session.scalars(select(Action).where(Action.workshop_id == workshop.id)
+                                 .order_by(Action.id)).all()
+    assert do(console, "action.edit", action_id=actions[0].id,
+              title="Open a one-stop desk for diaspora investors at IDAL by December")["ok"]
+    assert do(console, "workshop.reopen")["ok"]
+    other = next(a for a in actions if a.group_id != actions[1].group_id)
     assert do(console, "synergy.decide", status="rejected",
-              entries=[{"kind": "action", "id": actors[1].id},
-                       {"kind": "action", "id": second.id}])["ok"]
-    factor = do(phones[0], "factor.propose", text="A coordinator paid for two years")["factor"]
-    for phone in phones[1:6]:
-        assert do(phone, "factor.endorse", factor_id=factor["id"])["ok"]
-    assert do(console, "factor.propose", text="Monthly meetings of the platform")["ok"]
-    for n, phone in enumerate(phones[:3]):
-        assert do(phone, "committee.join", role=f"Link with partner {n}",
-                  email=f"member{n}@example.org", consent=True)["ok"]
-    themes = db.session.scalars(select(Theme).where(Theme.workshop_id == workshop.id,
-                                                    Theme.confirmed_rank.is_not(None))
-                                .order_by(Theme.confirmed_rank)).all()
-    group_ids = [g.id for g in db.session.scalars(select(WorkingGroup).where(
-        WorkingGroup.workshop_id == workshop.id).order_by(WorkingGroup.id))]
-    # a theme merged into another, with the card that moved with it
+              entries=[{"kind": "action", "id": actions[1].id},
+                       {"kind": "action", "id": other.id}])["ok"]
+    themes = db.session.scalars(select(Theme.id).where(
+        Theme.workshop_id == workshop.id, Theme.confirmed_rank.is_not(None))).all()
+    assert do(console, "shared_action.add", title="ملتقى سنوي للمغتربين", lead="وزارة الخارجية",
+              theme_ids=themes[2:], action_ids=[actions[-1].id], partners=[])["ok"]
+    assert do(console, "workshop.close")["ok"]
+    assert do(console, "plan.share", shared=True)["ok"]
+    assert do(console, "action.edit", action_id=actions[0].id, lead_actor_id=0)["ok"]
+    group_ids = db.session.scalars(select(WorkingGroup.id).where(
+        WorkingGroup.workshop_id == workshop.id).order_by(WorkingGroup.id)).all()
     unconfirmed = db.session.scalar(select(Theme).where(
         Theme.workshop_id == workshop.id, Theme.confirmed_rank.is_(None)).order_by(Theme.id))
     card = db.session.scalar(select(Idea).where(Idea.theme_id == unconfirmed.id))
-    gone = Theme(workshop_id=workshop.id, title="Finance (merged)", description="",
-                 position=9, merged_into_id=unconfirmed.id, merged_ideas=[card.id])
-    now = utcnow()
     db.session.add_all([
-        gone,
-        SynergyProposal(workshop_id=workshop.id, author_id=people[4].id,
-                        text="Groups 1 and 2 both want a desk", group_ids=group_ids[:2],
-                        status="accepted", synergy_id=synergy["id"]),
+        Theme(workshop_id=workshop.id, title="Finance (merged)", description="", position=9,
+              merged_into_id=unconfirmed.id, merged_ideas=[card.id]),
         SynergyProposal(workshop_id=workshop.id, author_id=people[5].id,
                         text="Survey and database together", group_ids=group_ids[1:],
-                        status="pending"),
-        SharedAction(workshop_id=workshop.id, title="Coordination platform for the diaspora",
-                     description="Hosted by the chamber.\nMeets monthly.",
-                     theme_ids=[t.id for t in themes[:2]], lead="CCIA-BML",
-                     partners=["IDAL", "Zoomal"], deadline=date(2015, 12, 31),
-                     expected_result="Every actor signed up", action_ids=[first.id, second.id],
-                     synergy_id=synergy["id"], version=2,
-                     updated_by=f"participant:{people[2].id}"),
-        SharedAction(workshop_id=workshop.id, title="ملتقى سنوي للمغتربين",
-                     theme_ids=[themes[2].id], lead="وزارة الخارجية", partners=[],
-                     action_ids=[], updated_by=console.actor),
-        ImmediateMeasure(workshop_id=workshop.id, text="Send the plan to the ministers",
-                         owner="IDAL", due=date(2015, 10, 27), updated_by=console.actor),
-        ImmediateMeasure(workshop_id=workshop.id, text="First platform meeting",
-                         owner="CCIA-BML", due=None),
-    ])
-    db.session.flush()
-    workshop = db.session.get(Workshop, workshop.id)
-    workshop.closed_at = now
-    workshop.plan_shared = True
-    db.session.add(ClosingRecord(workshop_id=workshop.id, kind="closed", operation="",
-                                 fields={}, actor=console.actor, at=now))
-    db.session.add(ClosingRecord(workshop_id=workshop.id, kind="correction",
-                                 operation="action.edit",
-                                 fields={"action_id": first.id, "title": "Open the desk"},
-                                 actor=console.actor, at=now + timedelta(minutes=5)))
+                        status="pending")])
     db.session.commit()
 
 
 @pytest.fixture
 def seminar(app):
-    """The sample seminar through Step 3, with Step 4 and the closing added, closed. A
-    request context stays open (snapshots build join URLs from the request's host)."""
+    """The sample seminar through the closing, closed, with `_more`. A request context
+    stays open (snapshots build join URLs from the request's host)."""
     with app.test_request_context():
-        workshop = create_sample(*OWNER, until="actions")
+        workshop = create_sample(*OWNER, until="closed")
         owner = accounts.find(OWNER[0])
         console = workshops.viewer_for(workshop, owner)
         people = db.session.scalars(select(Participant).where(
             Participant.workshop_id == workshop.id).order_by(Participant.id)).all()
-        _step4(workshop, console, people)
+        _more(workshop, console, people)
         yield {"workshop": db.session.get(Workshop, workshop.id), "owner": owner,
                "console": console, "people": people}
 
@@ -126,11 +86,11 @@ def document():
     with app.app_context():
         upgrade()
         with app.test_request_context():
-            workshop = create_sample(*OWNER, until="actions")
+            workshop = create_sample(*OWNER, until="closed")
             console = workshops.viewer_for(workshop, accounts.find(OWNER[0]))
             people = db.session.scalars(select(Participant).where(
                 Participant.workshop_id == workshop.id).order_by(Participant.id)).all()
-            _step4(workshop, console, people)
+            _more(workshop, console, people)
             data = archive.export_workshop(workshop.id)
         db.session.remove()
     return data
@@ -164,6 +124,8 @@ def normalised(data: dict) -> dict:
                 row[name] = [index[spec.to][v] for v in value]
             elif spec.kind == "actor":
                 row[name] = actor(value)
+            elif spec.kind == "json":
+                row[name] = archive._record_refs(value, lambda key, v: index[key][v])
             elif spec.kind == "entries":
                 row[name] = [{"kind": e["kind"],
                               "id": index[archive.ENTRY_TABLES[e["kind"]]][e["id"]],
@@ -213,33 +175,53 @@ def test_export_import_export_gives_the_same_workshop(seminar):
     copied = {row["id"] for row in second["participants"]}
     assert {f["author_id"] for f in second["success_factors"]} - {None} <= copied
     assert set(sum((f["endorsements"] for f in second["success_factors"]), [])) <= copied
-    shared = second["shared_actions"][0]
-    assert set(shared["action_ids"]) <= {a["id"] for a in second["actions"]}
-    assert shared["synergy_id"] == second["synergies"][0]["id"]
-    assert shared["updated_by"] == f"participant:{second['participants'][2]['id']}"
-    synergy = db.session.get(Synergy, second["synergies"][0]["id"])
-    assert synergy.signature == ",".join(sorted(f"action:{e['id']}" for e in synergy.entries))
+    actions = {a["id"] for a in second["actions"]}
+    for shared in second["shared_actions"]:
+        assert shared["action_ids"] and set(shared["action_ids"]) <= actions
+    assert second["shared_actions"][0]["synergy_id"] == second["synergies"][0]["id"]
+    for row in second["synergies"]:
+        synergy = db.session.get(Synergy, row["id"])
+        assert synergy.signature == ",".join(sorted(f"{e['kind']}:{e['id']}"
+                                                    for e in synergy.entries))
+    accepted = next(p for p in second["synergy_proposals"] if p["synergy_id"])
+    assert accepted["synergy_id"] in {s["id"] for s in second["synergies"]}
     merged = [t for t in second["themes"] if t["merged_into_id"]]
     assert merged and set(merged[0]["merged_ideas"]) <= {i["id"] for i in second["ideas"]}
+    # the records of the close: corrections name the copy's rows
+    kinds = [r["kind"] for r in second["closing_records"]]
+    assert kinds == ["closed", "correction", "reopened", "closed", "correction"]
+    corrected = second["closing_records"][1]
+    assert corrected["operation"] == "action.edit"
+    assert corrected["fields"]["action_id"] == second["actions"][0]["id"]
+    assert second["closing_records"][4]["fields"]["lead_actor_id"] == 0
     # the committee's emails and consent times are kept: the file is for staff only
     assert [m["email"] for m in second["committee_members"]] == [
-        "member0@example.org", "member1@example.org", "member2@example.org"]
+        "maya.khoury@example.org", "rania.haddad@example.org", "carla.chamoun@example.org",
+        "nadine.aoun@example.org"]
     assert all(m["consented_at"] for m in second["committee_members"])
 
 
 def test_ids_of_rows_removed_since_are_left_out(seminar):
-    """A synergy or a shared action still naming an action removed from its board (JSON
-    lists are not foreign keys) exports without it, and the file imports."""
+    """A synergy, a shared action or a correction still naming an action removed from
+    its board (JSON is not a foreign key) exports without it, and the file imports."""
     workshop = seminar["workshop"]
-    shared = db.session.scalar(select(SharedAction).where(
-        SharedAction.workshop_id == workshop.id, SharedAction.synergy_id.is_not(None)))
-    removed = db.session.get(Action, shared.action_ids[0])
+    synergy = next(s for s in db.session.scalars(select(Synergy).where(
+        Synergy.workshop_id == workshop.id, Synergy.status == "accepted"))
+        if any(e["kind"] == "action" for e in s.entries))
+    removed = db.session.get(Action, next(e["id"] for e in synergy.entries
+                                          if e["kind"] == "action"))
+    edited = db.session.scalar(select(Action).where(Action.workshop_id == workshop.id)
+                               .order_by(Action.id))
     db.session.delete(removed)
+    db.session.delete(edited)
     db.session.commit()
     data = archive.export_workshop(workshop.id)
-    assert removed.id not in data["shared_actions"][0]["action_ids"]
-    assert removed.id not in [e["id"] for e in data["synergies"][0]["entries"]]
-    assert len(data["synergies"][0]["entries"]) == 1
+    assert removed.id not in sum((s["action_ids"] for s in data["shared_actions"]), [])
+    kept = next(s for s in data["synergies"] if s["id"] == synergy.id)
+    assert removed.id not in [e["id"] for e in kept["entries"]]
+    assert len(kept["entries"]) == len(synergy.entries) - 1
+    corrected = next(r for r in data["closing_records"] if r["kind"] == "correction")
+    assert corrected["fields"]["action_id"] is None
     copy_ = archive.import_workshop(data, seminar["owner"])
     again = archive.export_workshop(copy_.id)
     again["workshop"]["title"] = workshop.title
@@ -307,9 +289,12 @@ def test_a_snapshot_of_the_copy_shows_the_same_room(app, seminar):
     assert phone["me"]["name"] == person.name and phone["me"]["rejoin_code"]
     assert "email" not in str(phone["closing"]["committee"])
     assert snapshot(Viewer(kind="projector", workshop_id=copy_.id))["seq"] == 0
-    # and the copy is live: a facilitator's change is numbered from 1
+    # and the copy is live: closed as the original was, its first change numbered 1
+    assert do(console, "stage.change", from_stage="closing",
+              to_stage="shared_plan")["error"]["code"] == "workshop_closed"
+    assert do(console, "workshop.reopen")["ok"]
+    assert db.session.get(Workshop, copy_.id).last_seq >= 1
     assert do(console, "stage.change", from_stage="closing", to_stage="shared_plan")["ok"]
-    assert db.session.get(Workshop, copy_.id).last_seq == 1
 
 
 def test_export_reads_one_query_per_table_whatever_the_size(app, seminar):
@@ -341,7 +326,7 @@ def test_the_file_holds_no_codes_tokens_or_accounts(seminar):
     assert not any(token in text for token in tokens)
     assert OWNER[0] not in text and "password" not in text and "session_token" not in text
     assert f"facilitator:{seminar['owner'].id}" not in text and '"facilitator"' in text
-    assert "member0@example.org" in text
+    assert "maya.khoury@example.org" in text
     assert "ملتقى سنوي للمغتربين" in text  # UTF-8, not \\u escapes
 
 
@@ -390,7 +375,12 @@ def _damage(data: dict, how: str) -> dict:
     elif how == "two synergies, same entries":
         data["synergies"].append({**data["synergies"][0], "id": 4242})
     elif how == "synergy entry in the wrong group":
-        data["synergies"][0]["entries"][0]["group_id"] = data["working_groups"][2]["id"]
+        entry = data["synergies"][0]["entries"][0]
+        entry["group_id"] = next(g["id"] for g in data["working_groups"]
+                                 if g["id"] != entry["group_id"])
+    elif how == "correction naming a missing action":
+        next(r for r in data["closing_records"] if r["kind"] == "correction")[
+            "fields"]["action_id"] = 999_999
     elif how == "too many participants":
         data["participants"] = data["participants"] * 201
     elif how == "not an object":
@@ -403,6 +393,7 @@ DAMAGES = ["format", "newer version", "missing list", "missing field", "wrong ty
            "text too long", "title too long", "bad date", "bad stage", "boolean as text",
            "duplicate id", "merge loop", "unknown actor", "lone surrogate",
            "two synergies, same entries", "synergy entry in the wrong group",
+           "correction naming a missing action",
            "too many participants", "not an object"]
 
 
@@ -508,7 +499,7 @@ def test_export_json_for_facilitators_and_organisers_only(app, seminar):
     assert response.headers["Cache-Control"] == "no-store"
     data = json.loads(response.data)
     assert data["workshop"]["title"] == workshop.title
-    assert "member0@example.org" in response.get_data(as_text=True)
+    assert "maya.khoury@example.org" in response.get_data(as_text=True)
 
     organiser = operations.run(accounts.create_facilitator, "org@example.org", "Org",
                                "org-password")
@@ -519,10 +510,10 @@ def test_export_json_for_facilitators_and_organisers_only(app, seminar):
         url).status_code == 200
     assert login(app.test_client(), "x@example.org", "x-password").get(
         url).status_code == 403
-    # a participant's phone (its cookie), and nobody at all
-    person, token = operations.run(participants.join, db.session.get(Workshop, workshop.id),
-                                   "archive-test-nonce-000000", "Late", "IDAL",
-                                   workshop.profiles[0], True)
+    # a participant's phone (its cookie: the sample's first join), and nobody at all
+    token = participants.token_for_nonce(workshop.id, f"sample-{workshop.id}-0000-nonce")
+    person = participants.identify(workshop.id, token)
+    assert person is not None
     phone = app.test_client()
     phone.set_cookie(participants.cookie_name(workshop.id), token)
     assert phone.get(url).status_code == 403
