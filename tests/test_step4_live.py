@@ -152,7 +152,6 @@ def test_a_closed_workshop_refuses_every_participant_write(room):
         ("factor.propose", {"text": "A late factor"}),
         ("factor.endorse", {"factor_id": factor["factor"]["id"], "endorsed": True}),
         ("committee.join", {"role": "Late", "email": "late@example.org", "consent": True}),
-        ("committee.leave", {}),
         ("synergy.propose", {"text": "A late synergy"}),
         ("objective.add", {"text": "A late objective"}),
     ]

@@ -174,10 +174,11 @@ def test_step4_and_closing_on_phones_in_french_and_arabic(browser, live_server):
             for form_selector in ("[data-p4-committee-form]", "[data-p4-factor-form]"):
                 assert page.locator(form_selector).is_hidden()
             assert page.locator("[data-p4=endorse]").count() == 0
-            assert page.locator("[data-p4-membership-buttons]").is_hidden() or \
-                page.locator("[data-p4-membership]").is_hidden()
+            # a member may still leave (consent can be withdrawn), not change the sign-up
+            assert page.locator("[data-p4=change-membership]").is_hidden()
             assert page.locator("[data-p4-plan]").is_hidden()  # no address for the plan yet
         assert fr.locator("[data-p4-membership]").is_visible()  # still says I am on it
+        assert fr.locator("[data-p4=leave]").is_visible()
         check("closed", phones)
         assert lead.call("workshop.reopen", {})["ok"]
         ar.locator("[data-p4-factor-form]").wait_for(state="visible", timeout=WAIT)

@@ -274,8 +274,8 @@ function renderCommittee(state, open) {
   m.role ? el("p", { class: "p4-role", dir: "auto" }, m.role) : null))
     : empty("p4-committee-empty", t("p4_no_committee")));
 
-  if (!mine) changing = false;
-  if (!mine || !open) leaving = false;
+  if (!mine || !open) changing = false;
+  if (!mine) leaving = false;
   const box = $("[data-p4-membership]");
   box.hidden = !mine;
   if (mine) {
@@ -284,8 +284,10 @@ function renderCommittee(state, open) {
     $("[data-p4-membership-email]").replaceChildren(...sentence(t("p4_contact_at"),
       { email: el("bdi", { dir: "ltr" }, mine.email || "") }));
   }
-  $("[data-p4-membership-buttons]").hidden = !open || leaving || changing;
-  $("[data-p4-leave-ask]").hidden = !open || !leaving;
+  // leaving stays possible once the workshop is closed: consent can always be withdrawn
+  $("[data-p4-membership-buttons]").hidden = leaving || changing;
+  $("[data-p4=change-membership]").hidden = !open;
+  $("[data-p4-leave-ask]").hidden = !leaving;
   $("[data-p4-leave-question]").textContent = t("p4_leave_question");
 
   const form = $("[data-p4-committee-form]");
