@@ -45,6 +45,8 @@ def _more(workshop: Workshop, console: Viewer, people: list[Participant]) -> Non
     assert do(console, "workshop.close")["ok"]
     assert do(console, "plan.share", shared=True)["ok"]
     assert do(console, "action.edit", action_id=actions[0].id, lead_actor_id=0)["ok"]
+    leaving = next(p for p in people if p.name == "Nadine Aoun")  # consent withdrawn
+    assert do(participants.viewer_for(leaving), "committee.leave")["ok"]
     group_ids = db.session.scalars(select(WorkingGroup.id).where(
         WorkingGroup.workshop_id == workshop.id).order_by(WorkingGroup.id)).all()
     unconfirmed = db.session.scalar(select(Theme).where(
@@ -189,15 +191,16 @@ def test_export_import_export_gives_the_same_workshop(seminar):
     assert merged and set(merged[0]["merged_ideas"]) <= {i["id"] for i in second["ideas"]}
     # the records of the close: corrections name the copy's rows
     kinds = [r["kind"] for r in second["closing_records"]]
-    assert kinds == ["closed", "correction", "reopened", "closed", "correction"]
+    assert kinds == ["closed", "correction", "reopened", "closed", "correction", "withdrawal"]
+    nadine = next(p["id"] for p in second["participants"] if p["name"] == "Nadine Aoun")
+    assert second["closing_records"][5]["actor"] == f"participant:{nadine}"
     corrected = second["closing_records"][1]
     assert corrected["operation"] == "action.edit"
     assert corrected["fields"]["action_id"] == second["actions"][0]["id"]
     assert second["closing_records"][4]["fields"]["lead_actor_id"] == 0
     # the committee's emails and consent times are kept: the file is for staff only
     assert [m["email"] for m in second["committee_members"]] == [
-        "maya.khoury@example.org", "rania.haddad@example.org", "carla.chamoun@example.org",
-        "nadine.aoun@example.org"]
+        "maya.khoury@example.org", "rania.haddad@example.org", "carla.chamoun@example.org"]
     assert all(m["consented_at"] for m in second["committee_members"])
 
 
