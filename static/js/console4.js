@@ -162,7 +162,8 @@ function renderDecided(state) {
     if (action.synergy_id) inPlan.set(action.synergy_id, action);
   }
   const fromPhone = new Map((state.synergies.proposals || []).filter((p) => p.synergy_id).map((p) => [p.synergy_id, p]));
-  morph($("[data-c4-synergies]"), accepted.length ? accepted.map((s) => el("li", { id: `c4-synergy-${s.id}`, class: "c4-item c4-accepted" },
+  // the newest first: what was just decided is in view
+  morph($("[data-c4-synergies]"), accepted.length ? accepted.slice().reverse().map((s) => el("li", { id: `c4-synergy-${s.id}`, class: "c4-item c4-accepted" },
     el("p", { class: "c4-item-title" }, el("strong", { dir: "auto" }, s.title)),
     el("p", { class: "c4-meta" }, el("span", { class: "c4-kind" }, kindName(s.kind)),
       fromPhone.has(s.id) ? el("span", { class: "c4-kind" }, " · ", t("c4_from_a_phone")) : null, " ", badges(state, s.group_ids)),

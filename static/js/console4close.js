@@ -100,6 +100,7 @@ function renderMeasures(state) {
       ctx.say("measures", t("c4_measure_gone"), "error");
     } else if (current.version > editing.version && !editing.stale && !editing.saving) {
       editing.stale = { message: t("c4_measure_changed_meanwhile"), current };
+      editing.version = current.version; // saving replaces it, knowingly
     }
   }
   if (removing && !measures.some((m) => m.id === removing)) removing = null;

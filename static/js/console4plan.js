@@ -99,7 +99,9 @@ function renderForm(state) {
       draft = { ...draft, mode: "add", id: null, version: null, stale: null };
       ctx.say("plan", t("c4_shared_action_gone"), "error");
     } else if (current.version > draft.version && !draft.stale && !draft.saving) {
+      // changed by someone else while being edited: shown at once; saving replaces it, knowingly
       draft.stale = { message: t("c4_changed_meanwhile"), current };
+      draft.version = current.version;
     }
   }
   $("[data-c4-action-form-title]").textContent = draft.mode === "edit"
@@ -255,6 +257,7 @@ const redraw = () => ctx && ctx.client.state && render(ctx.client.state);
 function openEdit(action) {
   draft = { mode: "edit", id: action.id, version: action.version, values: valuesOf(action), stale: null };
   redraw();
+  $("[data-c4-action-form]").scrollTop = 0;
   document.getElementById("c4-a-title")?.focus();
 }
 
@@ -299,6 +302,7 @@ on(document, "submit", "[data-c4-action-form]", async (form, event) => {
   if (ack.ok) {
     draft = newDraft();
     redraw();
+    form.scrollTop = 0; // the empty form from its first field
     document.getElementById(`c4-action-${ack.shared_action.id}`)?.scrollIntoView({ block: "nearest" });
   } else redraw();
 });
@@ -313,6 +317,7 @@ on(document, "click", "[data-c4]", async (node) => {
     if (!synergy) return undefined;
     draft = { ...newDraft(), values: fromSynergy(state, synergy, EMPTY()) };
     redraw();
+    $("[data-c4-action-form]").scrollTop = 0;
     document.getElementById("c4-a-title")?.focus();
     return ctx.say("action-form", fill(t("c4_started_from_synergy"), { title: synergy.title }), "info");
   }

@@ -57,6 +57,8 @@ function factorItems(state, prefix) {
 function renderPlan(state) {
   const actions = state.shared_plan.actions;
   $("[data-p4-action-count]").textContent = actions.length ? String(actions.length) : "";
+  // a few shared actions in one column, large; more in two, then three columns, smaller
+  $("[data-p4-actions]").dataset.density = actions.length <= 3 ? "1" : actions.length <= 8 ? "2" : "3";
   fitted($("[data-p4-actions]"), "actions", actions.length ? actions.map((a) => {
     const served = servedRanks(state, a.theme_ids);
     return el("li", { id: `p4-action-${a.id}`, class: "p4-action" },
