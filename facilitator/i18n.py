@@ -385,7 +385,6 @@ JS_MESSAGES.update({
     "c4_no_committee_yet": _l("Nobody has signed up yet."),
     "c4_consent_given": _l("agreed to be contacted on %(when)s"),
     "c4_write_to_committee": _l("Write to the whole committee"),
-    "c4_workshop_closed": _l("The workshop is closed."),
     "c4_workshop_reopened": _l("The workshop is open again: phones can write."),
     "c4_closed_since": _l("since %(when)s"),
     "c4_plan_shared": _l("Participants can download the plan."),

@@ -117,7 +117,8 @@ function renderLinkForm(state) {
   answering.hidden = !link.proposal;
   morph(answering, link.proposal ? [el("p", { id: "c4-answering-text" }, el("strong", {}, t("c4_answering_proposal")), " ",
     el("span", { dir: "auto" }, proposal.text), " ",
-    el("button", { type: "button", class: "link", dataset: { c4: "link-clear" } }, t("cancel")))] : []);
+    el("button", { type: "button", class: "link", dataset: { c4: "link-clear" } }, t("cancel"))),
+  el("p", { id: "c4-answering-hint", class: "hint" }, t("c4_pick_entries_for_proposal"))] : []);
   // the groups a proposal names come first
   const named = new Set(proposal ? proposal.group_ids : []);
   const groups = activeGroups(state).slice().sort((a, b) => (named.has(b.id) - named.has(a.id)));
@@ -316,8 +317,7 @@ on(document, "click", "[data-c4]", async (node) => {
     redraw();
     const title = $("[data-c4-link-form] [name=title]");
     title.value = link.title;
-    title.focus();
-    return ctx.say("link", t("c4_pick_entries_for_proposal"), "info");
+    return title.focus();
   }
   if (action === "proposal-dismiss") {
     if (link.proposal === id) link.proposal = null;

@@ -229,7 +229,7 @@ on(document, "click", "[data-c4]", async (node) => {
   }
   if (action === "close-yes") {
     node.disabled = true;
-    const ack = await ctx.run("workshop.close", {}, "close", t("c4_workshop_closed"));
+    const ack = await ctx.run("workshop.close", {}, "close"); // the strip itself turns into "closed"
     node.disabled = false;
     asking = false;
     return redraw() || ack;

@@ -57,7 +57,7 @@ function renderUnplanned(state) {
   const waiting = acceptedSynergies(state).filter((s) => !used.has(s.id));
   $("[data-c4-unplanned-count]").textContent = String(waiting.length);
   morph($("[data-c4-unplanned]"), waiting.length ? waiting.map((s) => el("li", { id: `c4-unplanned-${s.id}`, class: "c4-chip" },
-    el("span", { class: "c4-chip-title", dir: "auto" }, s.title), " ",
+    el("span", { class: "c4-chip-title", dir: "auto", title: s.title }, s.title), " ",
     runs() && !closed(state) ? el("button", { type: "button", class: "small", dataset: { c4: "action-from", id: s.id } },
       t("c4_build_shared_action")) : null))
     : [el("li", { class: "hint", id: "c4-unplanned-none" },
@@ -169,10 +169,12 @@ function readForm(form) {
     synergy_id: f.synergy_id.value, action_ids: ids("action_ids") };
 }
 
-function payloadOf(v) {
+function payloadOf(state, v) {
+  // a synergy undone since is not sent (the server has already unlinked it; null leaves it)
+  const synergy = v.synergy_id && acceptedSynergies(state).some((x) => x.id === Number(v.synergy_id))
+    ? Number(v.synergy_id) : null;
   return { title: v.title, description: v.description, theme_ids: v.theme_ids, lead: v.lead, partners: v.partners,
-    deadline: v.deadline, expected_result: v.expected_result, action_ids: v.action_ids,
-    synergy_id: v.synergy_id ? Number(v.synergy_id) : null };
+    deadline: v.deadline, expected_result: v.expected_result, action_ids: v.action_ids, synergy_id: synergy };
 }
 
 // --- the shared actions --------------------------------------------------------------------
@@ -287,7 +289,7 @@ on(document, "submit", "[data-c4-action-form]", async (form, event) => {
   let ack;
   if (draft.mode === "edit") {
     const editedId = draft.id;
-    ack = await ctx.run("shared_action.edit", { shared_action_id: editedId, version: draft.version, ...payloadOf(v) },
+    ack = await ctx.run("shared_action.edit", { shared_action_id: editedId, version: draft.version, ...payloadOf(ctx.client.state, v) },
       "action-form", fill(t("c4_shared_action_saved"), { title: v.title.trim() }));
     if (!ack.ok && ack.error && ack.error.code === "stale_version" && draft && draft.id === editedId) {
       const current = ack.error.details.current;
@@ -295,7 +297,7 @@ on(document, "submit", "[data-c4-action-form]", async (form, event) => {
       draft.version = current.version; // saving again replaces it, knowingly
     }
   } else {
-    ack = await ctx.run("shared_action.add", payloadOf(v), "action-form", fill(t("c4_shared_action_added"), { title: v.title.trim() }));
+    ack = await ctx.run("shared_action.add", payloadOf(ctx.client.state, v), "action-form", fill(t("c4_shared_action_added"), { title: v.title.trim() }));
   }
   button.disabled = false;
   if (draft) draft.saving = false;

@@ -39,6 +39,7 @@ function groupsLine(state, groupIds) {
 function renderSynergies(state, event) {
   const accepted = acceptedSynergies(state);
   $("[data-p4-synergy-count]").textContent = accepted.length ? String(accepted.length) : "";
+  $("[data-p4-synergies]").dataset.density = accepted.length > 6 ? "2" : "1"; // smaller type past six
   fitted($("[data-p4-synergies]"), "synergies", accepted.length ? accepted.slice().reverse().map((s) =>
     el("li", { id: `p4-synergy-${s.id}`, class: "p4-synergy" },
       el("span", { class: "p4-synergy-title", dir: "auto" }, s.title), groupsLine(state, s.group_ids)))
