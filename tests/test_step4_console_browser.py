@@ -5,10 +5,10 @@ version is shown, saving replaces it knowingly), adds a success factor that phon
 endorse, moves to the closing, adds an immediate measure, sees the committee phones sign
 up for (with their emails; the projector gets names and roles only) and closes the
 workshop (a confirm step first). The projector shows the accepted synergy, the shared
-action, the factors, the measure, the committee and the closed line. At every stage the console fits its
-1440×900 screen, nothing runs off the projector at 1920×1080 and 1280×720, and axe finds
-no serious or critical problem on the console and the projector. The synergy map is put
-in the page inline (the server's SVG; a stand-in while GET …/synergies/map.svg answers 404).
+action, the factors, the measure, the committee and the closed line. At every stage the
+console fits its 1440×900 screen, nothing runs off the projector at 1920×1080 and
+1280×720, and axe finds no serious or critical problem on the console and the projector.
+The synergy map (the server's SVG) is put into the page itself, not as an image.
 
 Set FACILITATOR_SCREENSHOTS=docs/screenshots to refresh the gallery (docs/gallery.md); the
 gallery's run also takes every screen in Arabic."""
@@ -28,28 +28,12 @@ EMAIL, PASSWORD = "step4@example.org", "step4-password"
 WAIT = 20_000
 GALLERY = os.environ.get("FACILITATOR_SCREENSHOTS")
 SYNERGY = "IDAL: one desk for diaspora investors"
-# the map's stand-in while the server has no map yet: text in both scripts, as the map has
-STAND_IN = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1600 900"><title>Synergy map</title>'
-            '<circle cx="400" cy="450" r="120" fill="#e7f2ee"/><circle cx="1200" cy="450" r="120" fill="#e7f2ee"/>'
-            '<line x1="520" y1="450" x2="1080" y2="450" stroke="#0b6e4f" stroke-width="6"/>'
-            '<text x="800" y="420" text-anchor="middle" font-size="40">IDAL · غرفة التجارة</text></svg>')
 
 
 def shoot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"step4-{name}.png"))
     if GALLERY:
         page.screenshot(path=str(Path(ROOT, GALLERY) / f"step4-{name}.png"))
-
-
-def serve_map(page) -> None:
-    """The real map when the server draws it; the stand-in while it answers 404."""
-    def answer(route):
-        response = route.fetch()
-        if response.status == 404:
-            route.fulfill(status=200, content_type="image/svg+xml", body=STAND_IN)
-        else:
-            route.fulfill(response=response)
-    page.route("**/synergies/map.svg", answer)
 
 
 def move_to(console, stage_key):
@@ -105,14 +89,12 @@ def test_step4_and_closing_on_the_console_and_projector(browser, live_server):
                                        "name": "Investment Development Authority of Lebanon (IDAL)"})["ok"]
 
         console = laptop.new_page()
-        serve_map(console)
         sign_in_page(console, base, EMAIL, PASSWORD)
         console.goto(f"{base}/workshops/{workshop_id}/console?lang=en")
         console.locator("[data-connection][data-status=online]").wait_for(timeout=WAIT)
         projectors = []
         for width, height in ((1920, 1080), (1280, 720)):
             page = laptop.new_page()
-            serve_map(page)
             page.set_viewport_size({"width": width, "height": height})
             page.goto(f"{base}/workshops/{workshop_id}/projector?lang=en")
             page.locator("[data-connection][data-status=online]").wait_for(timeout=WAIT)
@@ -134,6 +116,8 @@ def test_step4_and_closing_on_the_console_and_projector(browser, live_server):
             assert not map_box.locator("img").count()
         for page in projectors:
             page.locator("[data-p4-synergies]").filter(has_text=SYNERGY).wait_for(timeout=WAIT)
+            # the map is drawn again a moment after the change, with the new shared actor
+            page.locator("[data-p4-map] svg text").filter(has_text="IDAL").first.wait_for(timeout=WAIT)
         check_screens("synergies", console, projectors, base, workshop_id)
 
         # the shared plan: a shared action built from the synergy

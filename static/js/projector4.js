@@ -36,7 +36,19 @@ function groupsLine(state, groupIds) {
     el("span", { class: "p4-group" }, String(groupNumber(state, id)))));
 }
 
+/** The map as large as the screen allows at its 16:9: the titles' column takes the rest
+ *  (at least 30% of the width). Set through the CSSOM, which the CSP allows. */
+function sizeMap() {
+  const area = $("[data-p4-part=synergies]");
+  if (area.closest("[hidden]")) return;
+  const box = area.getBoundingClientRect();
+  const gap = parseFloat(getComputedStyle(area).columnGap) || 0;
+  const width = Math.max(0, Math.min(box.width * 0.7 - gap, box.height * (16 / 9)));
+  area.style.gridTemplateColumns = `${Math.floor(width)}px minmax(0, 1fr)`;
+}
+
 function renderSynergies(state, event) {
+  sizeMap();
   const accepted = acceptedSynergies(state);
   $("[data-p4-synergy-count]").textContent = accepted.length ? String(accepted.length) : "";
   $("[data-p4-synergies]").dataset.density = accepted.length > 6 ? "2" : "1"; // smaller type past six
