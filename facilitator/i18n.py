@@ -293,7 +293,8 @@ def init_app(app: Flask) -> None:
         }
 
 # Step 4 and the closing on the console and the projector (static/js/console4*.js,
-# plan4.js, projector4.js, synergymap.js); "c4_" keeps them apart from the phone's
+# plan4.js, projector4.js, synergymap.js); "c4_" keeps them apart from the phone's. French
+# and Arabic drafts for these and for the templates: docs/i18n/console4.fr.po, console4.ar.po.
 JS_MESSAGES.update({
     "c4_synergy_shared_actor": _l("Shared actor"),
     "c4_synergy_similar_action": _l("Similar actions"),
