@@ -121,8 +121,10 @@ def remove_member(workshop_id: int, facilitator_id: int):
 @bp.get("/<int:workshop_id>/console")
 def console(workshop_id: int):
     workshop, viewer = staff_workshop(workshop_id)
+    # who made a change after the close (the closing's records name "facilitator:<id>")
+    facilitators = {m.facilitator_id: m.facilitator.name for m in workshop.memberships}
     return render_template("console/console.html", workshop=workshop, viewer=viewer,
-                           config=page_config(workshop, "console"))
+                           config=page_config(workshop, "console", facilitators=facilitators))
 
 
 @bp.get("/<int:workshop_id>/projector")

@@ -9,6 +9,7 @@ import { fill, tn } from "./i18n.js";
 import { applySteps3 } from "./steps3.js";
 import { applySteps4 } from "./steps4.js";
 import * as step3 from "./console3.js";
+import * as step4 from "./console4.js";
 
 const $ = (selector) => document.querySelector(selector);
 const runs = Boolean($("[data-stage-next]")); // co-facilitators and owners get controls
@@ -241,7 +242,7 @@ function renderConfirm(state, rows) {
   }));
 }
 
-function render(state) {
+function render(state, event) {
   renderStage(state);
   renderJoining(state);
   renderParticipants(state);
@@ -250,6 +251,7 @@ function render(state) {
   renderThemes(state);
   renderVoting(state);
   step3.render(state);
+  step4.render(state, event);
 }
 
 const redraw = () => client && client.state && render(client.state);
@@ -493,4 +495,5 @@ client = new LiveClient({
 });
 window.facilitatorClient = client;
 step3.setup({ client, run, say });
+step4.setup({ client, run, say });
 startTimerDisplay(client);

@@ -10,6 +10,7 @@ import { tn } from "./i18n.js";
 import { applySteps3 } from "./steps3.js";
 import { applySteps4 } from "./steps4.js";
 import * as step3 from "./projector3.js";
+import * as step4 from "./projector4.js";
 
 const $ = (selector) => document.querySelector(selector);
 const ARRIVALS_DRAWN = 40;
@@ -114,6 +115,7 @@ function render(state, event) {
   renderBoard(state);
   renderResults(state);
   step3.render(state);
+  step4.render(state, event);
 }
 
 let resizing = null;
@@ -121,5 +123,6 @@ window.addEventListener("resize", () => {
   clearTimeout(resizing);
   resizing = setTimeout(() => client.state && render(client.state), 100);
 });
+step4.setup();
 client = new LiveClient({ reducers: [applySteps12, applySteps3, applySteps4], onState: render, onStatus: showConnection });
 startTimerDisplay(client);
