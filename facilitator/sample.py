@@ -12,10 +12,10 @@ card under one), "vote" (every participant's three dots placed, not revealed), "
 groups, everyone in one by the balanced assignment, a rapporteur each, their objectives
 and the synthesis of objectives), "actors" (their actors too, one written two ways),
 "actions" (their actions with leads, partners and deadlines, and all three syntheses;
-the room stands at the actions' plenary), "synergies" (the chamber and the ministry named
-by several groups accepted as synergies, a participant's proposal accepted as a third),
-"shared_plan" (three shared actions built from them, success factors proposed and
-endorsed from phones), "closing" (immediate measures and a steering committee of four),
+the room stands at the actions' plenary), "synergies" (the chamber, named by every group,
+accepted as a synergy; the ministry's suggestion and a participant's proposal waiting
+for a decision), "shared_plan" (both accepted, three shared actions built from them,
+success factors proposed and endorsed from phones), "closing" (immediate measures and a steering committee of four),
 "closed" (the workshop closed: phones read only, the plan frozen).
 """
 from __future__ import annotations
@@ -494,38 +494,46 @@ COMMITTEE = [("Maya Khoury", "Hosts the platform"), ("Rania Haddad", "Link with 
              ("Nadine Aoun", "Embassies and consulates")]
 
 
-def _fill_synergies(room: _Room) -> dict[str, int]:
-    """Step 4: two actors named by several groups accepted as synergies, and a synergy a
-    participant proposed, linked by hand."""
+def _fill_synergies(room: _Room) -> dict:
+    """Step 4: the chamber, named by every group, accepted as a synergy; a participant
+    proposes another. The ministry's suggestion and the proposal wait for a decision."""
     room.move("actions_synthesis", "synergies")
-    found = operations.query(room.console, "synergies.suggest")["suggestions"]
-    chosen = {}
-    for key, name, title in (("chamber", "CCIA-BML", "The chamber of commerce, in every "
-                                                     "group"),
-                             ("ministry", "Ministry of Foreign Affairs and Emigrants",
-                              "The ministry's embassies and consulates")):
-        suggestion = next((s for s in found if s["kind"] == "shared_actor"
-                           and name in s["evidence"]["names"]), None)
-        if suggestion is None:
-            raise RuntimeError(f"sample: no synergy was suggested for {name}")
-        chosen[key] = room.do(room.console, "synergy.decide", f"synergy-{key}",
-                              entries=suggestion["entries"], title=title,
-                              note=suggestion["because"],
-                              kind=suggestion["kind"])["synergy"]["id"]
+    chosen = {"chamber": _accept_suggestion(room, "chamber", "CCIA-BML",
+                                            "The chamber of commerce, in every group")}
     actions = {a.title: a for a in db.session.scalars(select(Action).where(
         Action.workshop_id == room.workshop.id))}
     network, registers = (actions["Open the online matchmaking network"],
                           actions["Build one database from the consulates' registers"])
-    proposer = room.phones[17]
-    proposal = room.do(proposer, "synergy.propose", "synergy-proposal",
-                       text="The matchmaking network could start from the consulates' "
-                            "registers", group_ids=[network.group_id, registers.group_id])
-    chosen["proposal"] = room.do(
-        room.console, "synergy.decide", "synergy-proposal-accept",
-        entries=[{"kind": "action", "id": network.id}, {"kind": "action", "id": registers.id}],
-        title="The network starts from the consulates' registers",
-        proposal_id=proposal["proposal"]["id"])["synergy"]["id"]
+    chosen["linked"] = [{"kind": "action", "id": network.id},
+                        {"kind": "action", "id": registers.id}]
+    chosen["pending"] = room.do(
+        room.phones[17], "synergy.propose", "synergy-proposal",
+        text="The matchmaking network could start from the consulates' registers",
+        group_ids=[network.group_id, registers.group_id])["proposal"]["id"]
     return chosen
+
+
+def _accept_suggestion(room: _Room, key: str, name: str, title: str) -> int:
+    found = operations.query(room.console, "synergies.suggest")["suggestions"]
+    suggestion = next((s for s in found if s["kind"] == "shared_actor"
+                       and name in s["evidence"]["names"]), None)
+    if suggestion is None:
+        raise RuntimeError(f"sample: no synergy was suggested for {name}")
+    return room.do(room.console, "synergy.decide", f"synergy-{key}",
+                   entries=suggestion["entries"], title=title, note=suggestion["because"],
+                   kind=suggestion["kind"])["synergy"]["id"]
+
+
+def _decide_synergies(room: _Room, chosen: dict) -> None:
+    """The ministry's suggestion accepted, and the participant's proposal, linked by
+    hand to the two actions it is about."""
+    chosen["ministry"] = _accept_suggestion(room, "ministry",
+                                            "Ministry of Foreign Affairs and Emigrants",
+                                            "The ministry's embassies and consulates")
+    chosen["proposal"] = room.do(
+        room.console, "synergy.decide", "synergy-proposal-accept", entries=chosen["linked"],
+        title="The network starts from the consulates' registers",
+        proposal_id=chosen["pending"])["synergy"]["id"]
 
 
 def _fill_shared_plan(room: _Room, chosen: dict[str, int]) -> None:
@@ -614,6 +622,7 @@ def create_sample(email: str = "facilitator@example.org", password: str = "facil
         chosen = _fill_synergies(room)
         if until == "synergies":
             return workshop
+        _decide_synergies(room, chosen)
         _fill_shared_plan(room, chosen)
         if until == "shared_plan":
             return workshop

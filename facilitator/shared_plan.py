@@ -85,7 +85,7 @@ def _partners(value: object) -> list[str]:
 
 
 def _synergy(workshop_id: int, synergy_id: object) -> Synergy | None:
-    if synergy_id is None:
+    if synergy_id is None or (type(synergy_id) is int and synergy_id == 0):  # 0: unlink
         return None
     synergy = db.session.get(Synergy, synergy_id) if is_id(synergy_id) else None
     if synergy is None or synergy.workshop_id != workshop_id or synergy.status != "accepted":
@@ -152,7 +152,7 @@ def _shared_action_fields(workshop: Workshop, given: dict, partial: bool) -> dic
     return fields
 
 
-def _publish_shared_action(workshop: Workshop, action: SharedAction, actor: str) -> dict:
+def publish_shared_action(workshop: Workshop, action: SharedAction, actor: str) -> dict:
     view = shared_action_view(action)
     eventlog.append(workshop, "shared_action.saved", {"shared_action": view}, actor=actor)
     return {"shared_action": view}
@@ -173,7 +173,7 @@ def add_shared_action(viewer: Viewer, **given) -> dict:
                           **_shared_action_fields(workshop, given, partial=False))
     db.session.add(action)
     db.session.flush()
-    return _publish_shared_action(workshop, action, viewer.actor)
+    return publish_shared_action(workshop, action, viewer.actor)
 
 
 def _shared_action(viewer: Viewer, shared_action_id: object) -> SharedAction:
@@ -198,7 +198,7 @@ def edit_shared_action(viewer: Viewer, shared_action_id: object, version: object
         setattr(action, key, value)
     action.version += 1
     action.updated_by, action.updated_at = viewer.actor, utcnow()
-    return _publish_shared_action(workshop, action, viewer.actor)
+    return publish_shared_action(workshop, action, viewer.actor)
 
 
 def remove_shared_action(viewer: Viewer, shared_action_id: object) -> dict:

@@ -85,7 +85,8 @@ def shared_actors(actors: list[Actor], number: dict[int, int]) -> list[dict]:
             "because": (_("“%(name)s” is named by groups %(groups)s.", name=names[0],
                           groups=_listed([number.get(g, 0) for g in groups]))
                         + (" " + _("Also written: %(names)s.", names=_listed(
-                            [f"“{n}”" for n in names[1:]])) if len(names) > 1 else "")),
+                            [_("“%(name)s”", name=n) for n in names[1:]]))
+                           if len(names) > 1 else "")),
         })
     return found
 
@@ -264,10 +265,24 @@ def remove_synergy(viewer: Viewer, synergy_id: object) -> dict:
         raise OperationError("not_found", _l("This synergy no longer exists."))
     data = {"id": synergy.id}
     audience = "all" if synergy.status == "accepted" else "facilitators"
+    _unlink_shared_actions(synergy, viewer.actor)
     db.session.delete(synergy)
     eventlog.append(db.session.get(Workshop, viewer.workshop_id), "synergy.removed", data,
                     audience=audience, actor=viewer.actor)
     return data
+
+
+def _unlink_shared_actions(synergy: Synergy, actor: str) -> None:
+    """Shared actions built from an undone synergy stay in the plan, no longer linked to
+    it; every client is told."""
+    from .shared_plan import publish_shared_action
+    from .models import SharedAction
+
+    for action in db.session.scalars(select(SharedAction).where(
+            SharedAction.synergy_id == synergy.id)):
+        action.synergy_id = None
+        action.version += 1
+        publish_shared_action(db.session.get(Workshop, synergy.workshop_id), action, actor)
 
 
 # --- proposals from phones --------------------------------------------------------------

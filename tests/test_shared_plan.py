@@ -121,6 +121,23 @@ def test_a_shared_action_built_from_a_synergy_links_the_actions_it_absorbs(room)
     assert stale["error"]["details"]["current"]["deadline"] == "2015-12-15"
     assert do(room["rania"], "shared_action.add", title="Mine")["error"]["code"] == "forbidden"
 
+    # undoing the synergy keeps the shared action, unlinked, and every client is told
+    before = last_seq(room)
+    assert do(room["console"], "synergy.remove", synergy_id=synergy["id"])["ok"]
+    told = [d["shared_action"] for kind, d in seen_by(room["karim"], before)
+            if kind == "shared_action.saved"]
+    assert told and told[-1]["synergy_id"] is None and told[-1]["theme_ids"]
+    # and a link can be taken away in an edit with 0
+    other = do(room["console"], "synergy.decide", entries=suggestion["entries"],
+               title="The chamber again")["synergy"]
+    linked = do(room["console"], "shared_action.edit", shared_action_id=shared["id"],
+                synergy_id=other["id"])["shared_action"]
+    assert linked["synergy_id"] == other["id"]
+    assert do(room["console"], "shared_action.edit", shared_action_id=shared["id"],
+              synergy_id=0)["shared_action"]["synergy_id"] is None
+    assert do(room["console"], "shared_action.edit", shared_action_id=shared["id"],
+              synergy_id=False)["error"]["code"] == "not_found"
+
 
 def do_query(room):
     from facilitator import operations
