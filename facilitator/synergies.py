@@ -78,15 +78,15 @@ def shared_actors(actors: list[Actor], number: dict[int, int]) -> list[dict]:
         if len(groups) < 2:
             continue
         names = list(dict.fromkeys(a.name for a in cluster))
+        quoted = [_("“%(name)s”", name=n) for n in names[1:]]  # quote marks of the language
         found.append({
             "kind": "shared_actor", "group_ids": groups,
             "entries": [{"kind": "actor", "id": a.id, "group_id": a.group_id} for a in cluster],
             "evidence": {"names": names, "groups": [number.get(g, 0) for g in groups]},
             "because": (_("“%(name)s” is named by groups %(groups)s.", name=names[0],
                           groups=_listed([number.get(g, 0) for g in groups]))
-                        + (" " + _("Also written: %(names)s.", names=_listed(
-                            [_("“%(name)s”", name=n) for n in names[1:]]))
-                           if len(names) > 1 else "")),
+                        + (" " + _("Also written: %(names)s.", names=_listed(quoted))
+                           if quoted else "")),
         })
     return found
 
