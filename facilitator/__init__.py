@@ -57,11 +57,11 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
         json=payload_json,
     )
 
-    from .views import auth, console, main, phone
+    from .views import auth, console, main, phone, plan
 
     app.url_map.converters["int"] = main.IdConverter
 
-    for blueprint in (main.bp, auth.bp, console.bp, phone.bp):
+    for blueprint in (main.bp, auth.bp, console.bp, phone.bp, plan.bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -19,12 +19,18 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_time, get_datetime_format
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from . import eventlog
+from .errors import OperationError
 from .extensions import db
 from .models import (Action, Actor, CommitteeMember, Idea, ImmediateMeasure, Objective,
                      Participant, SharedAction, SuccessFactor, Synergy, Synthesis, Theme,
                      Vote, WorkingGroup, Workshop, utcnow)
+from .payload import switch
+from .viewers import Viewer
+from .workshops import require_runner
 
 LANGUAGES = ("en", "fr", "ar")
 EDITIONS = ("public", "internal")
@@ -298,15 +304,33 @@ def actions_table(data: dict) -> list[dict]:
     titles = {p["rank"]: p["title"] for p in data["priorities"]}
     rows = []
     for priority in data["priorities"]:
+        objectives = {o["number"]: o["text"] for o in priority["objectives"]}
         for action in priority["actions"]:
             rows.append({**action, "kind": "group", "priorities": [priority["rank"]],
                          "priority_titles": [priority["title"]], "group": priority["rank"],
-                         "absorbs": []})
+                         "description": "", "absorbs": [],
+                         "objective_texts": [f"{n}. {objectives[n]}"
+                                             for n in action["objectives"]]})
     for action in data["shared_actions"]:
-        rows.append({**action, "kind": "shared", "objectives": [], "resources": "",
-                     "priority_titles": [titles[r] for r in action["priorities"]],
-                     "group": None, "shared_in": []})
+        rows.append({**action, "kind": "shared", "objectives": [], "objective_texts": [],
+                     "resources": "", "group": None, "shared_in": [],
+                     "priority_titles": [titles[r] for r in action["priorities"]]})
     return rows
 
 
-__all__ = ["gather", "actions_table", "PlanNotFound", "LANGUAGES", "EDITIONS"]
+# --- sharing the plan with the participants ----------------------------------------------
+
+def share_plan(viewer: Viewer, shared: object) -> dict:
+    """A facilitator lets the participants download the public edition from their phones
+    (or stops). Everyone is told (`plan.shared`), so a phone can show the link."""
+    require_runner(viewer)
+    value = switch(shared)
+    if value is None:
+        raise OperationError("bad_request", _l("Please reload the page and try again."))
+    workshop = db.session.get(Workshop, viewer.workshop_id)
+    workshop.plan_shared = value
+    eventlog.append(workshop, "plan.shared", {"shared": value}, actor=viewer.actor)
+    return {"shared": value}
+
+
+__all__ = ["gather", "actions_table", "share_plan", "PlanNotFound", "LANGUAGES", "EDITIONS"]

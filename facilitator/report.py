@@ -164,10 +164,16 @@ def plan_html(data: dict, *, screen: bool = False, **context) -> str:
 def html_to_pdf(html: str, *, tagged: bool = True) -> bytes:
     """WeasyPrint on a complete HTML document, with the app's fonts; a tagged PDF
     (structure for screen readers) unless tagged=False."""
+    return html_to_pdf_pages(html, tagged=tagged)[0]
+
+
+def html_to_pdf_pages(html: str, *, tagged: bool = True) -> tuple[bytes, int]:
+    """html_to_pdf, and the number of pages."""
     fonts = FontConfiguration()
     base_url = Path(current_app.root_path).as_uri() + "/"
-    document = HTML(string=html, base_url=base_url, url_fetcher=AppURLFetcher())
-    return document.write_pdf(font_config=fonts, pdf_tags=tagged)
+    document = HTML(string=html, base_url=base_url, url_fetcher=AppURLFetcher()).render(
+        font_config=fonts, pdf_tags=tagged)
+    return document.write_pdf(pdf_tags=tagged), len(document.pages)
 
 
 def plan_pdf(data: dict) -> bytes:
