@@ -88,9 +88,10 @@ def _target_group(viewer: Viewer, group_id: object) -> WorkingGroup:
 
 
 def _require_open(viewer: Viewer, workshop: Workshop, activity: str) -> None:
-    """Members write during their sub-step; facilitators correct at any time in Step 3."""
+    """Members write during their sub-step; facilitators correct at any time from Step 3
+    on (the boards feed the plan, typos are found late)."""
     stage = method.stage(workshop.stage)
-    if viewer.runs_workshop and stage.step == 3:
+    if viewer.runs_workshop and stage.step >= 3:
         return
     if not method.allows(workshop.stage, activity):
         raise OperationError("wrong_stage", _l(
@@ -314,12 +315,13 @@ def _earliest_deadline(workshop: Workshop) -> date:
     return datetime.now(ZoneInfo(workshop.timezone or "UTC")).date()
 
 
-def _deadline(workshop: Workshop, value: object) -> date | None:
+def checked_date(workshop: Workshop, value: object) -> date | None:
+    """A deadline or due date: year-month-day, not before the workshop (empty: none)."""
     if value is None or value == "":
         return None
     try:
         deadline = date.fromisoformat(plain(value))
-    except ValueError:
+    except (ValueError, TypeError):
         raise OperationError("bad_date", _l(
             "The deadline is not a valid date (year-month-day).")) from None
     earliest = _earliest_deadline(workshop)
@@ -365,7 +367,7 @@ def _action_fields(workshop: Workshop, group_id: int, given: dict,
         fields["partner_ids"] = _ids_in(given.get("partner_ids"), actor_ids, _l(
             "Choose the partners among your group's actors."))
     if "deadline" in given or not partial:
-        fields["deadline"] = _deadline(workshop, given.get("deadline"))
+        fields["deadline"] = checked_date(workshop, given.get("deadline"))
     for key in ("expected_result", "resources"):
         if key in given or not partial:
             fields[key] = clean_line(given.get(key), LIMITS[key], _l(

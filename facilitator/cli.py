@@ -32,16 +32,18 @@ def init_app(app: Flask) -> None:
             raise click.ClickException(str(exc.message)) from None
         click.echo(f"New password set for {email}.")
 
+    from .sample import UNTIL
+
     @app.cli.command("sample")
     @click.option("--email", default="facilitator@example.org", show_default=True)
     @click.option("--password", default="facilitator", show_default=True)
-    @click.option("--until", "until", default="actions", show_default=True,
-                  type=click.Choice(["welcome", "ideas", "themes", "vote", "confirm",
-                                     "objectives", "actors", "actions"]),
+    @click.option("--until", "until", default="closed", show_default=True,
+                  type=click.Choice(list(UNTIL)),
                   help="Fill the seminar up to this stage: participants only (welcome), "
                        "cards (ideas), themes, dots placed (vote), priorities (confirm), "
-                       "then Step 3's working groups with their objectives, actors and "
-                       "actions and each sub-step's syntheses.")
+                       "Step 3's working groups with their objectives, actors and actions "
+                       "and each sub-step's syntheses, Step 4's synergies and shared plan, "
+                       "the closing's measures and committee, and the workshop closed.")
     def sample(email: str, password: str, until: str) -> None:
         """Create a sample seminar (a diaspora-engagement workshop like Beirut's)."""
         from .sample import create_sample

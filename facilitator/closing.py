@@ -1,9 +1,14 @@
-"""The closing: key success factors the room agrees on, and the open steering committee.
+"""The closing: key success factors the room agrees on, the open steering committee, and
+closing the workshop itself.
 
 Phones propose success factors and endorse others'; facilitators may propose and remove
 them too. A participant signs up for the steering committee with a role and an email,
 giving consent to be contacted: everyone sees who is on the committee and their role;
 only the facilitators and organisers (and the person) see the email.
+
+Closing the workshop freezes the plan: phones become read-only and the stage stays. The
+facilitators may still correct texts (operations.CORRECTIONS), each correction recorded;
+reopening is possible and recorded too (ClosingRecord).
 """
 from __future__ import annotations
 
@@ -14,11 +19,13 @@ from sqlalchemy.orm import joinedload
 from . import eventlog, method
 from .errors import OperationError
 from .extensions import db
-from .models import CommitteeMember, Participant, SuccessFactor, Workshop, iso, utcnow
+from .models import (ClosingRecord, CommitteeMember, Participant, SuccessFactor, Workshop,
+                     iso, utcnow)
 from .payload import is_id, switch
 from .snapshot import part, personal
 from .text import clean_line
 from .viewers import Viewer
+from .workshops import public_info, require_runner
 
 LIMITS = {"factor": 300, "role": 120, "email": 254}
 MAX_FACTORS_PER_PARTICIPANT = 10
@@ -167,12 +174,75 @@ def _members(workshop_id: int, participant_id: int | None = None) -> list[Commit
     return list(db.session.scalars(query.order_by(CommitteeMember.id)))
 
 
+# --- closing the workshop -------------------------------------------------------------
+
+def record_view(record: ClosingRecord) -> dict:
+    return {"id": record.id, "kind": record.kind, "operation": record.operation,
+            "fields": record.fields, "actor": record.actor, "at": iso(record.at)}
+
+
+def record(workshop: Workshop, kind: str, actor: str, operation: str = "",
+           fields: dict | None = None) -> ClosingRecord:
+    """Keep what happened after the room (closed, reopened, a correction); the
+    facilitators see it appear."""
+    entry = ClosingRecord(workshop_id=workshop.id, kind=kind, operation=operation,
+                          fields=fields or {}, actor=actor, at=utcnow())
+    db.session.add(entry)
+    db.session.flush()
+    eventlog.append(workshop, "closing.recorded", {"record": record_view(entry)},
+                    audience="facilitators", actor=actor)
+    return entry
+
+
+def close_workshop(viewer: Viewer) -> dict:
+    """The room is done: phones become read-only and the plan is frozen."""
+    require_runner(viewer)
+    workshop = db.session.get(Workshop, viewer.workshop_id)
+    if workshop.closed_at is not None:
+        raise OperationError("already_closed", _l("The workshop is already closed."))
+    workshop.closed_at = utcnow()
+    record(workshop, "closed", viewer.actor)
+    eventlog.append(workshop, "workshop.closed", {"workshop": public_info(workshop)},
+                    actor=viewer.actor)
+    return {"closed_at": iso(workshop.closed_at)}
+
+
+def reopen_workshop(viewer: Viewer) -> dict:
+    """Open the room again (phones write again); the reopening is recorded."""
+    require_runner(viewer)
+    workshop = db.session.get(Workshop, viewer.workshop_id)
+    if workshop.closed_at is None:
+        raise OperationError("not_closed", _l("The workshop is not closed."))
+    workshop.closed_at = None
+    record(workshop, "reopened", viewer.actor)
+    eventlog.append(workshop, "workshop.reopened", {"workshop": public_info(workshop)},
+                    actor=viewer.actor)
+    return {}
+
+
+def share_plan(viewer: Viewer, shared: object) -> dict:
+    """Let participants download the public edition of the plan (or stop)."""
+    require_runner(viewer)
+    shared = switch(shared)
+    if shared is None:
+        raise OperationError("bad_request", _l("Share the plan or stop sharing it."))
+    workshop = db.session.get(Workshop, viewer.workshop_id)
+    workshop.plan_shared = shared
+    eventlog.append(workshop, "workshop.updated", public_info(workshop), actor=viewer.actor)
+    return {"plan_shared": shared}
+
+
 @part("closing")
 def _closing_part(workshop: Workshop, staff: bool) -> dict:
     factors = db.session.scalars(select(SuccessFactor).where(
         SuccessFactor.workshop_id == workshop.id).order_by(SuccessFactor.id))
-    return {"factors": [factor_view(f) for f in factors],
-            "committee": [member_view(m, staff) for m in _members(workshop.id)]}
+    found = {"factors": [factor_view(f) for f in factors],
+             "committee": [member_view(m, staff) for m in _members(workshop.id)]}
+    if staff:
+        found["records"] = [record_view(r) for r in db.session.scalars(
+            select(ClosingRecord).where(ClosingRecord.workshop_id == workshop.id)
+            .order_by(ClosingRecord.id))]
+    return found
 
 
 @personal("closing")

@@ -83,8 +83,9 @@ ACTIVITIES = {
     "objectives": {"objectives"},
     "actors": {"actors", "actions"},
     "actions": {"actions"},
-    # Step 4 and the closing: phones propose and endorse success factors, sign up for the
-    # open steering committee
+    # Step 4 and the closing: phones propose synergies, propose and endorse success
+    # factors, sign up for the open steering committee
+    "synergy_proposals": {"synergies", "shared_plan"},
     "success_factors": {"shared_plan", "closing"},
     "committee": {"closing"},
 }

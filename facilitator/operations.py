@@ -19,8 +19,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import (boards, closing, eventlog, groups, ideas, priorities, synergies, syntheses,
-               workshops)
+from . import (boards, closing, eventlog, groups, ideas, priorities, shared_plan, synergies,
+               syntheses, workshops)
 from .errors import OperationError
 from .extensions import db
 from .identity import Identity, viewer_of
@@ -94,15 +94,39 @@ OPERATIONS: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
                         "member or facilitator"),
     # Step 4: synergies
     "synergy.decide": (synergies.decide_synergy, ("entries", "status", "title", "note",
-                                                  "kind"), "facilitator"),
+                                                  "kind", "proposal_id"), "facilitator"),
     "synergy.remove": (synergies.remove_synergy, ("synergy_id",), "facilitator"),
-    # Closing: success factors, the open steering committee
+    "synergy.propose": (synergies.propose_synergy, ("text", "group_ids"), "participant"),
+    "synergy.dismiss": (synergies.dismiss_proposal, ("proposal_id",), "facilitator"),
+    # Step 4: the shared action plan
+    "shared_action.add": (shared_plan.add_shared_action, shared_plan.SHARED_ACTION_FIELDS,
+                          "facilitator"),
+    "shared_action.edit": (shared_plan.edit_shared_action,
+                           ("shared_action_id", "version", *shared_plan.SHARED_ACTION_FIELDS),
+                           "facilitator"),
+    "shared_action.remove": (shared_plan.remove_shared_action, ("shared_action_id",),
+                             "facilitator"),
+    # Closing: success factors, immediate measures, the open steering committee, the close
     "factor.propose": (closing.propose_factor, ("text",), "participant or facilitator"),
     "factor.endorse": (closing.endorse_factor, ("factor_id", "endorsed"), "participant"),
     "factor.remove": (closing.remove_factor, ("factor_id",), "author or facilitator"),
     "committee.join": (closing.join_committee, ("role", "email", "consent"), "participant"),
     "committee.leave": (closing.leave_committee, (), "participant"),
+    "measure.add": (shared_plan.add_measure, shared_plan.MEASURE_FIELDS, "facilitator"),
+    "measure.edit": (shared_plan.edit_measure, ("measure_id", "version",
+                                                *shared_plan.MEASURE_FIELDS), "facilitator"),
+    "measure.remove": (shared_plan.remove_measure, ("measure_id",), "facilitator"),
+    "workshop.close": (closing.close_workshop, (), "facilitator"),
+    "workshop.reopen": (closing.reopen_workshop, (), "facilitator"),
+    "plan.share": (closing.share_plan, ("shared",), "facilitator"),
 }
+
+# A closed workshop: phones are read-only and the plan is frozen. The facilitators may
+# still correct texts (typos, translations) with these operations, each one recorded;
+# anything else waits for the workshop to be reopened.
+CORRECTIONS = {"idea.edit", "theme.rename", "objective.edit", "actor.edit", "action.edit",
+               "synthesis.write", "shared_action.edit", "measure.edit"}
+WHILE_CLOSED = {"workshop.reopen", "plan.share"}
 
 # Reads that change nothing: no op_id, not logged. name -> (function, payload fields,
 # who may ask: "staff" (organisers included) or "anyone" in the workshop).
@@ -170,7 +194,10 @@ def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> 
         if previous is not None:
             eventlog.discard()
             return _answer_again(previous, viewer, name)
+        correcting = _while_closed(workshop, viewer, name)
         result = {"ok": True, **(change(viewer, **fields) or {})}
+        if correcting:
+            closing.record(workshop, "correction", viewer.actor, name, fields)
         db.session.add(AppliedOperation(workshop_id=viewer.workshop_id, op_id=op_id,
                                         name=name, actor=viewer.actor, result=result))
         eventlog.commit()
@@ -185,6 +212,21 @@ def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> 
             raise
         return _answer_again(previous, viewer_of(source), name)
     return result
+
+
+def _while_closed(workshop, viewer: Viewer, name: str) -> bool:
+    """Refuse what a closed workshop no longer takes; True for a correction to record."""
+    if workshop.closed_at is None or name in WHILE_CLOSED:
+        return False
+    if viewer.runs_workshop and name in CORRECTIONS:
+        return True
+    if viewer.runs_workshop:
+        raise OperationError("workshop_closed", _l(
+            "The workshop is closed: only texts can be corrected. Reopen it to change "
+            "anything else."))
+    raise OperationError("workshop_closed", _l(
+        "The workshop is closed: the plan is final and can no longer be changed from a "
+        "phone. Thank you for taking part."))
 
 
 def _applied(workshop_id: int, op_id: str) -> AppliedOperation | None:

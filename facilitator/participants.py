@@ -94,6 +94,10 @@ def join(workshop: Workshop, nonce: str, name: str, organisation: str, profile: 
     existing = identify(workshop.id, token)
     if existing is not None:
         return existing, token
+    if workshop.closed_at is not None:
+        raise OperationError("workshop_closed", _l(
+            "This workshop is closed: its action plan is final. Please ask the organisers "
+            "for it."))
     if not workshop.joining_open:
         raise OperationError("joining_closed", _l(
             "Joining is closed for this workshop. Please ask the facilitator."))

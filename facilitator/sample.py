@@ -12,7 +12,11 @@ card under one), "vote" (every participant's three dots placed, not revealed), "
 groups, everyone in one by the balanced assignment, a rapporteur each, their objectives
 and the synthesis of objectives), "actors" (their actors too, one written two ways),
 "actions" (their actions with leads, partners and deadlines, and all three syntheses;
-the room stands at the actions' plenary). Later steps extend it.
+the room stands at the actions' plenary), "synergies" (the chamber and the ministry named
+by several groups accepted as synergies, a participant's proposal accepted as a third),
+"shared_plan" (three shared actions built from them, success factors proposed and
+endorsed from phones), "closing" (immediate measures and a steering committee of four),
+"closed" (the workshop closed: phones read only, the plan frozen).
 """
 from __future__ import annotations
 
@@ -20,8 +24,11 @@ from datetime import date
 
 from flask import current_app
 
-from . import accounts, operations, participants, priorities, workshops
-from .models import Workshop
+from sqlalchemy import select
+
+from . import accounts, operations, participants, priorities, synergies, workshops
+from .extensions import db
+from .models import Action, Participant, WorkingGroup, Workshop
 from .viewers import Viewer
 
 TITLE = "Engaging the economic diaspora: Lebanon"
@@ -51,7 +58,8 @@ PEOPLE = [
 ]
 
 
-UNTIL = ("welcome", "ideas", "themes", "vote", "confirm", "objectives", "actors", "actions")
+UNTIL = ("welcome", "ideas", "themes", "vote", "confirm", "objectives", "actors", "actions",
+         "synergies", "shared_plan", "closing", "closed")
 
 # Step 2's themes: key -> (title, description)
 THEMES = {
@@ -449,6 +457,115 @@ def _fill_board(room: _Room, key: str, substep: str, members: list[Viewer],
                     expected_result=result, resources=resources)
 
 
+# Step 4 and the closing, as the Beirut room agreed them.
+SHARED_ACTIONS = [
+    # (title, description, lead, partners, deadline, expected result, synergy key,
+    #  titles of the group actions it absorbs)
+    ("One coordination platform hosted by the chamber of commerce",
+     "Every agency, chamber, ministry and network working with the diaspora meets in one "
+     "place, shares one agenda and one contact list.", "CCIA-BML",
+     ["IDAL", "Zoomal", "LIBC", "Ministry of Foreign Affairs and Emigrants"],
+     date(2015, 11, 30), "Every actor signed up; a monthly meeting; one shared agenda",
+     "chamber", ["Launch the coordination platform hosted by the chamber",
+                 "Open a one-stop desk for diaspora investors at IDAL"]),
+    ("Communication campaigns through the embassies and business councils",
+     "Success stories told abroad through the consulates and the business councils, with "
+     "the survey's findings.", "Ministry of Foreign Affairs and Emigrants",
+     ["LIBC", "Lebanese American University"], date(2016, 1, 31),
+     "Ten stories in five countries; 2,000 survey answers", "ministry",
+     ["Run a campaign of ten success stories abroad",
+      "Survey the economic diaspora in five countries"]),
+    ("A participatory online network of the economic diaspora",
+     "One network for matchmaking, fed by the consulates' registers and the platform.",
+     "Zoomal", ["Lebanon for Entrepreneurs (LFE)", "CCIA-BML"], date(2016, 2, 29),
+     "500 members in three months, 50 introductions", "proposal",
+     ["Open the online matchmaking network",
+      "Build one database from the consulates' registers"]),
+]
+FACTORS = ["A coordinator paid for two years at the chamber",
+           "One shared agenda, reviewed every month",
+           "The ministries take part from the start"]
+MEASURES = [("Send the action plan to the ministers and partners", "IDAL", date(2015, 10, 27)),
+            ("Convene the coordination platform's first meeting", "CCIA-BML",
+             date(2015, 11, 5)),
+            ("Name the platform's coordinator", "CCIA-BML", date(2015, 11, 15))]
+COMMITTEE = [("Maya Khoury", "Hosts the platform"), ("Rania Haddad", "Link with IDAL"),
+             ("Carla Chamoun", "Business councils abroad"),
+             ("Nadine Aoun", "Embassies and consulates")]
+
+
+def _fill_synergies(room: _Room) -> dict[str, int]:
+    """Step 4: two actors named by several groups accepted as synergies, and a synergy a
+    participant proposed, linked by hand."""
+    room.move("actions_synthesis", "synergies")
+    found = operations.query(room.console, "synergies.suggest")["suggestions"]
+    chosen = {}
+    for key, name, title in (("chamber", "CCIA-BML", "The chamber of commerce, in every "
+                                                     "group"),
+                             ("ministry", "Ministry of Foreign Affairs and Emigrants",
+                              "The ministry's embassies and consulates")):
+        suggestion = next((s for s in found if s["kind"] == "shared_actor"
+                           and name in s["evidence"]["names"]), None)
+        if suggestion is None:
+            raise RuntimeError(f"sample: no synergy was suggested for {name}")
+        chosen[key] = room.do(room.console, "synergy.decide", f"synergy-{key}",
+                              entries=suggestion["entries"], title=title,
+                              note=suggestion["because"],
+                              kind=suggestion["kind"])["synergy"]["id"]
+    actions = {a.title: a for a in db.session.scalars(select(Action).where(
+        Action.workshop_id == room.workshop.id))}
+    network, registers = (actions["Open the online matchmaking network"],
+                          actions["Build one database from the consulates' registers"])
+    proposer = room.phones[17]
+    proposal = room.do(proposer, "synergy.propose", "synergy-proposal",
+                       text="The matchmaking network could start from the consulates' "
+                            "registers", group_ids=[network.group_id, registers.group_id])
+    chosen["proposal"] = room.do(
+        room.console, "synergy.decide", "synergy-proposal-accept",
+        entries=[{"kind": "action", "id": network.id}, {"kind": "action", "id": registers.id}],
+        title="The network starts from the consulates' registers",
+        proposal_id=proposal["proposal"]["id"])["synergy"]["id"]
+    return chosen
+
+
+def _fill_shared_plan(room: _Room, chosen: dict[str, int]) -> None:
+    """The shared actions built from the synergies, and success factors from phones."""
+    room.move("synergies", "shared_plan")
+    actions = {a.title: a.id for a in db.session.scalars(select(Action).where(
+        Action.workshop_id == room.workshop.id))}
+    themes = list(db.session.scalars(select(WorkingGroup.theme_id).where(
+        WorkingGroup.workshop_id == room.workshop.id)))
+    for n, (title, description, lead, partners, deadline, result, synergy,
+            absorbed) in enumerate(SHARED_ACTIONS):
+        room.do(room.console, "shared_action.add", f"shared-action-{n}", title=title,
+                description=description, lead=lead, partners=partners,
+                deadline=deadline.isoformat(), expected_result=result,
+                synergy_id=chosen[synergy], theme_ids=themes if n == 0 else None,
+                action_ids=[actions[t] for t in absorbed])
+    factors = [room.do(room.phones[2 + 5 * n], "factor.propose", f"factor-{n}",
+                       text=text)["factor"]["id"] for n, text in enumerate(FACTORS)]
+    for n, phone in enumerate(room.phones):  # a half, a third, a fifth of the room
+        for factor_id, every in zip(factors, (2, 3, 5)):
+            if n % every == 0:
+                room.do(phone, "factor.endorse", f"endorse-{factor_id}-{n}",
+                        factor_id=factor_id)
+
+
+def _fill_closing(room: _Room) -> None:
+    """The closing: immediate measures and the open steering committee."""
+    room.move("shared_plan", "closing")
+    for n, (text, owner, due) in enumerate(MEASURES):
+        room.do(room.console, "measure.add", f"measure-{n}", text=text, owner=owner,
+                due=due.isoformat())
+    by_name = {name: pid for pid, name in db.session.execute(
+        select(Participant.id, Participant.name).where(
+            Participant.workshop_id == room.workshop.id))}
+    for n, (name, role) in enumerate(COMMITTEE):
+        email = name.lower().replace(" ", ".") + "@example.org"
+        room.do(room.phone_of(by_name[name]), "committee.join", f"committee-{n}", role=role,
+                email=email, consent=True)
+
+
 def snapshot_groups(room: _Room) -> list[dict]:
     from .snapshot import snapshot
 
@@ -456,7 +573,7 @@ def snapshot_groups(room: _Room) -> list[dict]:
 
 
 def create_sample(email: str = "facilitator@example.org", password: str = "facilitator",
-                  language: str = "en", until: str = "actions") -> Workshop:
+                  language: str = "en", until: str = "closed") -> Workshop:
     """The sample seminar, filled up to the stage `until` (one of UNTIL)."""
     if until not in UNTIL:
         raise ValueError(f"until must be one of {', '.join(UNTIL)}, not {until!r}")
@@ -491,5 +608,21 @@ def create_sample(email: str = "facilitator@example.org", password: str = "facil
         _fill_confirm(room, themes)
         if until == "confirm":
             return workshop
-        _fill_groups(room, until)
+        _fill_groups(room, "actions" if index_of(until) > index_of("actions") else until)
+        if index_of(until) <= index_of("actions"):
+            return workshop
+        chosen = _fill_synergies(room)
+        if until == "synergies":
+            return workshop
+        _fill_shared_plan(room, chosen)
+        if until == "shared_plan":
+            return workshop
+        _fill_closing(room)
+        if until == "closing":
+            return workshop
+        room.do(room.console, "workshop.close", "close")
     return workshop
+
+
+def index_of(stage: str) -> int:
+    return UNTIL.index(stage)

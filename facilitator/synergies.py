@@ -26,19 +26,21 @@ from flask_babel import get_locale, gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from . import eventlog, matching
+from . import eventlog, matching, method
 from .errors import OperationError
 from .extensions import db
-from .models import Action, Actor, Objective, Synergy, Workshop, iso, utcnow
+from .models import (Action, Actor, Objective, Synergy, SynergyProposal, WorkingGroup,
+                     Workshop, iso, utcnow)
 from .payload import is_id
-from .snapshot import part
+from .snapshot import part, personal
 from .text import clean_line, plain
 from .viewers import Viewer
 from .workshops import require_runner, require_staff
 
 STATUSES = ("accepted", "rejected")
 ENTRY_MODELS = {"objective": Objective, "actor": Actor, "action": Action}
-LIMITS = {"title": 200, "note": 1000}
+LIMITS = {"title": 200, "note": 1000, "proposal": 500}
+MAX_PROPOSALS_PER_PARTICIPANT = 10
 
 TEXT_SIMILARITY = 0.35  # cosine of two objectives or two actions of different groups
 RESOURCE_SHARED_WORDS = 2  # key words two actions' resources must share
@@ -216,10 +218,13 @@ def _publish(workshop_id: int, synergy: Synergy, actor: str) -> dict:
 
 
 def decide_synergy(viewer: Viewer, entries: object, status: object = "accepted",
-                   title: object = "", note: object = "", kind: object = "manual") -> dict:
+                   title: object = "", note: object = "", kind: object = "manual",
+                   proposal_id: object = None) -> dict:
     """Accept a suggestion (edited or not), link entries by hand, or reject a suggestion
-    so that it is not offered again."""
+    so that it is not offered again. With a participant's proposal: the synergy accepted
+    answers it (its author is told)."""
     require_runner(viewer)
+    proposal = _pending_proposal(viewer, proposal_id) if proposal_id is not None else None
     status = status or "accepted"
     if status not in STATUSES:
         raise OperationError("bad_request", _l("Accept or reject the synergy."))
@@ -244,7 +249,11 @@ def decide_synergy(viewer: Viewer, entries: object, status: object = "accepted",
     synergy.group_ids = sorted({e["group_id"] for e in linked})
     synergy.updated_by, synergy.updated_at = viewer.actor, utcnow()
     db.session.flush()
-    return {"synergy": _publish(viewer.workshop_id, synergy, viewer.actor)}
+    result = {"synergy": _publish(viewer.workshop_id, synergy, viewer.actor)}
+    if proposal is not None and status == "accepted":
+        proposal.status, proposal.synergy_id = "accepted", synergy.id
+        result["proposal"] = _publish_proposal(proposal, viewer.actor)
+    return result
 
 
 def remove_synergy(viewer: Viewer, synergy_id: object) -> dict:
@@ -261,12 +270,101 @@ def remove_synergy(viewer: Viewer, synergy_id: object) -> dict:
     return data
 
 
+# --- proposals from phones --------------------------------------------------------------
+
+def proposal_view(proposal: SynergyProposal) -> dict:
+    return {"id": proposal.id, "text": proposal.text, "group_ids": proposal.group_ids,
+            "author_id": proposal.author_id, "status": proposal.status,
+            "synergy_id": proposal.synergy_id, "created_at": iso(proposal.created_at)}
+
+
+def _publish_proposal(proposal: SynergyProposal, actor: str) -> dict:
+    """Proposals are for the facilitators to decide, and for their author to follow."""
+    view = proposal_view(proposal)
+    workshop = db.session.get(Workshop, proposal.workshop_id)
+    eventlog.append(workshop, "proposal.saved", {"proposal": view},
+                    audience="facilitators", actor=actor)
+    if proposal.author_id is not None:
+        eventlog.append(workshop, "proposal.saved", {"proposal": view},
+                        audience="participant", target_id=proposal.author_id, actor=actor)
+    return view
+
+
+def propose_synergy(viewer: Viewer, text: object, group_ids: object = None) -> dict:
+    """A participant names what two or more groups share; it waits for the facilitators."""
+    workshop = db.session.get(Workshop, viewer.workshop_id)
+    if not method.allows(workshop.stage, "synergy_proposals"):
+        raise OperationError("wrong_stage", _l(
+            "Synergies are proposed during Step 4. Your text is kept on your phone."),
+            stage=workshop.stage)
+    text = clean_line(text, LIMITS["proposal"], _l(
+        "A proposal is a few lines (%(n)d characters at most).", n=LIMITS["proposal"]))
+    if not text:
+        raise OperationError("empty_text", _l("Please say what the groups share."))
+    active = set(db.session.scalars(select(WorkingGroup.id).where(
+        WorkingGroup.workshop_id == workshop.id, WorkingGroup.retired.is_(False))))
+    chosen = [] if group_ids is None else group_ids
+    if not isinstance(chosen, list) or not all(is_id(g) for g in chosen) \
+            or not set(chosen) <= active:
+        raise OperationError("bad_request", _l("Choose the groups among the working groups."))
+    chosen = list(dict.fromkeys(chosen))
+    if len(chosen) == 1:
+        raise OperationError("bad_request", _l(
+            "A synergy joins two groups or more: choose another group, or none."))
+    if db.session.scalar(select(db.func.count(SynergyProposal.id)).where(
+            SynergyProposal.author_id == viewer.participant_id)) \
+            >= MAX_PROPOSALS_PER_PARTICIPANT:
+        raise OperationError("too_many", _l(
+            "You have proposed %(n)d synergies already, the most one person can.",
+            n=MAX_PROPOSALS_PER_PARTICIPANT))
+    proposal = SynergyProposal(workshop_id=workshop.id, author_id=viewer.participant_id,
+                               text=text, group_ids=chosen, status="pending",
+                               created_at=utcnow())
+    db.session.add(proposal)
+    db.session.flush()
+    return {"proposal": _publish_proposal(proposal, viewer.actor)}
+
+
+def _pending_proposal(viewer: Viewer, proposal_id: object) -> SynergyProposal:
+    proposal = db.session.get(SynergyProposal, proposal_id) if is_id(proposal_id) else None
+    if proposal is None or proposal.workshop_id != viewer.workshop_id:
+        raise OperationError("not_found", _l("This proposal no longer exists."))
+    if proposal.status != "pending":
+        raise OperationError("already_decided", _l(
+            "Another facilitator has already decided on this proposal."))
+    return proposal
+
+
+def dismiss_proposal(viewer: Viewer, proposal_id: object) -> dict:
+    """The facilitators set a participant's proposal aside (its author is told)."""
+    require_runner(viewer)
+    proposal = _pending_proposal(viewer, proposal_id)
+    proposal.status = "dismissed"
+    return {"proposal": _publish_proposal(proposal, viewer.actor)}
+
+
 @part("synergies")
 def _synergies_part(workshop: Workshop, staff: bool) -> dict:
-    """The synergies decided: everyone sees the accepted ones, the staff also rejections."""
+    """The synergies decided: everyone sees the accepted ones; the staff also rejections
+    and the participants' proposals."""
     rows = db.session.scalars(select(Synergy).where(Synergy.workshop_id == workshop.id)
                               .order_by(Synergy.id))
-    return {"list": [synergy_view(s) for s in rows if staff or s.status == "accepted"]}
+    found = {"list": [synergy_view(s) for s in rows if staff or s.status == "accepted"]}
+    if staff:
+        found["proposals"] = [proposal_view(p) for p in db.session.scalars(
+            select(SynergyProposal).where(SynergyProposal.workshop_id == workshop.id)
+            .order_by(SynergyProposal.id))]
+    return found
+
+
+@personal("synergies")
+def _my_proposals(shared: dict, workshop: Workshop, viewer: Viewer) -> dict:
+    """A phone also follows its own proposals."""
+    if viewer.kind != "participant":
+        return shared
+    mine = db.session.scalars(select(SynergyProposal).where(
+        SynergyProposal.author_id == viewer.participant_id).order_by(SynergyProposal.id))
+    return {**shared, "my_proposals": [proposal_view(p) for p in mine]}
 
 
 def suggest_synergies(viewer: Viewer) -> dict:

@@ -44,7 +44,7 @@ def _require_reporter(viewer: Viewer, group: WorkingGroup) -> None:
 
 def _require_reporting(viewer: Viewer, workshop: Workshop, substep: str) -> None:
     """A rapporteur prepares during the sub-step and reports at its synthesis."""
-    if viewer.runs_workshop and method.stage(workshop.stage).step == 3:
+    if viewer.runs_workshop and method.stage(workshop.stage).step >= 3:
         return
     if workshop.stage not in (substep, f"{substep}_synthesis"):
         raise OperationError("wrong_stage", _l(

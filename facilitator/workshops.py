@@ -131,6 +131,7 @@ def public_info(workshop: Workshop) -> dict:
         "priority_count": workshop.priority_count,
         "dots_per_participant": workshop.dots_per_participant,
         "profiles": workshop.profiles, "partners": workshop.partners,
+        "closed_at": iso(workshop.closed_at), "plan_shared": workshop.plan_shared,
     }
 
 

@@ -69,7 +69,7 @@ def test_a_snapshot_costs_the_same_queries_for_ten_cards_or_sixty(room):
     _post_cards(room, 50)
     with counted_queries() as sixty:
         snapshot(room["console"])
-    assert len(sixty) == len(ten) and len(ten) < 25
+    assert len(sixty) == len(ten) and len(ten) < 30  # one or two per part, never per card
     assert len(snapshot(room["console"])["ideas"]["list"]) == 60
 
 

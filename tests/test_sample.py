@@ -1,4 +1,5 @@
-"""The sample seminar fills Steps 1 to 3 through the live operations, up to a stage."""
+"""The sample seminar fills Steps 1 to 4 and the closing through the live operations, up
+to a stage."""
 from __future__ import annotations
 
 from collections import Counter
@@ -98,7 +99,7 @@ def test_until_welcome_is_participants_only_and_unknown_stages_are_refused(app):
     assert db.session.get(Workshop, workshop.id).stage == "welcome"
     assert ideas.live_ideas(workshop.id) == []
     with pytest.raises(ValueError):
-        sample.create_sample("other@example.org", "other-password", until="closing")
+        sample.create_sample("other@example.org", "other-password", until="archived")
 
 
 def test_the_cli_fills_the_stage_asked_for(app):
@@ -110,7 +111,7 @@ def test_the_cli_fills_the_stage_asked_for(app):
     workshop_id = int(result.output.split()[2])
     assert db.session.get(Workshop, workshop_id).stage == "themes"
     assert len(priorities.live_themes(workshop_id)) == len(sample.THEMES)
-    bad = runner.invoke(args=["sample", "--until", "closing"])
+    bad = runner.invoke(args=["sample", "--until", "archived"])
     assert bad.exit_code != 0
 
 
@@ -145,3 +146,32 @@ def test_the_sample_stops_at_the_objectives(app):
     assert workshop.stage == "objectives_synthesis"
     assert db.session.query(Objective).count() == 8 and db.session.query(Actor).count() == 0
     assert db.session.query(Synthesis).count() == 3
+
+
+def test_the_sample_runs_through_step_4_and_closes_the_workshop(app):
+    from facilitator.models import (ClosingRecord, CommitteeMember, ImmediateMeasure,
+                                    SharedAction, Synergy, SynergyProposal)
+
+    with app.test_request_context():
+        workshop = sample.create_sample("closed@example.org", "closed-password")
+        phone = snapshot(phone_of(workshop))
+    workshop = db.session.get(Workshop, workshop.id, populate_existing=True)
+    assert workshop.stage == "closing" and workshop.closed_at is not None
+    synergies = db.session.scalars(select(Synergy).where(
+        Synergy.workshop_id == workshop.id)).all()
+    assert [s.status for s in synergies] == ["accepted"] * 3
+    assert db.session.scalar(select(SynergyProposal.status)) == "accepted"
+    shared = db.session.scalars(select(SharedAction).where(
+        SharedAction.workshop_id == workshop.id).order_by(SharedAction.id)).all()
+    assert [a.lead for a in shared] == [lead for _t, _d, lead, *_rest in sample.SHARED_ACTIONS]
+    assert all(len(a.action_ids) == 2 and len(a.theme_ids) >= 2 and a.synergy_id
+               for a in shared)
+    assert len(phone["shared_plan"]["actions"]) == 3
+    assert len(phone["shared_plan"]["measures"]) == len(sample.MEASURES)
+    endorsed = [len(f["endorsements"]) for f in phone["closing"]["factors"]]
+    assert endorsed == [13, 9, 5]
+    assert db.session.query(CommitteeMember).filter_by(workshop_id=workshop.id).count() == 4
+    assert db.session.query(ImmediateMeasure).filter_by(workshop_id=workshop.id).count() == 3
+    assert [r.kind for r in db.session.query(ClosingRecord).filter_by(
+        workshop_id=workshop.id)] == ["closed"]
+    assert phone["workshop"]["closed_at"] is not None

@@ -224,6 +224,16 @@ def test_joining_closed_refuses_newcomers_with_a_message(app, client, owner, wor
     assert db.session.query(Participant).count() == 0
 
 
+def test_a_closed_workshop_takes_no_newcomer(app, client, owner, workshop):
+    with app.test_request_context():
+        assert perform(workshops.viewer_for(workshop, owner), "workshop.close",
+                       "close-workshop-01")["ok"]
+    response = client.post(f"/j/{workshop.join_code}", data={
+        "nonce": "n" * 24, "name": "Late", "profile": workshop.profiles[0], "consent": "y"})
+    assert response.status_code == 400 and b"This workshop is closed" in response.data
+    assert db.session.query(Participant).count() == 0
+
+
 def test_phone_page_in_the_workshop_language_and_rtl(app, client, owner):
     arabic = operations.run(workshops.create_workshop, owner, {"title": "ندوة عمّان", "language": "ar"})
     page = client.get(f"/j/{arabic.join_code}").get_data(as_text=True)

@@ -7,6 +7,7 @@ import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDispla
 import { morph, on } from "./dom.js";
 import { fill, tn } from "./i18n.js";
 import { applySteps3 } from "./steps3.js";
+import { applySteps4 } from "./steps4.js";
 import * as step3 from "./console3.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -478,7 +479,7 @@ $("[data-confirm-form]")?.addEventListener("submit", async (event) => {
 });
 
 client = new LiveClient({
-  reducers: [applySteps12, applySteps3],
+  reducers: [applySteps12, applySteps3, applySteps4],
   onState: render,
   onStatus: (status, error) => {
     showConnection(status);

@@ -71,6 +71,10 @@ export function applyCommon(state, event) {
     case "workshop.updated":
       state.workshop = d;
       break;
+    case "workshop.closed":
+    case "workshop.reopened":
+      state.workshop = d.workshop;
+      break;
   }
 }
 

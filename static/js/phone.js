@@ -6,6 +6,7 @@ import { LiveClient, config, el, setText, showError, showStage, t } from "./live
 import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay, userText } from "./steps12.js";
 import { tn } from "./i18n.js";
 import { applySteps3 } from "./steps3.js";
+import { applySteps4 } from "./steps4.js";
 import * as step3 from "./phone3.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -308,7 +309,7 @@ function paintConnection() {
 }
 
 client = new LiveClient({
-  reducers: [applySteps12, applyMyCards, applySteps3],
+  reducers: [applySteps12, applyMyCards, applySteps3, applySteps4],
   onState: render,
   onEvent: (event) => {
     step3.onEvent(event);

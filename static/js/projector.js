@@ -8,6 +8,7 @@ import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDispla
 import { fit, morph } from "./dom.js";
 import { tn } from "./i18n.js";
 import { applySteps3 } from "./steps3.js";
+import { applySteps4 } from "./steps4.js";
 import * as step3 from "./projector3.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -120,5 +121,5 @@ window.addEventListener("resize", () => {
   clearTimeout(resizing);
   resizing = setTimeout(() => client.state && render(client.state), 100);
 });
-client = new LiveClient({ reducers: [applySteps12, applySteps3], onState: render, onStatus: showConnection });
+client = new LiveClient({ reducers: [applySteps12, applySteps3, applySteps4], onState: render, onStatus: showConnection });
 startTimerDisplay(client);

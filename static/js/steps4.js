@@ -1,0 +1,89 @@
+// Step 4 and the closing on every view: synergies, participants' proposals, the shared
+// action plan, immediate measures, success factors, the steering committee and the
+// closing record. The reducer keeps the `synergies`, `shared_plan` and `closing` parts of
+// a snapshot in step with the events (see docs/protocol.md). What a viewer may not see
+// (rejections, proposals, emails, records) never reaches it: the reducer only keeps
+// what arrives.
+
+function upsert(list, item, key = "id") {
+  const i = list.findIndex((x) => x[key] === item[key]);
+  if (i === -1) list.push(item);
+  else list[i] = { ...list[i], ...item };
+}
+
+function drop(list, id, key = "id") {
+  return list.filter((x) => x[key] !== id);
+}
+
+const byDue = (a, b) => (a.due || "9999").localeCompare(b.due || "9999") || a.id - b.id;
+
+export function applySteps4(state, event) {
+  const d = event.data;
+  const syn = state.synergies;
+  const plan = state.shared_plan;
+  const closing = state.closing;
+  switch (event.type) {
+    case "synergy.saved":
+      if (syn) upsert(syn.list, d.synergy);
+      break;
+    case "synergy.removed":
+      if (syn) syn.list = drop(syn.list, d.id);
+      break;
+    case "proposal.saved":
+      if (!syn) break;
+      if (syn.proposals) upsert(syn.proposals, d.proposal);
+      if (syn.my_proposals) upsert(syn.my_proposals, d.proposal);
+      break;
+    case "shared_action.saved":
+      if (plan) upsert(plan.actions, d.shared_action);
+      break;
+    case "shared_action.removed":
+      if (plan) plan.actions = drop(plan.actions, d.id);
+      break;
+    case "measure.saved":
+      if (plan) {
+        upsert(plan.measures, d.measure);
+        plan.measures.sort(byDue);
+      }
+      break;
+    case "measure.removed":
+      if (plan) plan.measures = drop(plan.measures, d.id);
+      break;
+    case "factor.saved":
+      if (closing) upsert(closing.factors, d.factor);
+      break;
+    case "factor.removed":
+      if (closing) closing.factors = drop(closing.factors, d.id);
+      break;
+    case "committee.joined": {
+      if (!closing) break;
+      upsert(closing.committee, d.member, "participant_id");
+      const me = state.me;
+      if (me && me.kind === "participant" && d.member.participant_id === me.id && d.member.email) {
+        closing.my_membership = d.member;
+      }
+      break;
+    }
+    case "committee.left":
+      if (!closing) break;
+      closing.committee = drop(closing.committee, d.participant_id, "participant_id");
+      if (closing.my_membership && closing.my_membership.participant_id === d.participant_id) {
+        closing.my_membership = null;
+      }
+      break;
+    case "closing.recorded":
+      if (closing && closing.records) upsert(closing.records, d.record);
+      break;
+  }
+}
+
+/** Whether the workshop is closed (phones read only, the plan frozen). */
+export function isClosed(state) {
+  return Boolean(state.workshop && state.workshop.closed_at);
+}
+
+/** The participants' proposals still waiting for a facilitator's decision. */
+export function pendingProposals(state) {
+  const syn = state.synergies;
+  return syn && syn.proposals ? syn.proposals.filter((p) => p.status === "pending") : [];
+}
