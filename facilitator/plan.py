@@ -19,18 +19,12 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_time, get_datetime_format
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from . import eventlog
-from .errors import OperationError
 from .extensions import db
 from .models import (Action, Actor, CommitteeMember, Idea, ImmediateMeasure, Objective,
                      Participant, SharedAction, SuccessFactor, Synergy, Synthesis, Theme,
                      Vote, WorkingGroup, Workshop, utcnow)
-from .payload import switch
-from .viewers import Viewer
-from .workshops import require_runner
 
 LANGUAGES = ("en", "fr", "ar")
 EDITIONS = ("public", "internal")
@@ -318,19 +312,4 @@ def actions_table(data: dict) -> list[dict]:
     return rows
 
 
-# --- sharing the plan with the participants ----------------------------------------------
-
-def share_plan(viewer: Viewer, shared: object) -> dict:
-    """A facilitator lets the participants download the public edition from their phones
-    (or stops). Everyone is told (`plan.shared`), so a phone can show the link."""
-    require_runner(viewer)
-    value = switch(shared)
-    if value is None:
-        raise OperationError("bad_request", _l("Please reload the page and try again."))
-    workshop = db.session.get(Workshop, viewer.workshop_id)
-    workshop.plan_shared = value
-    eventlog.append(workshop, "plan.shared", {"shared": value}, actor=viewer.actor)
-    return {"shared": value}
-
-
-__all__ = ["gather", "actions_table", "share_plan", "PlanNotFound", "LANGUAGES", "EDITIONS"]
+__all__ = ["gather", "actions_table", "PlanNotFound", "LANGUAGES", "EDITIONS"]

@@ -20,7 +20,7 @@ from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_
 from flask_babel import force_locale, get_locale, gettext as _
 from flask_login import current_user, login_required
 
-from .. import operations, participants, plan, plan_render, report, workshops
+from .. import closing, operations, participants, plan, plan_render, report, workshops
 from ..errors import OperationError
 from ..extensions import db
 from ..models import Workshop
@@ -153,12 +153,12 @@ def share(workshop_id: int):
     workshop = _workshop(workshop_id)
     viewer = _require_staff(workshop)
     try:
-        result = operations.run(plan.share_plan, viewer, request.form.get("shared") == "1")
+        result = operations.run(closing.share_plan, viewer, request.form.get("shared") == "1")
     except OperationError as exc:
         flash(str(exc.message), "error")
     else:
         flash(_("Participants can now download the public edition from their phone.")
-              if result["shared"] else
+              if result["plan_shared"] else
               _("Participants can no longer download the action plan."))
     return redirect(url_for("plan.downloads", workshop_id=workshop.id,
                             language=_language(workshop)))
