@@ -291,3 +291,49 @@ def init_app(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "js_messages": js_messages,
         }
+
+# Step 4 and the closing on the phone (static/js/phone4.js). French and Arabic drafts for
+# these and for templates/phone/_step4.html: docs/i18n/phone4.fr.po, phone4.ar.po.
+JS_MESSAGES.update({
+    "p4_no_synergies": _l("No synergy yet. The facilitators accept them as the room finds "
+                          "them."),
+    "p4_one_group": _l("A synergy joins two groups or more: tick another group, or none."),
+    "p4_empty_proposal": _l("Please say what the groups share."),
+    "p4_proposal_sent": _l("Sent to the facilitators. You will see here whether it is kept."),
+    "p4_status_pending": _l("Waiting for the facilitators"),
+    "p4_status_accepted": _l("Kept"),
+    "p4_status_accepted_as": _l("Kept as “%(title)s”"),
+    "p4_status_dismissed": _l("Not kept"),
+    "p4_status_waiting": _l("Not sent yet"),
+    "p4_no_actions": _l("No shared action yet. The room builds them now."),
+    "p4_serves": _l("Priorities served"),
+    "p4_no_measures": _l("No immediate measure yet."),
+    "p4_owner": _l("Who"),
+    "p4_due": _l("Due"),
+    "p4_no_factors": _l("No success factor yet. Propose the first one."),
+    "p4_endorse": _l("Endorse"),
+    "p4_you_endorse": _l("You endorse it."),
+    "p4_proposed_by_you": _l("Proposed by you"),
+    "p4_empty_factor": _l("Please write the success factor first."),
+    "p4_factor_sent": _l("Your success factor is on the list."),
+    "p4_remove_factor_question": _l("Remove your success factor?"),
+    "p4_factor_removed": _l("Success factor removed."),
+    "p4_no_committee": _l("Nobody has signed up yet."),
+    "p4_you": _l("you"),
+    "p4_on_committee": _l("You are on the steering committee."),
+    "p4_on_committee_as": _l("You are on the steering committee as: %(role)s"),
+    "p4_contact_at": _l("The facilitators will contact you at %(email)s."),
+    "p4_change": _l("Change"),
+    "p4_leave": _l("Leave the committee"),
+    "p4_leave_question": _l("Leave the steering committee? Your email address is deleted."),
+    "p4_joined": _l("You are on the steering committee. Thank you!"),
+    "p4_changed": _l("Your sign-up is changed."),
+    "p4_left": _l("You have left the steering committee."),
+    "p4_join_heading": _l("Join the committee"),
+    "p4_change_heading": _l("Change your sign-up"),
+    "p4_sign_up": _l("Sign up for the committee"),
+    "p4_save_change": _l("Save the change"),
+})
+JS_PLURALS.update({
+    "p4_n_endorsements": _np("%(num)d endorsement", "%(num)d endorsements"),
+})

@@ -443,14 +443,15 @@ class ImmediateMeasure(db.Model):
 
 
 class ClosingRecord(db.Model):
-    """What happened to a workshop after the room: closed, reopened, or a text corrected
-    by a facilitator while closed (the operation, what was sent, by whom, when)."""
+    """What happened to a workshop after the room: closed, reopened, a text corrected by
+    a facilitator while closed, or a participant leaving the committee (the operation,
+    what was sent, by whom, when)."""
 
     __tablename__ = "closing_record"
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
                                              index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # closed, reopened or correction
+    kind: Mapped[str] = mapped_column(String(20))  # closed, reopened, correction, withdrawal
     operation: Mapped[str] = mapped_column(String(40), default="")
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     actor: Mapped[str] = mapped_column(String(40))

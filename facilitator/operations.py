@@ -124,8 +124,11 @@ OPERATIONS: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
 # A closed workshop: phones are read-only and the plan is frozen. The facilitators may
 # still correct texts (typos, translations) with these operations, each one recorded;
 # anything else waits for the workshop to be reopened.
+# A participant may always take their name and email off the committee (consent can be
+# withdrawn at any time); that is recorded too.
 CORRECTIONS = {"idea.edit", "theme.rename", "objective.edit", "actor.edit", "action.edit",
                "synthesis.write", "shared_action.edit", "measure.edit"}
+WITHDRAWALS = {"committee.leave"}
 WHILE_CLOSED = {"workshop.reopen", "plan.share"}
 
 # Reads that change nothing: no op_id, not logged. name -> (function, payload fields,
@@ -194,10 +197,10 @@ def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> 
         if previous is not None:
             eventlog.discard()
             return _answer_again(previous, viewer, name)
-        correcting = _while_closed(workshop, viewer, name)
+        recorded = _while_closed(workshop, viewer, name)
         result = {"ok": True, **(change(viewer, **fields) or {})}
-        if correcting:
-            closing.record(workshop, "correction", viewer.actor, name, fields)
+        if recorded:
+            closing.record(workshop, recorded, viewer.actor, name, fields)
         db.session.add(AppliedOperation(workshop_id=viewer.workshop_id, op_id=op_id,
                                         name=name, actor=viewer.actor, result=result))
         eventlog.commit()
@@ -214,12 +217,15 @@ def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> 
     return result
 
 
-def _while_closed(workshop, viewer: Viewer, name: str) -> bool:
-    """Refuse what a closed workshop no longer takes; True for a correction to record."""
+def _while_closed(workshop, viewer: Viewer, name: str) -> str | None:
+    """Refuse what a closed workshop no longer takes; the kind of record to keep of what
+    it still takes ("correction", "withdrawal"), or None."""
     if workshop.closed_at is None or name in WHILE_CLOSED:
-        return False
+        return None
     if viewer.runs_workshop and name in CORRECTIONS:
-        return True
+        return "correction"
+    if name in WITHDRAWALS:
+        return "withdrawal"
     if viewer.runs_workshop:
         raise OperationError("workshop_closed", _l(
             "The workshop is closed: only texts can be corrected. Reopen it to change "

@@ -150,6 +150,8 @@ def test_a_closed_workshop_refuses_every_phone_and_records_corrections(room):
     to(room, "synergies", "shared_plan", "closing")
     factor = do(room["rania"], "factor.propose", text="A coordinator for two years")
     assert factor["ok"]
+    assert do(room["karim"], "committee.join", role="Link with IDAL",
+              email="karim@example.org", consent=True)["ok"]
     assert do(room["karim"], "workshop.close")["error"]["code"] == "forbidden"
     before = last_seq(room)
     closed = do(room["console"], "workshop.close")
@@ -182,10 +184,15 @@ def test_a_closed_workshop_refuses_every_phone_and_records_corrections(room):
     assert records[1]["operation"] == "action.edit"
     assert records[1]["fields"]["title"].endswith("(five countries)")
     assert records[1]["actor"] == room["console"].actor
+    # consent can be withdrawn at any time: leaving the committee goes through, recorded
+    assert do(room["karim"], "committee.leave")["ok"]
+    assert snapshot(room["console"])["closing"]["committee"] == []
+    records = snapshot(room["console"])["closing"]["records"]
+    assert [r["kind"] for r in records] == ["closed", "correction", "withdrawal"]
     assert "records" not in snapshot(room["projector"])["closing"]
     assert "records" not in snapshot(room["rania"])["closing"]
 
     assert do(room["console"], "workshop.reopen")["ok"]
     assert do(room["rania"], "factor.propose", text="After reopening")["ok"]
     kinds = db.session.scalars(select(ClosingRecord.kind).order_by(ClosingRecord.id)).all()
-    assert kinds == ["closed", "correction", "reopened"]
+    assert kinds == ["closed", "correction", "withdrawal", "reopened"]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    url_for)
-from flask_babel import get_locale, gettext as _
+from flask_babel import force_locale, get_locale, gettext as _
 from flask_login import current_user, login_required
 
-from .. import joining, operations, workshops
+from .. import drawings, joining, operations, workshops
 from ..errors import OperationError
 from ..extensions import db
 from ..forms import MemberForm, WorkshopForm
+from ..i18n import text_direction
 from ..models import WorkingGroup, Workshop
 from ..viewers import Viewer
 from .pages import page_config
@@ -154,4 +155,15 @@ def qr_code(workshop_id: int):
     """The join QR code; the projector reloads it when the code is replaced."""
     workshop, _viewer = staff_workshop(workshop_id)
     svg = joining.qr_svg(joining.join_url(workshop.join_code))
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/<int:workshop_id>/synergies/map.svg")
+def synergy_map(workshop_id: int):
+    """The synergy map as the room has agreed it so far, drawn by the server for the
+    console and the projector, in the workshop's language and direction."""
+    workshop, _viewer = staff_workshop(workshop_id)
+    with force_locale(workshop.language):
+        svg = drawings.synergy_map_svg(drawings.map_data(workshop.id),
+                                       rtl=text_direction(workshop.language) == "rtl")
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})

@@ -8,6 +8,7 @@ import { tn } from "./i18n.js";
 import { applySteps3 } from "./steps3.js";
 import { applySteps4 } from "./steps4.js";
 import * as step3 from "./phone3.js";
+import * as step4 from "./phone4.js";
 
 const $ = (selector) => document.querySelector(selector);
 const form = $("[data-post-form]");
@@ -77,6 +78,7 @@ function render(state) {
     cardElement(card)), ...(more > 0 ? [el("p", { class: "hint" }, tn("n_more", more))] : []));
   renderVote(state);
   step3.render(state);
+  step4.render(state);
 }
 
 /** My changes still in the outbox, as cards: posts not yet on the wall ({waiting:
@@ -334,6 +336,7 @@ client = new LiveClient({
 });
 window.facilitatorClient = client;
 step3.setup(client);
+step4.setup(client);
 // a draft that is already waiting in the outbox (sent before a reload) is not a new text
 if (text.value && client.outbox().some((i) => i.name === "idea.post" && i.payload.text === text.value)) {
   text.value = "";

@@ -1,0 +1,365 @@
+"""The drawings the server makes: the synergy map and the timeline, on the sample seminar
+and on hand-made data; what a person sees in them (names, direction, positions), the
+live endpoint's access, and the PDF's Arabic."""
+from __future__ import annotations
+
+import io
+import itertools
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask_babel import force_locale
+from markupsafe import Markup
+from pypdf import PdfReader
+from sqlalchemy import event
+
+from facilitator import accounts, drawings, groups, operations, workshops
+from facilitator.extensions import db
+from facilitator.models import Action, Actor, Objective, SharedAction, Workshop
+from facilitator.sample import create_sample
+from tests.steps import do
+from tests.test_workshops import login
+
+SVG = "{http://www.w3.org/2000/svg}"
+OWNER, PASSWORD = "owner-drawings@example.org", "owner-password"
+SCRIPT = "<script>alert('map')</script> & co"
+
+
+@pytest.fixture
+def room(app):
+    """The sample seminar at the actions' plenary, with the synergies the facilitators
+    decided (one shared actor accepted, one rejected, one linked by hand) and three
+    shared actions (two with deadlines)."""
+    with app.test_request_context():
+        workshop = create_sample(OWNER, PASSWORD, until="actions")
+        console = workshops.viewer_for(workshop, accounts.find(OWNER))
+        formed = [g for g in groups.groups_of(workshop.id) if not g.retired]
+        suggested = operations.query(console, "synergies.suggest")["suggestions"]
+        chamber = next(s for s in suggested if "CCIA-BML" in s["evidence"]["names"])
+        ministry = next(s for s in suggested
+                        if "Ministry of Foreign Affairs and Emigrants" in s["evidence"]["names"])
+        assert do(console, "synergy.decide", entries=chamber["entries"], kind="shared_actor",
+                  title="The chamber hosts the platform")["ok"]
+        assert do(console, "synergy.decide", entries=ministry["entries"], status="rejected",
+                  title="The consulates' registers")["ok"]
+        first, third = (db.session.scalars(db.select(Objective).where(
+            Objective.group_id == g.id).order_by(Objective.id)).first() for g in
+            (formed[0], formed[2]))
+        entries = [{"kind": "objective", "id": o.id} for o in (first, third)]
+        assert do(console, "synergy.decide", entries=entries, title=SCRIPT)["ok"]
+        themes = [g.theme_id for g in formed]
+        db.session.add_all([
+            SharedAction(workshop_id=workshop.id, title="One coordination platform",
+                         theme_ids=themes, lead="CCIA-BML", deadline=date(2015, 11, 30)),
+            SharedAction(workshop_id=workshop.id, title="Ten success stories abroad",
+                         theme_ids=themes[1:], lead="LIBC", deadline=date(2016, 2, 15)),
+            SharedAction(workshop_id=workshop.id, title="Matchmaking network",
+                         theme_ids=themes[:2], lead="Zoomal"),
+        ])
+        db.session.commit()
+        yield {"workshop": workshop, "console": console, "groups": formed}
+
+
+def parse(svg) -> ET.Element:
+    return ET.fromstring(str(svg))
+
+
+def labels(root: ET.Element) -> list[tuple[str, dict]]:
+    """Each label as a person reads it (its lines joined) with its attributes."""
+    return [(" ".join(span.text or "" for span in text.iter(f"{SVG}tspan")), text.attrib)
+            for text in root.iter(f"{SVG}text")]
+
+
+def pieces(root: ET.Element, kind: str) -> list[ET.Element]:
+    return [g for g in root.iter(f"{SVG}g") if g.get("data-kind") == kind]
+
+
+# --- the synergy map --------------------------------------------------------------------
+
+def test_the_map_names_every_group_and_accepted_synergy_and_no_rejected_one(room):
+    data = drawings.map_data(room["workshop"].id)
+    assert [g["number"] for g in data["groups"]] == [1, 2, 3]
+    chamber = next(s for s in data["synergies"] if s["kind"] == "shared_actor")
+    assert "CCIA-BML" in chamber["actors"] and len(chamber["group_ids"]) == 3
+    svg = drawings.synergy_map_svg(data, rtl=False)
+    root = parse(svg)
+    shown = [text for text, _attrs in labels(root)]
+    for group in room["groups"]:
+        assert group.theme.title in shown
+    assert "The chamber hosts the platform" in shown and "CCIA-BML" in shown
+    # a word longer than a line goes on over the next one
+    assert SCRIPT.replace(" ", "") in [text.replace(" ", "") for text in shown]
+    for action in ("One coordination platform", "Ten success stories abroad",
+                   "Matchmaking network"):
+        assert action in shown
+    assert "The consulates' registers" not in str(svg)  # rejected: nowhere, not even desc
+    # what a screen reader is told
+    assert root.get("role") == "img"
+    desc = root.find(f"{SVG}desc").text
+    assert "The chamber hosts the platform" in desc and "priorities 1, 2, and 3" in desc
+
+
+def test_the_map_reads_each_table_once_however_many_synergies(room):
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    workshop_id = room["workshop"].id
+
+    def reads() -> int:
+        db.session.commit()
+        db.session.expire_all()
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            drawings.map_data(workshop_id)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    before = reads()
+    first, second = room["groups"][:2]
+    actors = [db.session.scalars(db.select(Actor).where(Actor.group_id == g.id)
+                                 .order_by(Actor.id.desc())).first() for g in (first, second)]
+    assert do(room["console"], "synergy.decide", kind="shared_actor", title="Linked by hand",
+              entries=[{"kind": "actor", "id": a.id} for a in actors])["ok"]
+    objectives = db.session.scalars(db.select(Objective).where(
+        Objective.group_id.in_([first.id, second.id])).order_by(Objective.id)).all()
+    for n, (a, b) in enumerate(itertools.product(
+            [o for o in objectives if o.group_id == first.id],
+            [o for o in objectives if o.group_id == second.id])):
+        assert do(room["console"], "synergy.decide", title=f"More {n}",
+                  entries=[{"kind": "objective", "id": a.id},
+                           {"kind": "objective", "id": b.id}])["ok"]
+    assert len(drawings.map_data(room["workshop"].id)["synergies"]) == 2 + 1 + 9
+    assert reads() == before <= 4
+
+
+def test_user_text_is_escaped_in_the_map_and_its_pdf_form(room):
+    data = drawings.map_data(room["workshop"].id)
+    for markup in (drawings.synergy_map_svg(data, rtl=False),
+                   drawings.synergy_map_pdf(data, rtl=False)):
+        assert "<script" not in str(markup)
+        assert "&lt;script&gt;alert(&#39;map&#39;)" in str(markup) and "&amp; co" in str(markup)
+    assert " style=" not in str(drawings.synergy_map_svg(data, rtl=False))  # the CSP
+
+
+ARABIC = {
+    "groups": [
+        {"id": 1, "number": 1, "title": "تحسين الإطار الذي يجذب المغتربين", "theme_id": 11},
+        {"id": 2, "number": 2, "title": "العمل المحلي والدولي مع المغتربين", "theme_id": 12},
+        {"id": 3, "number": 3, "title": "بيانات لفهم ملامح المغتربين", "theme_id": 13},
+    ],
+    "synergies": [{"id": 1, "kind": "shared_actor", "title": "الشباك الموحد",
+                   "group_ids": [1, 2], "actors": ["IDAL"]}],
+    "shared_actions": [{"id": 1, "title": "منصة تنسيق واحدة", "group_ids": [1, 2, 3],
+                        "lead": "CCIA-BML", "deadline": None, "synergy_id": None}],
+}
+
+
+def test_arabic_labels_run_right_to_left_and_latin_acronyms_left_to_right(app):
+    with app.test_request_context():
+        root = parse(drawings.synergy_map_svg(ARABIC, rtl=True))
+    found = dict(labels(root))
+    assert found["تحسين الإطار الذي يجذب المغتربين"]["direction"] == "rtl"
+    assert found["منصة تنسيق واحدة"]["direction"] == "rtl"
+    assert found["IDAL"]["direction"] == "ltr"  # an acronym in an Arabic workshop
+    assert found["CCIA-BML"]["direction"] == "ltr"
+
+
+def group_x(root: ET.Element) -> dict[int, float]:
+    """Each group's left edge, as drawn."""
+    return {int(g.get("data-id")): float(g.find(f"{SVG}rect").get("x"))
+            for g in pieces(root, "group")}
+
+
+def test_a_right_to_left_map_goes_round_the_other_way(app):
+    with app.test_request_context():
+        ltr = group_x(parse(drawings.synergy_map_svg(ARABIC, rtl=False)))
+        rtl = group_x(parse(drawings.synergy_map_svg(ARABIC, rtl=True)))
+    assert ltr[2] > ltr[3] and rtl[2] < rtl[3]  # the second priority: right, then left
+
+
+def boxes(root: ET.Element) -> list[tuple[float, float, float, float]]:
+    found = []
+    for g in root.iter(f"{SVG}g"):
+        if g.get("data-kind") in (None, "legend", "empty"):
+            continue
+        rect = g.find(f"{SVG}rect")
+        found.append(tuple(float(rect.get(k)) for k in ("x", "y", "width", "height")))
+    return found
+
+
+def test_a_crowded_map_keeps_every_box_apart_and_long_labels_short(app):
+    words = ("platform network diaspora investors desk campaign data survey chamber "
+             "ministry agency incubator mentoring finance guarantee export").split()
+    cycle = itertools.cycle(words)
+    title = lambda n: " ".join(next(cycle) for _ in range(n))  # noqa: E731
+    data = {
+        "groups": [{"id": i, "number": i, "title": title(3 + i), "theme_id": i}
+                   for i in range(1, 6)],
+        "synergies": [{"id": k, "kind": "manual", "title": title(2 + k % 9),
+                       "group_ids": [1 + k % 5, 1 + (k + 1 + k % 2) % 5], "actors": []}
+                      for k in range(12)],
+        "shared_actions": [{"id": k, "title": title(30), "group_ids": [1, 2, 3, 4, 5],
+                            "lead": "CCI", "deadline": None, "synergy_id": None}
+                           for k in range(4)],
+    }
+    with app.test_request_context():
+        root = parse(drawings.synergy_map_svg(data, rtl=False))
+    drawn = boxes(root)
+    assert len(drawn) == 5 + 12 + 4
+    for (ax, ay, aw, ah), (bx, by, bw, bh) in itertools.combinations(drawn, 2):
+        apart = ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay
+        assert apart, ((ax, ay, aw, ah), (bx, by, bw, bh))
+    for x, y, w, h in drawn:
+        assert 0 <= x and x + w <= 1600 and 0 <= y and y + h <= 900
+    long = [lines for lines in (list(t.iter(f"{SVG}tspan")) for t in root.iter(f"{SVG}text"))
+            if lines and lines[-1].text.endswith("…")]
+    assert long and all(len(lines) <= 3 for lines in long)
+
+
+def test_an_empty_map_says_no_synergy_is_agreed_yet(app):
+    with app.test_request_context():
+        nothing = parse(drawings.synergy_map_svg(
+            {"groups": [], "synergies": [], "shared_actions": []}, rtl=False))
+        only_groups = parse(drawings.synergy_map_svg(
+            {"groups": ARABIC["groups"], "synergies": [], "shared_actions": []}, rtl=True))
+    assert [text for text, _a in labels(nothing)] == ["No synergy agreed yet."]
+    shown = [text for text, _a in labels(only_groups)]
+    assert "No synergy agreed yet." in shown
+    assert {g["title"] for g in ARABIC["groups"]} <= set(shown)
+    assert not pieces(only_groups, "legend")  # nothing to explain
+
+
+# --- the timeline -------------------------------------------------------------------------
+
+def marker_x(root: ET.Element) -> dict[str, float]:
+    """Each dated action's marker: its deadline -> x (a circle or a diamond)."""
+    found = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("data-deadline"):
+            shape = g.find(f"{SVG}circle")
+            if shape is not None:
+                x = float(shape.get("cx"))
+            else:
+                points = g.find(f"{SVG}polygon").get("points").split()
+                x = float(points[0].split(",")[0])
+            found[f"{g.get('data-deadline')} {g.get('data-kind')}"] = x
+    return found
+
+
+def test_the_timeline_puts_later_deadlines_further_along_the_time_axis(room):
+    data = drawings.timeline_data(room["workshop"].id)
+    assert [r["kind"] for r in data["rows"]] == ["priority"] * 3 + ["shared"]
+    assert data["months"] == ["2015-11-01", "2015-12-01", "2016-01-01", "2016-02-01"]
+    assert data["undated"] == 2  # one group action, one shared action
+    ltr = marker_x(parse(drawings.timeline_svg(data, locale="en", rtl=False)))
+    rtl = marker_x(parse(drawings.timeline_svg(data, locale="ar", rtl=True)))
+    early, middle, late = ("2015-11-30 shared_action", "2015-12-15 action",
+                           "2016-02-15 shared_action")
+    assert ltr[early] < ltr[middle] < ltr[late]
+    assert rtl[early] > rtl[middle] > rtl[late]
+
+
+def test_the_timeline_names_months_in_the_workshop_s_language_and_counts_the_undated(room):
+    data = drawings.timeline_data(room["workshop"].id)
+    with force_locale("fr"):
+        shown = [text for text, _a in labels(parse(drawings.timeline_svg(
+            data, locale="fr", rtl=False)))]
+    assert {"nov. 2015", "déc. 2015", "janv. 2016", "févr. 2016"} <= set(shown)
+    with force_locale("en"):
+        shown = [text for text, _a in labels(parse(drawings.timeline_svg(
+            data, locale="en", rtl=False)))]
+    assert "2 actions have no deadline." in shown
+    assert "Open a one-stop desk for diaspora investors at IDAL" not in shown  # too long
+    assert any(t.startswith("Open a one-stop desk") and t.endswith("…") for t in shown)
+
+
+def test_a_month_with_one_deadline_still_spans_three_months(room):
+    db.session.execute(db.update(SharedAction).values(deadline=None))
+    db.session.execute(db.update(Action).values(deadline=date(2015, 12, 15)))
+    db.session.commit()
+    data = drawings.timeline_data(room["workshop"].id)
+    assert data["months"] == ["2015-12-01", "2016-01-01", "2016-02-01"]
+
+
+# --- the PDF: Arabic labels are HTML that WeasyPrint shapes ---------------------------------
+
+def pdf_text(app, body, locale: str) -> str:
+    from flask import render_template_string
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from facilitator.report import AppURLFetcher
+
+    html = render_template_string('{% extends "pdf/base.html" %}{% block body %}'
+                                  "{{ body }}{% endblock %}", body=body, pdf_locale=locale)
+    pdf = HTML(string=html, base_url=Path(app.root_path).as_uri() + "/",
+               url_fetcher=AppURLFetcher()).write_pdf(font_config=FontConfiguration())
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_arabic_in_the_pdf_drawings_is_shaped_and_ordered_like_the_pdf_s_own_text(app):
+    """WeasyPrint draws SVG text letter by letter: Arabic would come out unjoined and
+    left to right. The PDF drawings put their labels in HTML, so they come out as the
+    document's paragraphs do (compared through the text a PDF reader extracts, which for
+    Arabic is the same imperfect reading for both)."""
+    timeline = {"rows": [{"kind": "priority", "group_id": 1, "number": 1,
+                          "title": "بيانات لفهم ملامح المغتربين",
+                          "items": [{"kind": "action", "id": 1, "title": "مسح المغتربين",
+                                     "deadline": "2015-12-20"}]}],
+                "months": ["2015-12-01", "2016-01-01", "2016-02-01"], "undated": 0}
+    with app.test_request_context():
+        drawn = (drawings.synergy_map_pdf(ARABIC, rtl=True, width=640, height=360)
+                 + drawings.timeline_pdf(timeline, locale="ar", rtl=True, width=640))
+        assert "<text" not in str(drawn)
+        # the same words in a paragraph of the same document (one font subset for both)
+        text = pdf_text(app, Markup('<p dir="rtl">مسح المغتربين</p>') + drawn, "ar")
+    paragraph, rest = text.split("\n", 1)
+    assert paragraph.strip() in rest  # the timeline's label, shaped and in order
+    assert "IDAL" in rest and "CCIA-BML" in rest and "2015" in rest
+
+
+# --- the live endpoint ----------------------------------------------------------------------
+
+def test_the_map_endpoint_is_for_the_workshop_s_staff_and_follows_its_language(app, room):
+    url = f"/workshops/{room['workshop'].id}/synergies/map.svg"
+    stranger = app.test_client()  # first: the room's app context keeps the signed-in user
+    assert stranger.get(url).status_code in (302, 401)
+    operations.run(accounts.create_facilitator, "other@example.org", "Other",
+                   "other-password")
+    other = app.test_client()
+    login(other, "other@example.org", "other-password")
+    assert other.get(url).status_code == 403
+    staff = app.test_client()
+    login(staff, OWNER, PASSWORD)
+    answer = staff.get(url)
+    assert answer.status_code == 200 and answer.mimetype == "image/svg+xml"
+    assert answer.headers["Cache-Control"] == "no-store"
+    root = parse(answer.get_data(as_text=True))
+    assert room["groups"][0].theme.title in [text for text, _a in labels(root)]
+    ltr = group_x(root)
+    workshop = db.session.get(Workshop, room["workshop"].id)
+    workshop.language = "ar"
+    db.session.commit()
+    rtl = group_x(parse(staff.get(url + "?rtl=0&lang=en").get_data(as_text=True)))
+    second, third = (g.id for g in room["groups"][1:3])
+    assert ltr[second] > ltr[third] and rtl[second] < rtl[third]
+    assert staff.get(f"/workshops/{room['workshop'].id + 1000}/synergies/map.svg"
+                     ).status_code == 404
+
+
+def test_the_drawn_text_fits_its_measure(app):
+    with app.test_request_context():
+        lines = drawings.wrap("Investment Development Authority of Lebanon and the "
+                              "Chamber of Commerce, Industry and Agriculture of Beirut", 200,
+                              18, 2)
+        assert len(lines) == 2 and lines[-1].endswith("…")
+        assert all(drawings.text_width(line, 18) <= 200 for line in lines)
+        assert drawings.wrap("IDAL", 200, 18) == ["IDAL"]
+        assert drawings.direction("CCIA-BML منصة") == "ltr"
+        assert drawings.direction("«منصة» CCIA-BML") == "rtl"
