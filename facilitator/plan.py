@@ -242,6 +242,12 @@ def gather(workshop_id: int, *, language: str | None = None,
             row["email"] = member.email
         committee.append(row)
 
+    # --- the drawings' data (facilitator/drawings.py: one query per table) -------------
+    from . import drawings
+
+    figures = {"map": drawings.map_data(workshop.id),
+               "timeline": drawings.timeline_data(workshop.id)}
+
     everyone = list(people.values())
     all_actions = [a for p in priorities for a in p["actions"]]
     deadlines = sorted([*(a["deadline_iso"] for a in all_actions if a["deadline_iso"]),
@@ -286,7 +292,7 @@ def gather(workshop_id: int, *, language: str | None = None,
         "themes": theme_list, "loose_ideas": by_theme.get(None, []),
         "priorities": priorities, "synergies": synergies, "shared_actions": shared,
         "success_factors": factors, "measures": measures, "committee": committee,
-        "counts": counts,
+        "counts": counts, "drawings": figures,
         "first_deadline": dates.long(date.fromisoformat(deadlines[0])) if deadlines else "",
         "last_deadline": dates.long(date.fromisoformat(deadlines[-1])) if deadlines else "",
     }

@@ -125,23 +125,41 @@ def _plan_css() -> Markup:
     return Markup(path.read_text(encoding="utf-8"))
 
 
-def _figures(data: dict) -> dict:
-    """The step 4 drawings (facilitator/drawings.py), once that module exists; a figure
-    that fails is logged and left out, so the plan is still delivered."""
-    try:
-        from . import drawings  # noqa: F401  (written in parallel: may not exist yet)
-    except ImportError:
-        return {}
+# the synergy map and the timeline each on an A4 landscape page (261 × 168 mm inside the
+# margins: 986 × 635 CSS px), the map under its section's heading
+MAP_SIZE = (960, 470)
+TIMELINE_WIDTH = 960
+
+
+def _figures(data: dict, screen: bool) -> dict:
+    """The step 4 drawings (facilitator/drawings.py): for WeasyPrint, shapes as SVG with
+    their labels as HTML over them (WeasyPrint lays SVG text out letter by letter); for a
+    browser, one SVG with its text. A drawing that fails is logged and left out (a box
+    says so), so the plan is still delivered."""
+    from . import drawings
+
+    source = dict(data.get("drawings") or {})
+    if not (data["synergies"] or data["shared_actions"]):
+        source.pop("map", None)  # nothing between the groups: no map to look at
+    if not (source.get("timeline") or {}).get("months"):
+        source.pop("timeline", None)  # no deadline yet
+    if screen:
+        makers = {"map": lambda d: drawings.synergy_map_svg(d, rtl=data["rtl"]),
+                  "timeline": lambda d: drawings.timeline_svg(d, locale=data["language"],
+                                                              rtl=data["rtl"])}
+    else:
+        makers = {"map": lambda d: drawings.synergy_map_pdf(d, rtl=data["rtl"],
+                                                            width=MAP_SIZE[0],
+                                                            height=MAP_SIZE[1]),
+                  "timeline": lambda d: drawings.timeline_pdf(d, locale=data["language"],
+                                                              rtl=data["rtl"],
+                                                              width=TIMELINE_WIDTH)}
     figures = {}
-    makers = {"map": lambda d: drawings.synergy_map_svg(d, rtl=data["rtl"]),
-              "timeline": lambda d: drawings.timeline_svg(d, locale=data["language"],
-                                                          rtl=data["rtl"])}
     for name, make in makers.items():
-        source = (data.get("drawings") or {}).get(name)
-        if source is None:
+        if source.get(name) is None:
             continue
         try:
-            figures[name] = make(source)
+            figures[name] = make(source[name])
         except Exception:  # noqa: BLE001 (a figure must not cost the whole plan)
             current_app.logger.exception("action plan: the %s drawing failed", name)
     return figures
@@ -157,7 +175,7 @@ def plan_html(data: dict, *, screen: bool = False, **context) -> str:
     with force_locale(data["language"]):
         return render_template(PLAN_TEMPLATE, plan=data, h=helpers, screen=screen,
                                css=None if screen else _plan_css(),
-                               figures=_figures(data), css_content=css_content,
+                               figures=_figures(data, screen), css_content=css_content,
                                css_string=_css_string, **context)
 
 

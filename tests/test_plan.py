@@ -237,7 +237,7 @@ def test_gather_runs_the_same_queries_however_big_the_room(app, seminar):
         db.session.add(Idea(workshop_id=seminar.id, participant_id=people[n % len(people)],
                             text=f"Card {n}", extra_authors=[], merged_texts=[]))
     db.session.commit()
-    assert count_queries() == before <= 20
+    assert count_queries() == before <= 25  # 15 for the plan, the rest for the drawings
 
 
 # --- the PDF -----------------------------------------------------------------------------
@@ -262,6 +262,8 @@ def test_the_pdf_holds_every_priority_action_owner_and_deadline(app, seminar, la
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root and root["/Lang"] == language  # a tagged PDF
     assert "/Outlines" in root  # the headings as bookmarks
+    sizes = {tuple(round(float(v)) for v in page.mediabox[2:]) for page in reader.pages}
+    assert sizes == {(595, 842), (842, 595)}  # A4 portrait, the map and timeline landscape
 
 
 def test_only_the_internal_edition_has_the_committees_emails(app, seminar):
@@ -289,7 +291,8 @@ def test_an_empty_priority_says_no_action_agreed_yet(app):
     workshop = create_sample(*OWNER, until="confirm")
     html = plan_html(plan.gather(workshop.id))
     assert html.count("No action agreed yet.") == 3
-    assert "No shared action agreed yet." in html and "The synergy map" in html
+    assert "No shared action agreed yet." in html and "No synergy recorded yet." in html
+    assert 'data-drawing="synergy-map"' not in html  # an empty map is left out
 
 
 def test_the_contents_and_headers_name_the_sections(app, seminar):
