@@ -76,7 +76,7 @@ def _when(workshop: Workshop, epoch: float | None) -> str:
     except Exception:  # noqa: BLE001
         tz = ZoneInfo("UTC")
     moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
-    return format_datetime(moment, "short", tzinfo=tz, locale=str(get_locale()))
+    return format_datetime(moment, "medium", tzinfo=tz, locale=str(get_locale()))
 
 
 def _states(workshop: Workshop, language: str) -> dict[str, dict]:
