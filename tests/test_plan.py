@@ -295,6 +295,18 @@ def test_an_empty_priority_says_no_action_agreed_yet(app):
     assert 'data-drawing="synergy-map"' not in html  # an empty map is left out
 
 
+def test_a_workshop_that_has_just_begun_still_makes_a_plan(app):
+    """Nothing but participants: every section says what is missing; no drawing."""
+    workshop = create_sample(*OWNER, until="welcome")
+    data = plan.gather(workshop.id, language="fr")
+    assert data["priorities"] == [] and data["counts"]["contributions"] == 0
+    pages = pdf_pages(plan_pdf(data))
+    text = "\n".join(pages)
+    assert len(pages) >= 5 and workshop.title in text
+    html = plan_html(data)
+    assert 'data-drawing=' not in html
+
+
 def test_the_contents_and_headers_name_the_sections(app, seminar):
     pages = pdf_pages(plan_pdf(plan.gather(seminar.id)))
     contents = next(p for p in pages if "Contents" in p and "How the plan was built" in p)
@@ -303,7 +315,14 @@ def test_the_contents_and_headers_name_the_sections(app, seminar):
     # every page but the cover has the running header (the workshop's title) and numbers
     assert all(seminar.title in page for page in pages[1:])
     assert all(f"of {len(pages)}" in page for page in pages[1:])
-    assert seminar.title not in pages[0].split("\n")[0] or "Page" not in pages[0]
+    assert "Page 1 of" not in pages[0]  # nothing in the cover's margins but DRAFT
+    # the header names the section a page starts in, its first page included
+    for page in pages:
+        if "THE METHOD" in page:
+            assert f"{seminar.title} How the plan was built" in page
+        for rank in (1, 2, 3):
+            if f"PRIORITY {rank}\n" in page:
+                assert f"{seminar.title} Priority {rank} ·" in page
 
 
 # --- the pages and who gets what ---------------------------------------------------------
