@@ -57,12 +57,13 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
         json=payload_json,
     )
 
-    from .views import auth, console, main, phone, plan
+    from .views import auth, console, main, phone, register_blueprints
 
     app.url_map.converters["int"] = main.IdConverter
 
-    for blueprint in (main.bp, auth.bp, console.bp, phone.bp, plan.bp):
+    for blueprint in (main.bp, auth.bp, console.bp, phone.bp):
         app.register_blueprint(blueprint)
+    register_blueprints(app)
     return app
 
 

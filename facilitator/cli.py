@@ -32,6 +32,46 @@ def init_app(app: Flask) -> None:
             raise click.ClickException(str(exc.message)) from None
         click.echo(f"New password set for {email}.")
 
+    @app.cli.command("export-json")
+    @click.argument("workshop_id", type=int)
+    @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+                  default="-", show_default=True, help="The file to write (- for stdout).")
+    def export_json(workshop_id: int, output: str) -> None:
+        """Write a workshop to a JSON file (docs/archive.md): to rerun or archive it."""
+        from . import archive
+
+        try:
+            body = archive.dumps(archive.export_workshop(workshop_id))
+        except OperationError as exc:
+            raise click.ClickException(str(exc.message)) from None
+        with click.open_file(output, "wb", atomic=output != "-") as out:
+            out.write(body)
+        if output != "-":
+            click.echo(f"Workshop {workshop_id} written to {output} ({len(body):,} bytes).",
+                       err=True)
+
+    @app.cli.command("import-json")
+    @click.argument("file", type=click.File("rb"))
+    @click.option("--owner", "email", required=True,
+                  help="Email of the facilitator account that will own the copy.")
+    def import_json(file, email: str) -> None:
+        """Make a copy of an exported workshop, owned by --owner (new join code)."""
+        from . import archive
+
+        owner = accounts.find(email)
+        if owner is None:
+            raise click.ClickException(f"No facilitator account has the email {email}.")
+        try:
+            data = archive.read_archive(file.read(archive.MAX_BYTES + 1))
+            workshop = archive.import_workshop(data, owner)
+        except OperationError as exc:
+            raise click.ClickException(str(exc.message)) from None
+        counts = archive.summary(data)
+        click.echo(f"Imported workshop {workshop.id} “{workshop.title}”, join code "
+                   f"{workshop.join_code}: {counts['participants']} participants, "
+                   f"{counts['ideas']} contributions, {counts['working_groups']} working "
+                   f"groups, {counts['actions']} actions.")
+
     from .sample import UNTIL
 
     @app.cli.command("sample")

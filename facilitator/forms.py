@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField,
                      PasswordField, SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -57,3 +58,9 @@ class JoinForm(FlaskForm):
 
 class RejoinForm(FlaskForm):
     rejoin_code = StringField(_l("Your personal code"), validators=[Length(max=20)])
+
+
+class ImportForm(FlaskForm):
+    """A workshop exported as JSON (facilitator/archive.py), to make a copy of."""
+
+    file = FileField(_l("Workshop file (.json)"), validators=[FileRequired()])

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from .. import drawings, joining, operations, workshops
 from ..errors import OperationError
 from ..extensions import db
-from ..forms import MemberForm, WorkshopForm
+from ..forms import ImportForm, MemberForm, WorkshopForm
 from ..i18n import text_direction
 from ..models import WorkingGroup, Workshop
 from ..viewers import Viewer
@@ -47,7 +47,8 @@ def _settings(form: WorkshopForm) -> dict:
 @bp.get("/")
 def workshops_list():
     return render_template("console/workshops.html",
-                           workshops=workshops.workshops_of(current_user))
+                           workshops=workshops.workshops_of(current_user),
+                           import_form=ImportForm())
 
 
 @bp.route("/new", methods=["GET", "POST"])
