@@ -91,3 +91,35 @@ def init_app(app: Flask) -> None:
         workshop = create_sample(email, password, until=until)
         click.echo(f"Sample workshop {workshop.id} “{workshop.title}”, join code "
                    f"{workshop.join_code}; sign in as {email} / {password}.")
+
+    @app.cli.command("export-pdf")
+    @click.argument("workshop_id", type=int)
+    @click.option("--language", type=click.Choice(["en", "fr", "ar"]), default=None,
+                  help="The plan's language (default: the workshop's).")
+    @click.option("--edition", type=click.Choice(["public", "internal"]), default="public",
+                  show_default=True,
+                  help="public: no emails; internal: the steering committee's emails too.")
+    @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+                  default=None, help="The file to write (default: "
+                                     "plan-<id>-<language>-<edition>.pdf here).")
+    def export_pdf(workshop_id: int, language: str | None, edition: str,
+                   output: str | None) -> None:
+        """Render a workshop's action plan to a PDF file (no browser, no cache)."""
+        import time
+
+        from .plan import PlanNotFound, gather
+        from .report import html_to_pdf_pages, plan_html
+
+        started = time.perf_counter()
+        try:
+            data = gather(workshop_id, language=language, edition=edition)
+        except PlanNotFound:
+            raise click.ClickException(f"No workshop has the id {workshop_id}.") from None
+        content, pages = html_to_pdf_pages(plan_html(data))
+        output = output or f"plan-{workshop_id}-{data['language']}-{edition}.pdf"
+        with open(output, "wb") as file:
+            file.write(content)
+        draft = " (draft: the workshop is not closed)" if data["draft"] else ""
+        click.echo(f"Wrote {output}: {pages} pages, {len(content) // 1024} KB, "
+                   f"{data['language']}, {edition} edition{draft}, in "
+                   f"{time.perf_counter() - started:.1f} s.")

@@ -1,13 +1,19 @@
-"""PDF rendering: Jinja2 HTML turned into PDF by WeasyPrint, with the app's own fonts.
+"""PDF rendering: Jinja2 HTML turned into PDF by WeasyPrint, with the app's own fonts;
+the action plan's HTML (PDF and preview) and PDF from `plan.gather`'s data.
 
 Fonts come from the pinned npm font packages (no system font is assumed), so the PDF
 looks the same on any laptop and Arabic is shaped right to left by Pango/HarfBuzz.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from babel.lists import format_list
+from babel.numbers import format_decimal
 from flask import current_app, render_template
+from flask_babel import force_locale
+from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -39,3 +45,157 @@ def render_pdf(template: str, **context) -> bytes:
     base_url = Path(current_app.root_path).as_uri() + "/"
     document = HTML(string=html, base_url=base_url, url_fetcher=AppURLFetcher())
     return document.write_pdf(font_config=fonts)
+
+
+# --- the action plan -----------------------------------------------------------------
+
+PLAN_TEMPLATE = "pdf/plan.html"
+PLAN_CSS = "css/plan.css"
+# Unicode isolates: WeasyPrint ignores `unicode-bidi`, Pango honours these characters,
+# and browsers do both. FSI…PDI: a name or number keeps its own direction in a sentence.
+FSI, PDI = "\u2068", "\u2069"
+_ARABIC = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def text_direction(text: str) -> str:
+    """The direction of a text by its first strong letter (ltr when it has none)."""
+    for char in text or "":
+        if _ARABIC.match(char):
+            return "rtl"
+        if _LATIN.match(char):
+            return "ltr"
+    return "ltr"
+
+
+class PlanHelpers:
+    """What the plan's templates call: direction, isolation, numbers and dates in the
+    plan's language."""
+
+    def __init__(self, language: str, rtl: bool):
+        self.language, self.rtl = language, rtl
+        self.doc_dir = "rtl" if rtl else "ltr"
+
+    def dir(self, text: str) -> Markup:
+        """` dir="ltr"` on an element whose text runs against the document, else nothing."""
+        direction = text_direction(text)
+        return Markup(f' dir="{direction}"') if direction != self.doc_dir else Markup("")
+
+    @staticmethod
+    def iso(text: object) -> str:
+        """A name or a number inside a sentence, isolated (escaped by Jinja as usual)."""
+        text = "" if text is None else str(text)
+        return f"{FSI}{text}{PDI}" if text else ""
+
+    def num(self, value: int | float) -> str:
+        return format_decimal(value, locale=self.language)
+
+    def profiles(self, rows: list[dict]) -> str:
+        """"3 Ministry, 2 Chamber of commerce and 1 Other", in the plan's language."""
+        return self.listed([f"{self.num(row['count'])} {row['profile']}" for row in rows])
+
+    def listed(self, values: list) -> str:
+        return format_list([self.iso(v) for v in values], locale=self.language) if values else ""
+
+
+def _css_string(text: str) -> Markup:
+    """A CSS string literal of any text, safe inside <style> (no quote, backslash or `<`
+    left as such)."""
+    escaped = (str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+               .replace("<", "\\3C "))
+    return Markup(f'"{escaped}"')
+
+
+def css_content(translated: str, **counters: str) -> Markup:
+    """A translated sentence with %(name)s placeholders as a CSS `content` value, each
+    placeholder replaced by a CSS function: ("Page %(page)s of %(pages)s", page=
+    "counter(page)", …) -> `"Page " counter(page) " of " counter(pages)`."""
+    parts = re.split(r"%\((\w+)\)s", translated)
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            out.append(counters[part])
+        elif part:
+            out.append(_css_string(part))
+    return Markup(" ".join(out) or '""')
+
+
+def _plan_css() -> Markup:
+    path = Path(current_app.static_folder) / PLAN_CSS
+    return Markup(path.read_text(encoding="utf-8"))
+
+
+# the synergy map and the timeline each on an A4 landscape page (261 × 168 mm inside the
+# margins: 986 × 635 CSS px), the map under its section's heading
+MAP_SIZE = (960, 470)
+TIMELINE_WIDTH = 960
+
+
+def _figures(data: dict, screen: bool) -> dict:
+    """The step 4 drawings (facilitator/drawings.py): for WeasyPrint, shapes as SVG with
+    their labels as HTML over them (WeasyPrint lays SVG text out letter by letter); for a
+    browser, one SVG with its text. A drawing that fails is logged and left out (a box
+    says so), so the plan is still delivered."""
+    from . import drawings
+
+    source = dict(data.get("drawings") or {})
+    if not (data["synergies"] or data["shared_actions"]):
+        source.pop("map", None)  # nothing between the groups: no map to look at
+    if not (source.get("timeline") or {}).get("months"):
+        source.pop("timeline", None)  # no deadline yet
+    if screen:
+        makers = {"map": lambda d: drawings.synergy_map_svg(d, rtl=data["rtl"]),
+                  "timeline": lambda d: drawings.timeline_svg(d, locale=data["language"],
+                                                              rtl=data["rtl"])}
+    else:
+        makers = {"map": lambda d: drawings.synergy_map_pdf(d, rtl=data["rtl"],
+                                                            width=MAP_SIZE[0],
+                                                            height=MAP_SIZE[1]),
+                  "timeline": lambda d: drawings.timeline_pdf(d, locale=data["language"],
+                                                              rtl=data["rtl"],
+                                                              width=TIMELINE_WIDTH)}
+    figures = {}
+    for name, make in makers.items():
+        if source.get(name) is None:
+            continue
+        try:
+            figures[name] = make(source[name])
+        except Exception:  # noqa: BLE001 (a figure must not cost the whole plan)
+            current_app.logger.exception("action plan: the %s drawing failed", name)
+    return figures
+
+
+def plan_html(data: dict, *, screen: bool = False, **context) -> str:
+    """The action plan as one HTML document, in the plan's language.
+
+    screen=False (the PDF): the stylesheet and the page rules inline, nothing fetched
+    but the fonts. screen=True (the preview, in a request): the stylesheet linked, as
+    the app's CSP wants."""
+    helpers = PlanHelpers(data["language"], data["rtl"])
+    with force_locale(data["language"]):
+        return render_template(PLAN_TEMPLATE, plan=data, h=helpers, screen=screen,
+                               css=None if screen else _plan_css(),
+                               figures=_figures(data, screen), css_content=css_content,
+                               css_string=_css_string, **context)
+
+
+def html_to_pdf(html: str, *, tagged: bool = True) -> bytes:
+    """WeasyPrint on a complete HTML document, with the app's fonts; a tagged PDF
+    (structure for screen readers) unless tagged=False."""
+    return html_to_pdf_pages(html, tagged=tagged)[0]
+
+
+def html_to_pdf_pages(html: str, *, tagged: bool = True) -> tuple[bytes, int]:
+    """html_to_pdf, and the number of pages."""
+    fonts = FontConfiguration()
+    base_url = Path(current_app.root_path).as_uri() + "/"
+    document = HTML(string=html, base_url=base_url, url_fetcher=AppURLFetcher()).render(
+        font_config=fonts, pdf_tags=tagged)
+    return document.write_pdf(pdf_tags=tagged), len(document.pages)
+
+
+def plan_pdf(data: dict) -> bytes:
+    """The action plan as PDF bytes: plan_html(data) through WeasyPrint. Heavy (seconds,
+    and it never yields to eventlet): the server runs it in another process
+    (facilitator/plan_render.py), never in a request."""
+    return html_to_pdf(plan_html(data))

@@ -114,7 +114,8 @@ def phone(workshop_id: int):
     participant = _current_participant(workshop)
     if participant is None:  # never reveal the join code to someone who has not got it
         return redirect(url_for("phone.enter_code"))
-    # plan_url: the public action plan's address, for the phone's download link once the
-    # plan is shared (static/js/phone4.js). SLOT: its route is not written yet; null hides it.
+    # plan_url: the public action plan's address (views/plan.py), for the phone's download
+    # link, shown while the plan is shared (static/js/phone4.js)
     return render_template("phone/phone.html", workshop=workshop, participant=participant,
-                           config=page_config(workshop, "phone", plan_url=None))
+                           config=page_config(workshop, "phone", plan_url=url_for(
+                               "plan.pdf", workshop_id=workshop.id)))

@@ -1,0 +1,324 @@
+"""The action plan's PDF, rendered outside the server and cached on disk.
+
+WeasyPrint takes a second or more of CPU and never yields to eventlet: run in the server,
+it would freeze every live room for that long. So a request only asks for a render, and
+a separate process (`python -m facilitator.plan_render`, started with eventlet's green
+subprocess) does it; the page polls the state.
+
+The cache lives under the instance folder (`instance/plans/`), where every server
+process of the same install finds it. One render per key, the key being the workshop,
+its last event's sequence number (any change to the room makes a new key), the language
+and the edition: `w12-s3456-fr-public`. Its state is in files, so it holds across
+processes:
+
+    <key>.pdf      ready (written to a temporary name, then renamed: never half a file)
+    <key>.lock     queued or rendering: made with O_CREAT|O_EXCL, so of two requests at
+                   once exactly one starts a render; the render process holds an flock on
+                   it while it works, so a lock whose process died is seen and cleared
+    <key>.failed   failed, with the reason (a new request tries again)
+
+At most RENDER_SLOTS renders run at once on a machine (slot files, flock'ed); the others
+stay queued until a slot frees.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+
+from config import BASE_DIR
+
+STATES = ("none", "queued", "rendering", "ready", "failed")
+RENDER_SLOTS = 2
+QUEUE_TIMEOUT = 300  # seconds a queued render may wait for its process to take the lock
+_NAME = re.compile(r"^w(\d+)-s(\d+)-([a-z]{2})-(public|internal)\.pdf$")
+
+
+@dataclass(frozen=True)
+class Key:
+    workshop_id: int
+    seq: int
+    language: str
+    edition: str
+
+    @property
+    def name(self) -> str:
+        return f"w{self.workshop_id}-s{self.seq}-{self.language}-{self.edition}"
+
+    def args(self) -> list[str]:
+        return [str(self.workshop_id), str(self.seq), self.language, self.edition]
+
+
+def cache_dir(instance_path: str | None = None) -> Path:
+    path = Path(instance_path or current_app.instance_path) / "plans"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _paths(key: Key, folder: Path) -> tuple[Path, Path, Path]:
+    base = folder / key.name
+    return base.with_suffix(".pdf"), base.with_suffix(".lock"), base.with_suffix(".failed")
+
+
+def key_for(workshop, language: str | None = None, edition: str = "public") -> Key:
+    """The cache key of this workshop as it is now."""
+    from .plan import EDITIONS, LANGUAGES
+
+    language = language or workshop.language
+    if language not in LANGUAGES or edition not in EDITIONS:
+        raise ValueError(f"no plan in {language!r}, edition {edition!r}")
+    return Key(workshop.id, workshop.last_seq, language, edition)
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_failed(failed: Path, reason: str) -> None:
+    tmp = failed.with_name(f".{failed.name}.{os.getpid()}")
+    tmp.write_text(json.dumps({"reason": reason, "at": time.time()}), encoding="utf-8")
+    os.replace(tmp, failed)
+
+
+def _clear_dead_lock(lock: Path, failed: Path, info: dict) -> bool:
+    """A lock whose render process is gone (or never started): cleared, said as failed.
+    Returns True when it was cleared. Holding the lock's flock proves no process renders
+    it; the inode check makes sure it is still the file at that name."""
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        return True
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # a render process holds it: alive
+        try:
+            if os.fstat(fd).st_ino != os.stat(lock).st_ino:
+                return True  # replaced meanwhile: someone else cleared it
+        except FileNotFoundError:
+            return True
+        if info.get("state") == "queued":
+            reason = "The render process did not start."
+        else:
+            reason = "The render process stopped before it finished."
+        _write_failed(failed, reason)
+        os.unlink(lock)
+        return True
+    finally:
+        os.close(fd)
+
+
+def status(key: Key, folder: Path | None = None) -> dict:
+    """{state, key, ...}: ready (with size and rendered_at), queued or rendering (with
+    since), failed (with reason), or none (never asked)."""
+    folder = folder or cache_dir()
+    pdf, lock, failed = _paths(key, folder)
+    answer = {"key": key.name, "seq": key.seq, "language": key.language,
+              "edition": key.edition}
+    try:
+        stat = pdf.stat()
+        return {**answer, "state": "ready", "size": stat.st_size,
+                "rendered_at": stat.st_mtime}
+    except FileNotFoundError:
+        pass
+    if lock.exists():
+        info = _read_json(lock)
+        state = info.get("state") if info.get("state") in ("queued", "rendering") else "queued"
+        since = info.get("since") or info.get("requested_at") or time.time()
+        stale = state == "rendering" or time.time() - since > QUEUE_TIMEOUT
+        if not (stale and _clear_dead_lock(lock, failed, {**info, "state": state})):
+            return {**answer, "state": state, "since": since}
+        return status(key, folder)
+    if failed.exists():
+        info = _read_json(failed)
+        return {**answer, "state": "failed",
+                "reason": info.get("reason") or "The render failed.", "at": info.get("at")}
+    return {**answer, "state": "none"}
+
+
+def request(key: Key, folder: Path | None = None, *, retry: bool = False,
+            spawn=None) -> dict:
+    """Make sure this key's PDF is ready or being made, and say its state. Of two
+    requests at once, one starts the render (O_EXCL) and both see it queued. A failed
+    render is tried again only with retry=True (a person asked)."""
+    folder = folder or cache_dir()
+    current = status(key, folder)
+    if current["state"] in ("ready", "queued", "rendering"):
+        return current
+    if current["state"] == "failed":
+        if not retry:
+            return current
+        _paths(key, folder)[2].unlink(missing_ok=True)
+    lock = _paths(key, folder)[1]
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        return status(key, folder)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        json.dump({"state": "queued", "requested_at": time.time(), "by": os.getpid()}, file)
+    try:
+        (spawn or start_process)(key, folder)
+    except Exception as exc:  # noqa: BLE001 (said as a failed render, not a 500)
+        current_app.logger.exception("action plan: could not start the render")
+        _write_failed(_paths(key, folder)[2], f"The render could not start: {exc}")
+        lock.unlink(missing_ok=True)
+    return status(key, folder)
+
+
+def ready_file(key: Key, folder: Path | None = None) -> Path | None:
+    pdf = _paths(key, folder or cache_dir())[0]
+    return pdf if pdf.exists() else None
+
+
+def latest_ready(workshop_id: int, language: str, edition: str,
+                 folder: Path | None = None) -> tuple[Key, Path] | None:
+    """The newest PDF ready for this workshop, language and edition, whatever its seq
+    (an earlier version, while the room goes on)."""
+    best = None
+    for path in (folder or cache_dir()).glob(f"w{workshop_id}-s*-{language}-{edition}.pdf"):
+        match = _NAME.match(path.name)
+        if match and (best is None or int(match[2]) > best[0].seq):
+            best = (Key(workshop_id, int(match[2]), language, edition), path)
+    return best
+
+
+# --- starting the render process --------------------------------------------------------
+
+def start_process(key: Key, folder: Path) -> None:
+    """`python -m facilitator.plan_render ...` with this app's database and instance,
+    reaped by a background task (a green thread under eventlet)."""
+    from .extensions import socketio
+
+    if socketio.async_mode == "eventlet":
+        from eventlet.green import subprocess
+    else:
+        import subprocess
+    app = current_app._get_current_object()
+    database = app.config["SQLALCHEMY_DATABASE_URI"]
+    if database.startswith("sqlite") and (":memory:" in database or database == "sqlite://"):
+        raise RuntimeError("an in-memory database is not visible to another process")
+    env = {**os.environ, "DATABASE_URL": database, "FACILITATOR_INSTANCE": app.instance_path,
+           "PLAN_RENDER_FOLDER": str(folder)}
+    env.setdefault("FACILITATOR_CONFIG", "venue")
+    log = open(folder / f"{key.name}.log", "ab")
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "facilitator.plan_render", *key.args()],
+                                   cwd=str(BASE_DIR), env=env, stdin=subprocess.DEVNULL,
+                                   stdout=log, stderr=log, start_new_session=True)
+    finally:
+        log.close()
+    socketio.start_background_task(_reap, process, key, folder)
+
+
+def _reap(process, key: Key, folder: Path) -> None:
+    """Wait for the render process (so it leaves no zombie); if it died without saying
+    why, say it."""
+    code = process.wait()
+    pdf, lock, failed = _paths(key, folder)
+    log = folder / f"{key.name}.log"
+    if code != 0 and not pdf.exists() and not failed.exists():
+        tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
+        _write_failed(failed, f"The render process ended with code {code}. "
+                              + (tail[0][:300] if tail else ""))
+    if code == 0:
+        log.unlink(missing_ok=True)
+
+
+# --- in the render process --------------------------------------------------------------
+
+def _take_slot(folder: Path) -> int:
+    """One of RENDER_SLOTS render places on this machine (held until the process ends)."""
+    slots = folder / "slots"
+    slots.mkdir(exist_ok=True)
+    while True:
+        for n in range(RENDER_SLOTS):
+            fd = os.open(slots / f"slot-{n}", os.O_CREAT | os.O_RDWR, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fd
+            except BlockingIOError:
+                os.close(fd)
+        time.sleep(0.2)
+
+
+def render_key(key: Key, folder: Path) -> Path | None:
+    """Render this key's PDF into the cache (called in the render process, inside an app
+    context). Holds the lock's flock while it works; writes ready or failed; removes the
+    lock; deletes the earlier versions of the same workshop, language and edition."""
+    from .plan import gather
+    from .report import plan_pdf
+
+    pdf, lock, failed = _paths(key, folder)
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        return None  # cleared as dead before we started: a new request starts again
+    owned = False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            owned = os.fstat(fd).st_ino == os.stat(lock).st_ino
+        except FileNotFoundError:
+            owned = False
+        if not owned:
+            return None  # cleared and replaced meanwhile: that request renders it
+        slot = _take_slot(folder)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps({"state": "rendering", "since": time.time(),
+                                      "pid": os.getpid()}).encode(), 0)
+            try:
+                data = gather(key.workshop_id, language=key.language, edition=key.edition)
+                content = plan_pdf(data)
+            except Exception as exc:  # noqa: BLE001 (the reason goes to the page)
+                current_app.logger.exception("action plan: render of %s failed", key.name)
+                _write_failed(failed, f"{exc.__class__.__name__}: {exc}"[:500])
+                return None
+            tmp = folder / f".{key.name}.{os.getpid()}.pdf"
+            tmp.write_bytes(content)
+            os.replace(tmp, pdf)
+            failed.unlink(missing_ok=True)
+        finally:
+            os.close(slot)
+        _forget_older(key, folder)
+        return pdf
+    finally:
+        if owned:  # still holding its flock: nobody else can have replaced it
+            lock.unlink(missing_ok=True)
+        os.close(fd)
+
+
+def _forget_older(key: Key, folder: Path) -> None:
+    for path in folder.glob(f"w{key.workshop_id}-s*-{key.language}-{key.edition}.*"):
+        match = re.match(r"^w\d+-s(\d+)-", path.name)
+        if match and int(match[1]) < key.seq and not path.name.endswith(".lock"):
+            path.unlink(missing_ok=True)
+
+
+def main(argv: list[str]) -> int:
+    """python -m facilitator.plan_render WORKSHOP_ID SEQ LANGUAGE EDITION"""
+    if len(argv) != 4:
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    from . import create_app
+
+    key = Key(int(argv[0]), int(argv[1]), argv[2], argv[3])
+    app = create_app(os.environ.get("FACILITATOR_CONFIG", "venue"))
+    with app.app_context():
+        folder = Path(os.environ.get("PLAN_RENDER_FOLDER") or cache_dir())
+        return 0 if render_key(key, folder) is not None or ready_file(key, folder) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

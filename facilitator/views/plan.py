@@ -1,0 +1,261 @@
+"""The action plan's pages: the downloads page, the PDF, the HTML preview, the CSV of all
+actions, and sharing the plan with the participants.
+
+Facilitators and organisers (the workshop's staff) get everything, drafts included;
+participants get the public edition's PDF only once a facilitator shares it (from their
+phone page); anyone else gets 403. The PDF is rendered in another process
+(facilitator/plan_render.py): a page asking for one that is not ready yet starts it and
+reloads itself (a meta refresh: no script) until it is.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template,
+                   request, send_file, url_for)
+from flask_babel import force_locale, get_locale, gettext as _
+from flask_login import current_user, login_required
+
+from .. import closing, operations, participants, plan, plan_render, report, workshops
+from ..errors import OperationError
+from ..extensions import db
+from ..models import Workshop
+from ..viewers import Viewer
+
+bp = Blueprint("plan", __name__, url_prefix="/workshops")
+REFRESH_SECONDS = 3
+
+
+# --- who is asking ----------------------------------------------------------------------
+
+def _workshop(workshop_id: int) -> Workshop:
+    return db.session.get(Workshop, workshop_id) or abort(404)
+
+
+def _staff(workshop: Workshop) -> Viewer | None:
+    if not current_user.is_authenticated:
+        return None
+    viewer = workshops.viewer_for(workshop, current_user)
+    return viewer if viewer is not None and viewer.is_staff else None
+
+
+def _require_staff(workshop: Workshop) -> Viewer:
+    viewer = _staff(workshop)
+    if viewer is None:
+        abort(403)
+    return viewer
+
+
+def _participant(workshop: Workshop):
+    return participants.identify(
+        workshop.id, request.cookies.get(participants.cookie_name(workshop.id)))
+
+
+def _language(workshop: Workshop) -> str:
+    language = request.args.get("language") or request.form.get("language") or workshop.language
+    return language if language in plan.LANGUAGES else workshop.language
+
+
+def _edition() -> str:
+    edition = request.args.get("edition") or request.form.get("edition") or "public"
+    if edition not in plan.EDITIONS:
+        abort(404)
+    return edition
+
+
+def _when(workshop: Workshop, epoch: float | None) -> str:
+    """A render's time, on the venue's clock, in the page's language."""
+    if not epoch:
+        return ""
+    try:
+        tz = ZoneInfo(workshop.timezone or "UTC")
+    except Exception:  # noqa: BLE001
+        tz = ZoneInfo("UTC")
+    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    return format_datetime(moment, "medium", tzinfo=tz, locale=str(get_locale()))
+
+
+def _states(workshop: Workshop, language: str) -> dict[str, dict]:
+    """Each edition's render state now, and the newest earlier version ready."""
+    states = {}
+    for edition in plan.EDITIONS:
+        key = plan_render.key_for(workshop, language, edition)
+        state = plan_render.status(key)
+        state["rendered"] = _when(workshop, state.get("rendered_at"))
+        if state["state"] != "ready":
+            earlier = plan_render.latest_ready(workshop.id, language, edition)
+            if earlier is not None:
+                state["earlier"] = {"seq": earlier[0].seq,
+                                    "rendered": _when(workshop, earlier[1].stat().st_mtime)}
+        states[edition] = state
+    return states
+
+
+def _slug(workshop: Workshop) -> str:
+    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in workshop.title.lower())
+    return "-".join(part for part in slug.split("-") if part)[:60] or f"workshop-{workshop.id}"
+
+
+def _download_name(workshop: Workshop, language: str, edition: str) -> str:
+    draft = "-draft" if workshop.closed_at is None else ""
+    return f"action-plan-{_slug(workshop)}-{language}-{edition}{draft}.pdf"
+
+
+# --- the downloads page -----------------------------------------------------------------
+
+@bp.get("/<int:workshop_id>/plan")
+@login_required
+def downloads(workshop_id: int):
+    workshop = _workshop(workshop_id)
+    viewer = _require_staff(workshop)
+    language = _language(workshop)
+    states = _states(workshop, language)
+    busy = any(s["state"] in ("queued", "rendering") for s in states.values())
+    return render_template("console/plan_downloads.html", workshop=workshop, viewer=viewer,
+                           language=language, states=states, busy=busy,
+                           refresh=REFRESH_SECONDS if busy else None,
+                           languages=plan.LANGUAGES,
+                           closed_at=_when(workshop, workshop.closed_at.replace(
+                               tzinfo=timezone.utc).timestamp()) if workshop.closed_at else "")
+
+
+@bp.get("/<int:workshop_id>/plan/status.json")
+@login_required
+def status(workshop_id: int):
+    """The render state of both editions in one language, for scripts and pages."""
+    workshop = _workshop(workshop_id)
+    _require_staff(workshop)
+    language = _language(workshop)
+    return jsonify(workshop_id=workshop.id, last_seq=workshop.last_seq, language=language,
+                   draft=workshop.closed_at is None, plan_shared=workshop.plan_shared,
+                   editions=_states(workshop, language))
+
+
+@bp.post("/<int:workshop_id>/plan/render")
+@login_required
+def render(workshop_id: int):
+    """Prepare a PDF now (or again, after a failure)."""
+    workshop = _workshop(workshop_id)
+    _require_staff(workshop)
+    language, edition = _language(workshop), _edition()
+    plan_render.request(plan_render.key_for(workshop, language, edition), retry=True)
+    return redirect(url_for("plan.downloads", workshop_id=workshop.id, language=language))
+
+
+@bp.post("/<int:workshop_id>/plan/share")
+@login_required
+def share(workshop_id: int):
+    """A facilitator lets the participants download the public edition (or stops)."""
+    workshop = _workshop(workshop_id)
+    viewer = _require_staff(workshop)
+    try:
+        result = operations.run(closing.share_plan, viewer, request.form.get("shared") == "1")
+    except OperationError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Participants can now download the public edition from their phone.")
+              if result["plan_shared"] else
+              _("Participants can no longer download the action plan."))
+    return redirect(url_for("plan.downloads", workshop_id=workshop.id,
+                            language=_language(workshop)))
+
+
+# --- the documents ----------------------------------------------------------------------
+
+@bp.get("/<int:workshop_id>/plan.pdf")
+def pdf(workshop_id: int):
+    """The PDF: ready -> the file; not yet -> a page that starts the render and reloads
+    itself. Staff: either edition, drafts too. A participant: the public edition, once
+    shared. Anyone else: 403."""
+    workshop = _workshop(workshop_id)
+    edition = _edition()
+    staff = _staff(workshop)
+    if staff is None:
+        person = _participant(workshop)
+        if person is None or edition != "public" or not workshop.plan_shared:
+            abort(403)
+    language = _language(workshop)
+    key = plan_render.key_for(workshop, language, edition)
+    wanted = request.args.get("seq", type=int)
+    if staff is not None and wanted is not None and wanted != key.seq:  # an earlier one
+        earlier = plan_render.latest_ready(workshop.id, language, edition)
+        if earlier is None or earlier[0].seq != wanted:
+            abort(404)
+        path = earlier[1]
+    else:
+        state = plan_render.request(key, retry=request.args.get("retry") == "1")
+        if state["state"] != "ready":
+            return render_template("plan_waiting.html", workshop=workshop, state=state,
+                                   staff=staff is not None, edition=edition,
+                                   refresh=REFRESH_SECONDS if state["state"] != "failed"
+                                   else None,
+                                   retry_url=url_for("plan.pdf", workshop_id=workshop.id,
+                                                     edition=edition, language=language,
+                                                     retry=1)), \
+                503 if state["state"] == "failed" else 202
+        path = plan_render.ready_file(key)
+        if path is None:  # replaced by a newer render between the two looks
+            return redirect(request.full_path)
+    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=_download_name(workshop, language, edition),
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<int:workshop_id>/plan.html")
+@login_required
+def preview(workshop_id: int):
+    """The plan as a web page: the same template as the PDF, with screen styles."""
+    workshop = _workshop(workshop_id)
+    _require_staff(workshop)
+    language, edition = _language(workshop), _edition()
+    data = plan.gather(workshop.id, language=language, edition=edition)
+    with force_locale(language):
+        links = [(_("Back to the downloads"),
+                  url_for("plan.downloads", workshop_id=workshop.id, language=language)),
+                 (_("Download the PDF"),
+                  url_for("plan.pdf", workshop_id=workshop.id, language=language,
+                          edition=edition))]
+    return report.plan_html(data, screen=True, preview_links=links)
+
+
+@bp.get("/<int:workshop_id>/actions.csv")
+@login_required
+def actions_csv(workshop_id: int):
+    """Every action, group and shared, one row each with its priority and group: UTF-8
+    with a byte-order mark, so a spreadsheet opens accents and Arabic right."""
+    workshop = _workshop(workshop_id)
+    _require_staff(workshop)
+    language = _language(workshop)
+    data = plan.gather(workshop.id, language=language, edition="public")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    with force_locale(language):
+        writer.writerow([_("Kind"), _("No."), _("Priority"), _("Priority title"),
+                         _("Working group"), _("Action"), _("Description"),
+                         _("Objectives served"), _("Lead"), _("Partners"), _("Deadline"),
+                         _("Expected result"), _("Resources needed"),
+                         _("Brings together"), _("Part of shared action")])
+        for row in plan.actions_table(data):
+            shared = row["kind"] == "shared"
+            writer.writerow([
+                _("Shared action") if shared else _("Group action"), row["number"],
+                "; ".join(str(rank) for rank in row["priorities"]),
+                " | ".join(row["priority_titles"]),
+                _("Plenary: the shared plan") if shared
+                else _("Working group %(number)s", number=row["group"]),
+                row["title"], row.get("description", ""),
+                "; ".join(row["objective_texts"]), row["lead"],
+                "; ".join(row["partners"]), row["deadline_iso"], row["expected_result"],
+                row["resources"],
+                "; ".join(f"{a['number']} {a['title']}" for a in row["absorbs"]),
+                "; ".join(row["shared_in"])])
+    name = f"actions-{_slug(workshop)}-{language}.csv"
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "private, no-store"})

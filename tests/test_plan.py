@@ -1,0 +1,576 @@
+"""The action plan (issue 11): what plan.gather reads, the PDF in English, French and
+Arabic (text extracted with pypdf), the editions and who gets which, the draft mark, the
+CSV of all actions, and the render cache shared by every server process (one render for
+two requests at once, a dead render noticed, a real render process)."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import threading
+import time
+import unicodedata
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import event, select
+
+from facilitator import accounts, operations, participants, plan, plan_render, workshops
+from facilitator.extensions import db
+from facilitator.models import Action, Actor, Event, Idea, Participant, WorkingGroup, Workshop
+from facilitator.report import plan_html, plan_pdf
+from facilitator.sample import BOARDS, COMMITTEE, MEASURES, PRIORITIES, create_sample
+
+OWNER = ("plan-owner@example.org", "owner-password")
+ORGANISER = ("plan-organiser@example.org", "organiser-password")
+ARABIC_ACTION = ("إطلاق استبيان سنوي لتوقعات المغتربين", "الجامعة اللبنانية الأميركية",
+                 date(2016, 3, 15))
+
+
+EMAILS = [name.lower().replace(" ", ".") + "@example.org" for name, _role in COMMITTEE]
+
+
+@pytest.fixture
+def seminar(app):
+    """The sample seminar at its closing (success factors, measures and committee in),
+    not closed yet; an organiser besides the owner."""
+    workshop = create_sample(*OWNER, until="closing")
+    owner = accounts.find(OWNER[0])
+    operations.run(accounts.create_facilitator, ORGANISER[0], "Organiser", ORGANISER[1])
+    operations.run(workshops.add_member, workshops.viewer_for(workshop, owner),
+                   ORGANISER[0], "organiser")
+    return db.session.get(Workshop, workshop.id)
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_per_request(app):
+    """Each test client its own signed-in user: the tests keep one app context open, whose
+    `g` would otherwise carry Flask-Login's user from one client's request to another's."""
+    from flask import g
+
+    def forget() -> None:
+        g.pop("_login_user", None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, forget)
+
+
+@pytest.fixture
+def cache(app, tmp_path):
+    """Each test its own instance folder, so renders never meet another test's."""
+    app.instance_path = str(tmp_path / "instance")
+    return plan_render.cache_dir()
+
+
+def add_arabic_action(workshop: Workshop) -> None:
+    """An action written in Arabic, led by an actor with an Arabic name (group 3)."""
+    group = db.session.scalars(select(WorkingGroup).where(
+        WorkingGroup.workshop_id == workshop.id)).all()[-1]
+    title, lead, deadline = ARABIC_ACTION
+    actor = Actor(workshop_id=workshop.id, group_id=group.id, name=lead, kind="other",
+                  role="تصمم الاستبيان")
+    db.session.add(actor)
+    db.session.flush()
+    db.session.add(Action(workshop_id=workshop.id, group_id=group.id, title=title,
+                          lead_actor_id=actor.id, partner_ids=[], objective_ids=[],
+                          deadline=deadline, expected_result="٢٠٠٠ إجابة", resources=""))
+    workshop.last_seq += 1
+    db.session.commit()
+
+
+# --- reading the text back ---------------------------------------------------------------
+
+_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u0640\u00ad"))
+_ALEFS = str.maketrans("أإآٱؤ", "ااااو")
+# Noto Sans Arabic draws most letters as a skeleton plus dot marks, and a PDF maps glyphs
+# (not letters) back to text: extraction gives the right skeleton with the wrong dots, or
+# drops a letter. Only these letters, drawn without marks, come back as they were.
+_STABLE = set("المو")
+
+
+def words(text: str) -> list[str]:
+    """Normalised words: compatibility forms folded (Arabic presentation forms back to
+    letters), isolates, marks and tatweel dropped, case folded, and Latin, Arabic and
+    digits split apart (table cells come out of a PDF glued together)."""
+    text = unicodedata.normalize("NFKC", text).translate(_CONTROLS)
+    text = "".join(c for c in unicodedata.normalize("NFD", text)
+                   if unicodedata.category(c) != "Mn")
+    return re.findall(r"[^\W\d_\u0600-\u06ff]+|[\u0600-\u06ff]+|\d+", text.casefold())
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def skeleton(word: str) -> str:
+    return "".join(c for c in word.translate(_ALEFS) if c in _STABLE)
+
+
+def is_arabic(word: str) -> bool:
+    return bool(re.match("[\u0600-\u06ff]", word))
+
+
+def holds(text_words: list[str], phrase: str, in_order: bool = True) -> bool:
+    """The phrase in the text. Left to right: its words as a run. Right to left, whose
+    lines extraction may give in visual order and whose table cells it glues together:
+    each run of Latin words and digits somewhere in the text run together, and each
+    Arabic word by the letters that come back from a PDF unchanged."""
+    wanted = words(phrase)
+    if in_order:
+        n = len(wanted)
+        return any(text_words[i:i + n] == wanted for i in range(len(text_words) - n + 1))
+    compact = "".join(w for w in text_words if not is_arabic(w))
+    shapes = {skeleton(w) for w in text_words if is_arabic(w)}
+    runs, run = [], []
+    for word in wanted:
+        if is_arabic(word):
+            runs.append("".join(run))
+            run = []
+            if len(skeleton(word)) >= 2 and skeleton(word) not in shapes:
+                return False
+        else:
+            run.append(word)
+    runs.append("".join(run))
+    return all(r in compact for r in runs if r)
+
+
+def expected_entries(data: dict) -> list[str]:
+    """Every priority, action, owner and deadline the plan must show."""
+    wanted = []
+    for priority in data["priorities"]:
+        wanted.append(priority["title"])
+        for action in priority["actions"]:
+            wanted += [action["title"], action["lead"], *action["partners"]]
+            if action["deadline"]:
+                wanted.append(action["deadline"])
+    for shared in data["shared_actions"]:
+        wanted += [shared["title"], shared["lead"], *shared["partners"], shared["deadline"]]
+    for measure in data["measures"]:
+        wanted += [measure["text"], measure["owner"], measure["due"]]
+    for member in data["committee"]:
+        wanted += [member["name"], member["role"]]
+    return [w for w in wanted if w]
+
+
+# --- gather ------------------------------------------------------------------------------
+
+def test_gather_reads_the_plan_as_the_room_saw_it(app, seminar):
+    data = plan.gather(seminar.id)
+    assert data["language"] == "en" and data["edition"] == "public" and data["draft"]
+    assert [p["title"] for p in data["priorities"]] == [t for _k, t, _d in PRIORITIES]
+    first = data["priorities"][0]
+    assert [o["text"] for o in first["objectives"]] == BOARDS["framework"]["objectives"]
+    desk = first["actions"][0]
+    assert desk["number"] == "1.1" and desk["objectives"] == [1, 2]
+    assert desk["lead"] == "IDAL" and desk["partners"] == ["Ministry of Economy", "CCIA-BML"]
+    assert desk["deadline"] == "15 Dec 2015" and desk["deadline_iso"] == "2015-12-15"
+    assert desk["shared_in"] == ["S1"]
+    assert [s["substep"] for s in first["syntheses"]] == ["objectives", "actors", "actions"]
+    assert first["members"]["total"] == sum(r["count"] for r in first["members"]["by_profile"])
+    # the shared actions link the group actions they absorb, by number
+    s1 = data["shared_actions"][0]
+    assert [a["number"] for a in s1["absorbs"]] == ["2.1", "1.1"]
+    assert s1["priorities"] == [1, 2, 3] and s1["deadline"] == "30 Nov 2015"
+    # step 1: hidden and merged-away cards are left out; merged texts kept with their card
+    texts = [i["text"] for t in data["themes"] for i in t["ideas"]] + \
+        [i["text"] for i in data["loose_ideas"]]
+    assert not any("charger" in t for t in texts)
+    assert len(texts) == data["counts"]["contributions"] == 40
+    assert sum(len(i["merged_texts"]) for t in data["themes"] for i in t["ideas"]) == 3
+    assert [t["dots"] for t in data["themes"]] == sorted((t["dots"] for t in data["themes"]),
+                                                         reverse=True)
+    assert data["counts"]["dots"] == 75 and data["counts"]["voters"] == 25
+    # closing: factors by support, measures by date, the committee without emails
+    assert [f["endorsements"] for f in data["success_factors"]] == [13, 9, 5]
+    assert [m["text"] for m in data["measures"]] == [m[0] for m in MEASURES]
+    assert [m["name"] for m in data["committee"]] == [name for name, _role in COMMITTEE]
+    assert all("email" not in m for m in data["committee"])
+    internal = plan.gather(seminar.id, edition="internal")
+    assert [m["email"] for m in internal["committee"]] == EMAILS
+
+
+def test_gather_writes_dates_in_the_plans_language(app, seminar):
+    french = plan.gather(seminar.id, language="fr")
+    assert french["workshop"]["date"] == "20 octobre 2015"
+    assert french["priorities"][0]["actions"][0]["deadline"] == "15 déc. 2015"
+    arabic = plan.gather(seminar.id, language="ar")
+    assert arabic["rtl"] and arabic["workshop"]["date"] == "20 أكتوبر 2015"
+    seminar.closed_at = seminar.created_at.replace(year=2015, month=10, day=20, hour=15,
+                                                   minute=30)
+    db.session.commit()
+    closed = plan.gather(seminar.id, language="fr")
+    # 15:30 UTC is 18:30 in Beirut
+    assert not closed["draft"] and closed["workshop"]["closed_at"] == "20 octobre 2015, 18:30"
+    with pytest.raises(plan.PlanNotFound):
+        plan.gather(999_999)
+    with pytest.raises(ValueError):
+        plan.gather(seminar.id, edition="secret")
+
+
+def test_gather_runs_the_same_queries_however_big_the_room(app, seminar):
+    def count_queries() -> int:
+        statements = []
+
+        def seen(*_args):
+            statements.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            db.session.expire_all()
+            plan.gather(seminar.id, edition="internal")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+        return len(statements)
+
+    before = count_queries()
+    groups = db.session.scalars(select(WorkingGroup).where(
+        WorkingGroup.workshop_id == seminar.id)).all()
+    people = db.session.scalars(select(Participant.id).where(
+        Participant.workshop_id == seminar.id)).all()
+    for n in range(30):
+        group = groups[n % len(groups)]
+        actor = Actor(workshop_id=seminar.id, group_id=group.id, name=f"Actor {n}")
+        db.session.add(actor)
+        db.session.flush()
+        db.session.add(Action(workshop_id=seminar.id, group_id=group.id, title=f"Action {n}",
+                              lead_actor_id=actor.id, partner_ids=[actor.id]))
+        db.session.add(Idea(workshop_id=seminar.id, participant_id=people[n % len(people)],
+                            text=f"Card {n}", extra_authors=[], merged_texts=[]))
+    db.session.commit()
+    assert count_queries() == before <= 25  # 15 for the plan, the rest for the drawings
+
+
+# --- the PDF -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_the_pdf_holds_every_priority_action_owner_and_deadline(app, seminar, language):
+    if language == "ar":
+        add_arabic_action(seminar)
+    data = plan.gather(seminar.id, language=language)
+    content = plan_pdf(data)
+    pages = pdf_pages(content)
+    assert 10 <= len(pages) <= 20
+    text = words("\n".join(pages))
+    missing = [w for w in expected_entries(data) if not holds(text, w, in_order=language != "ar")]
+    assert not missing, missing
+    if language == "ar":
+        title, lead, deadline = ARABIC_ACTION
+        for phrase in (title, lead, "15 مارس 2016"):
+            assert holds(text, phrase, in_order=False), phrase
+    assert not any("@" in page for page in pages)  # the public edition: no email
+    reader = PdfReader(io.BytesIO(content))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == language  # a tagged PDF
+    assert "/Outlines" in root  # the headings as bookmarks
+    sizes = {tuple(round(float(v)) for v in page.mediabox[2:]) for page in reader.pages}
+    assert sizes == {(595, 842), (842, 595)}  # A4 portrait, the map and timeline landscape
+
+
+def test_only_the_internal_edition_has_the_committees_emails(app, seminar):
+    public = "\n".join(pdf_pages(plan_pdf(plan.gather(seminar.id))))
+    internal = "\n".join(pdf_pages(plan_pdf(plan.gather(seminar.id, edition="internal"))))
+    assert not any(email in public for email in EMAILS) and "@" not in public
+    assert all(email in internal for email in EMAILS)
+    assert "Public edition" in public and "Internal edition" in internal
+
+
+def test_a_draft_says_so_on_every_page_and_a_closed_plan_does_not(app, seminar):
+    draft = pdf_pages(plan_pdf(plan.gather(seminar.id)))
+    assert all("DRAFT" in page for page in draft), [i for i, p in enumerate(draft)
+                                                     if "DRAFT" not in p]
+    french = pdf_pages(plan_pdf(plan.gather(seminar.id, language="fr")))
+    assert all(re.search(r"PROJET|DRAFT", page) for page in french)
+    seminar.closed_at = seminar.created_at
+    db.session.commit()
+    final = pdf_pages(plan_pdf(plan.gather(seminar.id)))
+    assert not any("DRAFT" in page for page in final)
+    assert "Final version" in final[0]
+
+
+def test_an_empty_priority_says_no_action_agreed_yet(app):
+    workshop = create_sample(*OWNER, until="confirm")
+    html = plan_html(plan.gather(workshop.id))
+    assert html.count("No action agreed yet.") == 3
+    assert "No shared action agreed yet." in html and "No synergy recorded yet." in html
+    assert 'data-drawing="synergy-map"' not in html  # an empty map is left out
+
+
+def test_a_workshop_that_has_just_begun_still_makes_a_plan(app):
+    """Nothing but participants: every section says what is missing; no drawing."""
+    workshop = create_sample(*OWNER, until="welcome")
+    data = plan.gather(workshop.id, language="fr")
+    assert data["priorities"] == [] and data["counts"]["contributions"] == 0
+    pages = pdf_pages(plan_pdf(data))
+    text = "\n".join(pages)
+    assert len(pages) >= 5 and workshop.title in text
+    html = plan_html(data)
+    assert 'data-drawing=' not in html
+
+
+def test_the_contents_and_headers_name_the_sections(app, seminar):
+    pages = pdf_pages(plan_pdf(plan.gather(seminar.id)))
+    contents = next(p for p in pages if "Contents" in p and "How the plan was built" in p)
+    for title in (t for _k, t, _d in PRIORITIES):
+        assert title in contents
+    # every page but the cover has the running header (the workshop's title) and numbers
+    assert all(seminar.title in page for page in pages[1:])
+    assert all(f"of {len(pages)}" in page for page in pages[1:])
+    assert "Page 1 of" not in pages[0]  # nothing in the cover's margins but DRAFT
+    # the header names the section a page starts in, its first page included
+    for page in pages:
+        if "THE METHOD" in page:
+            assert f"{seminar.title} How the plan was built" in page
+        for rank in (1, 2, 3):
+            if f"PRIORITY {rank}\n" in page:
+                assert f"{seminar.title} Priority {rank} ·" in page
+
+
+# --- the pages and who gets what ---------------------------------------------------------
+
+def login(client, email, password):
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.data
+    return client
+
+
+def render_here(key, folder):
+    """The render process's work, done in this process (the test database is in memory,
+    which no other process can read)."""
+    plan_render.render_key(key, folder)
+
+
+@pytest.fixture
+def phone(app, seminar):
+    """A participant's browser, joined (its cookie)."""
+    client = app.test_client()
+    with app.test_request_context():
+        _p, token = operations.run(participants.join, seminar, "z" * 24, "Nadia Phone", "",
+                                   seminar.profiles[0], True)
+    client.set_cookie(participants.cookie_name(seminar.id), token)
+    return client
+
+
+def test_staff_download_both_editions_once_rendered(app, seminar, cache, monkeypatch):
+    monkeypatch.setattr(plan_render, "start_process", render_here)
+    client = login(app.test_client(), *ORGANISER)
+    page = client.get(f"/workshops/{seminar.id}/plan")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Not prepared yet" in html and f"/workshops/{seminar.id}/export.json" in html
+    assert 'http-equiv="refresh"' not in html  # nothing being prepared: no reload
+    for edition in ("public", "internal"):
+        response = client.get(f"/workshops/{seminar.id}/plan.pdf?edition={edition}")
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        assert "attachment" in response.headers["Content-Disposition"]
+        assert f"-{edition}-draft.pdf" in response.headers["Content-Disposition"]
+        text = "\n".join(pdf_pages(response.data))
+        assert ("rania.haddad@example.org" in text) == (edition == "internal")
+    status = client.get(f"/workshops/{seminar.id}/plan/status.json").get_json()
+    assert {e: s["state"] for e, s in status["editions"].items()} == {
+        "public": "ready", "internal": "ready"}
+    assert status["draft"] and status["last_seq"] == seminar.last_seq
+    html = client.get(f"/workshops/{seminar.id}/plan").get_data(as_text=True)
+    assert html.count('data-download="') == 2
+
+
+def test_a_participant_gets_the_public_edition_only_once_shared(app, seminar, cache, phone,
+                                                                 monkeypatch):
+    monkeypatch.setattr(plan_render, "start_process", render_here)
+    url = f"/workshops/{seminar.id}/plan.pdf"
+    assert phone.get(url).status_code == 403  # not shared yet
+    page = phone.get(f"/w/{seminar.id}").get_data(as_text=True)
+    assert f'"plan_url": "/workshops/{seminar.id}/plan.pdf"' in page  # shown once shared
+    owner = login(app.test_client(), *OWNER)
+    assert owner.post(f"/workshops/{seminar.id}/plan/share", data={"shared": "1"}) \
+        .status_code == 302
+    assert db.session.get(Workshop, seminar.id, populate_existing=True).plan_shared
+    assert db.session.scalar(select(Event.type).where(Event.workshop_id == seminar.id)
+                             .order_by(Event.seq.desc()).limit(1)) == "workshop.updated"
+    response = phone.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "@" not in "\n".join(pdf_pages(response.data))
+    assert phone.get(url + "?edition=internal").status_code == 403
+    for page in ("plan", "plan.html", "actions.csv", "plan/status.json"):
+        assert phone.get(f"/workshops/{seminar.id}/{page}").status_code in (302, 401, 403)
+    # anyone else: nothing
+    stranger = app.test_client()
+    assert stranger.get(url).status_code == 403
+    operations.run(accounts.create_facilitator, "other@example.org", "Other", "other-password")
+    other = login(app.test_client(), "other@example.org", "other-password")
+    assert other.get(url).status_code == 403
+    assert other.get(f"/workshops/{seminar.id}/plan").status_code == 403
+
+
+def test_only_facilitators_share_the_plan(app, seminar):
+    organiser = login(app.test_client(), *ORGANISER)
+    organiser.post(f"/workshops/{seminar.id}/plan/share", data={"shared": "1"})
+    assert not db.session.get(Workshop, seminar.id, populate_existing=True).plan_shared
+    html = organiser.get(f"/workshops/{seminar.id}/plan").get_data(as_text=True)
+    assert "data-share" not in html
+
+
+def test_a_pdf_not_ready_gets_a_page_that_reloads_until_it_is(app, seminar, cache):
+    started = []
+    owner = login(app.test_client(), *OWNER)
+    plan_render.start_process, real = (lambda key, folder: started.append(key)), \
+        plan_render.start_process
+    try:
+        response = owner.get(f"/workshops/{seminar.id}/plan.pdf?language=fr")
+        assert response.status_code == 202
+        assert 'http-equiv="refresh"' in response.get_data(as_text=True)
+        again = owner.get(f"/workshops/{seminar.id}/plan.pdf?language=fr")
+        assert again.status_code == 202 and len(started) == 1  # one render for both
+        downloads = owner.get(f"/workshops/{seminar.id}/plan?language=fr").get_data(
+            as_text=True)
+        assert 'http-equiv="refresh"' in downloads and 'data-state="queued"' in downloads
+    finally:
+        plan_render.start_process = real
+    assert started[0].language == "fr" and started[0].edition == "public"
+
+
+def test_the_preview_is_the_plan_under_the_apps_csp(app, seminar):
+    client = login(app.test_client(), *OWNER)
+    response = client.get(f"/workshops/{seminar.id}/plan.html?language=fr")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<style" not in html and " style=" not in html and "<script" not in html
+    assert "css/plan.css" in html and 'lang="fr"' in html
+    for title in (t for _k, t, _d in PRIORITIES):
+        assert title.replace("'", "&#39;") in html
+    assert "@" not in html.split("</head>", 1)[1].replace("plan.pdf", "")
+
+
+def test_the_csv_has_one_row_per_action_with_its_priority_and_group(app, seminar):
+    add_arabic_action(seminar)
+    client = login(app.test_client(), *ORGANISER)
+    response = client.get(f"/workshops/{seminar.id}/actions.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    raw = response.data
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    data = plan.gather(seminar.id)
+    group_actions = sum(len(p["actions"]) for p in data["priorities"])
+    assert len(rows) == group_actions + len(data["shared_actions"]) == 12
+    for row in rows:
+        assert row["Priority"] and row["Priority title"] and row["Working group"], row
+    desk = next(r for r in rows if r["No."] == "1.1")
+    assert desk["Kind"] == "Group action" and desk["Priority"] == "1"
+    assert desk["Working group"] == "Working group 1" and desk["Deadline"] == "2015-12-15"
+    assert desk["Lead"] == "IDAL" and desk["Partners"] == "Ministry of Economy; CCIA-BML"
+    assert desk["Part of shared action"] == "S1"
+    shared = next(r for r in rows if r["No."] == "S1")
+    assert shared["Kind"] == "Shared action" and shared["Priority"] == "1; 2; 3"
+    assert shared["Brings together"].startswith("2.1 Launch the coordination platform")
+    arabic = next(r for r in rows if r["Action"] == ARABIC_ACTION[0])
+    assert arabic["Lead"] == ARABIC_ACTION[1] and arabic["Priority"] == "3"
+    french = client.get(f"/workshops/{seminar.id}/actions.csv?language=fr")
+    assert "attachment" in french.headers["Content-Disposition"]
+
+
+# --- the render cache ----------------------------------------------------------------------
+
+def test_two_requests_at_once_cause_one_render(app, seminar, cache):
+    key = plan_render.key_for(seminar, "en", "public")
+    spawned = []
+    barrier = threading.Barrier(8)
+    answers = []
+
+    def spawn(key, folder):
+        spawned.append(key)
+
+    def ask():
+        barrier.wait()
+        answers.append(plan_render.request(key, cache, spawn=spawn)["state"])
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(spawned) == 1 and answers == ["queued"] * 8
+    # the render happens; everyone then sees it ready, and nobody renders again
+    plan_render.render_key(key, cache)
+    assert plan_render.request(key, cache, spawn=spawn)["state"] == "ready"
+    assert len(spawned) == 1
+    # the room moves on: a new key, a new render; the earlier one is still downloadable
+    seminar.last_seq += 1
+    db.session.commit()
+    newer = plan_render.key_for(seminar, "en", "public")
+    assert plan_render.status(newer, cache)["state"] == "none"
+    assert plan_render.latest_ready(seminar.id, "en", "public", cache)[0] == key
+
+
+def test_a_render_that_died_is_said_failed_and_tried_again_on_request(app, seminar, cache):
+    key = plan_render.key_for(seminar, "en", "internal")
+    lock = cache / f"{key.name}.lock"
+    lock.write_text('{"state": "rendering", "since": %f, "pid": 1}' % time.time())
+    state = plan_render.status(key, cache)  # nobody holds the lock's flock: it died
+    assert state["state"] == "failed" and "stopped" in state["reason"] and not lock.exists()
+    spawned = []
+    assert plan_render.request(key, cache, spawn=lambda k, f: spawned.append(k))[
+        "state"] == "failed" and not spawned  # a page's reload does not retry
+    assert plan_render.request(key, cache, retry=True,
+                               spawn=lambda k, f: spawned.append(k))["state"] == "queued"
+    assert spawned == [key]
+    # a queued render whose process never started is given up after a while
+    old = plan_render.key_for(seminar, "fr", "public")
+    (cache / f"{old.name}.lock").write_text(
+        '{"state": "queued", "requested_at": %f}' % (time.time() - plan_render.QUEUE_TIMEOUT - 1))
+    assert plan_render.status(old, cache)["state"] == "failed"
+
+
+def test_a_render_that_fails_says_why(app, seminar, cache, monkeypatch):
+    key = plan_render.key_for(seminar, "en", "public")
+
+    def broken(_data):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr("facilitator.report.plan_pdf", broken)
+    plan_render.request(key, cache, spawn=plan_render.render_key)
+    state = plan_render.status(key, cache)
+    assert state["state"] == "failed" and "no fonts" in state["reason"]
+
+
+def test_a_real_render_process_fills_the_cache(tmp_path):
+    """With a database on disk, `python -m facilitator.plan_render` renders in its own
+    process; two requests at once start one process."""
+    from flask_migrate import upgrade
+
+    from facilitator import create_app
+
+    database = tmp_path / "plan.sqlite"
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
+    app.instance_path = str(tmp_path / "instance")
+    with app.app_context():
+        upgrade()
+        workshop = create_sample(*OWNER, until="closed")
+        workshop = db.session.get(Workshop, workshop.id)
+        key = plan_render.key_for(workshop, "ar", "internal")
+        folder = plan_render.cache_dir()
+        started = []
+        real = plan_render.start_process
+
+        def counted(key, folder):
+            started.append(key)
+            real(key, folder)
+
+        def ask():
+            with app.app_context():
+                plan_render.request(key, folder, spawn=counted)
+
+        threads = [threading.Thread(target=ask) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        deadline = time.monotonic() + 120
+        while plan_render.status(key, folder)["state"] in ("queued", "rendering"):
+            assert time.monotonic() < deadline, "the render process took too long"
+            time.sleep(0.2)
+        state = plan_render.status(key, folder)
+        assert state["state"] == "ready", state
+        assert len(started) == 1
+        pages = pdf_pages(plan_render.ready_file(key, folder).read_bytes())
+        assert any("rania.haddad@example.org" in page for page in pages)
+        assert not list(folder.glob("*.lock"))
+        db.session.remove()
