@@ -144,8 +144,9 @@ def join_committee(viewer: Viewer, role: object, email: object, consent: object)
 
 
 def leave_committee(viewer: Viewer) -> dict:
-    """A participant takes their name (and email) off the committee."""
-    workshop = _workshop_open_for(viewer, "committee")
+    """A participant takes their name (and email) off the committee, at any stage and
+    even once the workshop is closed: consent can always be withdrawn."""
+    workshop = db.session.get(Workshop, viewer.workshop_id)
     mine = _members(workshop.id, viewer.participant_id)
     member = mine[0] if mine else None
     if member is None:

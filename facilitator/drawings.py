@@ -30,12 +30,12 @@ from datetime import date
 from functools import lru_cache
 
 from babel.dates import format_date
-from babel.lists import format_list
 from flask_babel import get_locale, gettext as _, ngettext
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from .extensions import db
+from .i18n import listed
 from .models import Action, Actor, SharedAction, Synergy, Theme, WorkingGroup
 
 # --- what the drawings look like --------------------------------------------------------
@@ -326,9 +326,6 @@ def write_pdf(canvas: Canvas, title: str, kind: str) -> Markup:
                   f'{"".join(shapes)}{labels}</div>')
 
 
-def _listed(values: list) -> str:
-    return format_list([str(v) for v in values], locale=str(get_locale() or "en"))
-
 
 def _active_groups(workshop_id: int) -> list[tuple[WorkingGroup, Theme]]:
     """The groups the room works in (not retired), by number, with their priority: one
@@ -478,7 +475,7 @@ def _map_desc(data: dict) -> str:
     number = {g["id"]: g["number"] for g in data["groups"]}
 
     def numbers(ids) -> str:
-        return _listed([number[i] for i in ids])
+        return listed([number[i] for i in ids])
 
     parts = []
     if data["groups"]:
@@ -492,7 +489,7 @@ def _map_desc(data: dict) -> str:
     for synergy in data["synergies"]:
         if synergy["kind"] == "shared_actor" and synergy["actors"]:
             parts.append(_("Shared actor %(names)s (“%(title)s”), linking priorities "
-                           "%(numbers)s.", names=_listed(synergy["actors"]),
+                           "%(numbers)s.", names=listed(synergy["actors"]),
                            title=synergy["title"], numbers=numbers(synergy["group_ids"])))
         else:
             parts.append(_("Synergy “%(title)s”, linking priorities %(numbers)s.",

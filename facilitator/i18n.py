@@ -35,6 +35,13 @@ def _languages() -> tuple[str, ...]:
     return tuple(current_app.config["LANGUAGES"])
 
 
+def listed(values) -> str:
+    """"1, 2 and 3" in the reader's language (Babel's list patterns)."""
+    from babel.lists import format_list
+
+    return format_list([str(v) for v in values], locale=str(get_locale() or "en"))
+
+
 def text_direction(locale: str | None = None) -> str:
     return "rtl" if str(locale or get_locale()) in RTL_LANGUAGES else "ltr"
 

@@ -129,7 +129,7 @@ OPERATIONS: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
 CORRECTIONS = {"idea.edit", "theme.rename", "objective.edit", "actor.edit", "action.edit",
                "synthesis.write", "shared_action.edit", "measure.edit"}
 WITHDRAWALS = {"committee.leave"}
-WHILE_CLOSED = {"workshop.reopen", "plan.share"}
+WHILE_CLOSED = {"workshop.close", "workshop.reopen", "plan.share"}  # close: already_closed
 
 # Reads that change nothing: no op_id, not logged. name -> (function, payload fields,
 # who may ask: "staff" (organisers included) or "anyone" in the workshop).
@@ -199,8 +199,9 @@ def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> 
             return _answer_again(previous, viewer, name)
         recorded = _while_closed(workshop, viewer, name)
         result = {"ok": True, **(change(viewer, **fields) or {})}
-        if recorded:
-            closing.record(workshop, recorded, viewer.actor, name, fields)
+        if recorded:  # what was sent, without the fields left out
+            closing.record(workshop, recorded, viewer.actor, name,
+                           {key: value for key, value in fields.items() if value is not None})
         db.session.add(AppliedOperation(workshop_id=viewer.workshop_id, op_id=op_id,
                                         name=name, actor=viewer.actor, result=result))
         eventlog.commit()

@@ -20,8 +20,8 @@ from . import eventlog
 from .boards import checked_date
 from .errors import OperationError
 from .extensions import db
-from .models import (Action, ImmediateMeasure, SharedAction, Synergy, Theme, Workshop, iso,
-                     utcnow)
+from .models import (Action, ImmediateMeasure, SharedAction, Synergy, Theme, WorkingGroup,
+                     Workshop, iso, utcnow)
 from .payload import is_id
 from .snapshot import part
 from .text import clean_line, plain
@@ -95,11 +95,10 @@ def _synergy(workshop_id: int, synergy_id: object) -> Synergy | None:
 
 
 def _from_synergy(synergy: Synergy) -> tuple[list[int], list[int]]:
-    """The priorities a synergy joins (its groups' themes) and the actions it links."""
-    from .models import WorkingGroup
-
+    """The priorities a synergy joins (its active groups' themes) and the actions it
+    links."""
     themes = list(db.session.scalars(select(WorkingGroup.theme_id).where(
-        WorkingGroup.id.in_(synergy.group_ids or []))))
+        WorkingGroup.id.in_(synergy.group_ids or []), WorkingGroup.retired.is_(False))))
     actions = [e["id"] for e in synergy.entries or [] if e.get("kind") == "action"]
     return themes, actions
 
@@ -159,7 +158,14 @@ def publish_shared_action(workshop: Workshop, action: SharedAction, actor: str) 
 
 
 def _check_version(current: int, version: object, view: dict, what) -> None:
-    if version is not None and version != current:
+    """The version the client last saw, if it sends one: another is refused with the
+    item as it is now."""
+    if version is None:
+        return
+    if not is_id(version):
+        raise OperationError("bad_request", _l(
+            "This change could not be sent properly. Please reload the page."))
+    if version != current:
         raise OperationError("stale_version", what, current=view)
 
 
@@ -202,6 +208,7 @@ def edit_shared_action(viewer: Viewer, shared_action_id: object, version: object
 
 
 def remove_shared_action(viewer: Viewer, shared_action_id: object) -> dict:
+    """Take a shared action out of the plan (the group actions it linked stay)."""
     require_runner(viewer)
     action = _shared_action(viewer, shared_action_id)
     data = {"id": action.id}
@@ -258,6 +265,7 @@ def _measure(viewer: Viewer, measure_id: object) -> ImmediateMeasure:
 
 def edit_measure(viewer: Viewer, measure_id: object, version: object = None,
                  **given) -> dict:
+    """Change some fields of a measure; fields left out (null) stay as they are."""
     require_runner(viewer)
     workshop = db.session.get(Workshop, viewer.workshop_id)
     measure = _measure(viewer, measure_id)
@@ -273,6 +281,7 @@ def edit_measure(viewer: Viewer, measure_id: object, version: object = None,
 
 
 def remove_measure(viewer: Viewer, measure_id: object) -> dict:
+    """Take an immediate measure off the list."""
     require_runner(viewer)
     measure = _measure(viewer, measure_id)
     data = {"id": measure.id}

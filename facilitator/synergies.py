@@ -21,16 +21,16 @@ from __future__ import annotations
 import re
 from itertools import combinations
 
-from babel.lists import format_list
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from . import eventlog, matching, method
 from .errors import OperationError
 from .extensions import db
-from .models import (Action, Actor, Objective, Synergy, SynergyProposal, WorkingGroup,
-                     Workshop, iso, utcnow)
+from .i18n import listed
+from .models import (Action, Actor, Objective, SharedAction, Synergy, SynergyProposal,
+                     WorkingGroup, Workshop, iso, utcnow)
 from .payload import is_id
 from .snapshot import part, personal
 from .text import clean_line, plain
@@ -57,10 +57,6 @@ def _group_numbers(groups: list) -> dict[int, int]:
     return {g.id: (g.theme.confirmed_rank or 0) for g in groups}
 
 
-def _listed(values: list) -> str:
-    """"1, 2 and 3" in the reader's language."""
-    return format_list([str(v) for v in values], locale=str(get_locale() or "en"))
-
 
 def shared_actors(actors: list[Actor], number: dict[int, int]) -> list[dict]:
     """Actors named by two or more groups, one suggestion per organisation."""
@@ -84,8 +80,8 @@ def shared_actors(actors: list[Actor], number: dict[int, int]) -> list[dict]:
             "entries": [{"kind": "actor", "id": a.id, "group_id": a.group_id} for a in cluster],
             "evidence": {"names": names, "groups": [number.get(g, 0) for g in groups]},
             "because": (_("“%(name)s” is named by groups %(groups)s.", name=names[0],
-                          groups=_listed([number.get(g, 0) for g in groups]))
-                        + (" " + _("Also written: %(names)s.", names=_listed(quoted))
+                          groups=listed([number.get(g, 0) for g in groups]))
+                        + (" " + _("Also written: %(names)s.", names=listed(quoted))
                            if quoted else "")),
         })
     return found
@@ -116,7 +112,7 @@ def similar_texts(kind: str, entries: list, text_of, number: dict[int, int]) -> 
                              "of_words": union},
                 "because": _("These two entries share %(n)d of %(total)d key words: "
                              "%(words)s.", n=len(shared), total=union,
-                             words=_listed(shared[:6])),
+                             words=listed(shared[:6])),
             })
     return found
 
@@ -140,7 +136,7 @@ def shared_resources(actions: list[Action], number: dict[int, int]) -> list[dict
                         for i in (a, b)],
             "evidence": {"shared_words": shared},
             "because": _("These two actions need the same: %(words)s.",
-                         words=_listed(shared[:6])),
+                         words=listed(shared[:6])),
         })
     return found
 
@@ -225,10 +221,19 @@ def decide_synergy(viewer: Viewer, entries: object, status: object = "accepted",
     so that it is not offered again. With a participant's proposal: the synergy accepted
     answers it (its author is told)."""
     require_runner(viewer)
-    proposal = _pending_proposal(viewer, proposal_id) if proposal_id is not None else None
-    status = status or "accepted"
-    if status not in STATUSES:
+    status = "accepted" if status is None else status
+    if not isinstance(status, str) or status not in STATUSES:
         raise OperationError("bad_request", _l("Accept or reject the synergy."))
+    kind = "manual" if kind is None else kind
+    if not isinstance(kind, str) or not 0 < len(kind) <= 30:
+        raise OperationError("bad_request", _l("This synergy's kind cannot be read."))
+    proposal = None
+    if proposal_id is not None:
+        if status != "accepted":
+            raise OperationError("bad_request", _l(
+                "A participant's proposal is answered by accepting a synergy; dismiss it "
+                "otherwise."))
+        proposal = _pending_proposal(viewer, proposal_id)
     linked = _entries(viewer, entries)
     title = clean_line(title, LIMITS["title"], _l(
         "The synergy's title is too long (%(n)d characters at most).", n=LIMITS["title"]))
@@ -244,8 +249,9 @@ def decide_synergy(viewer: Viewer, entries: object, status: object = "accepted",
     if synergy is None:
         synergy = Synergy(workshop_id=viewer.workshop_id, signature=key, created_at=utcnow())
         db.session.add(synergy)
-    synergy.status, synergy.title, synergy.note = status, title, note
-    synergy.kind = kind if isinstance(kind, str) and 0 < len(kind) <= 30 else "manual"
+    elif synergy.status == "accepted" and status == "rejected":
+        _withdraw(synergy, viewer.actor)  # the room saw it: it leaves the room's list
+    synergy.status, synergy.title, synergy.note, synergy.kind = status, title, note, kind
     synergy.entries = linked
     synergy.group_ids = sorted({e["group_id"] for e in linked})
     synergy.updated_by, synergy.updated_at = viewer.actor, utcnow()
@@ -264,25 +270,33 @@ def remove_synergy(viewer: Viewer, synergy_id: object) -> dict:
     if synergy is None or synergy.workshop_id != viewer.workshop_id:
         raise OperationError("not_found", _l("This synergy no longer exists."))
     data = {"id": synergy.id}
-    audience = "all" if synergy.status == "accepted" else "facilitators"
-    _unlink_shared_actions(synergy, viewer.actor)
+    if synergy.status == "accepted":
+        _withdraw(synergy, viewer.actor)
+    else:
+        eventlog.append(db.session.get(Workshop, viewer.workshop_id), "synergy.removed", data,
+                        audience="facilitators", actor=viewer.actor)
     db.session.delete(synergy)
-    eventlog.append(db.session.get(Workshop, viewer.workshop_id), "synergy.removed", data,
-                    audience=audience, actor=viewer.actor)
     return data
 
 
-def _unlink_shared_actions(synergy: Synergy, actor: str) -> None:
-    """Shared actions built from an undone synergy stay in the plan, no longer linked to
-    it; every client is told."""
+def _withdraw(synergy: Synergy, actor: str) -> None:
+    """An accepted synergy undone or rejected leaves the room's list. The shared actions
+    built from it stay in the plan, unlinked; a proposal it answered waits again for a
+    decision. Every client is told."""
     from .shared_plan import publish_shared_action
-    from .models import SharedAction
 
+    workshop = db.session.get(Workshop, synergy.workshop_id)
     for action in db.session.scalars(select(SharedAction).where(
             SharedAction.synergy_id == synergy.id)):
         action.synergy_id = None
         action.version += 1
-        publish_shared_action(db.session.get(Workshop, synergy.workshop_id), action, actor)
+        action.updated_by, action.updated_at = actor, utcnow()
+        publish_shared_action(workshop, action, actor)
+    for proposal in db.session.scalars(select(SynergyProposal).where(
+            SynergyProposal.synergy_id == synergy.id)):
+        proposal.status, proposal.synergy_id = "pending", None
+        _publish_proposal(proposal, actor)
+    eventlog.append(workshop, "synergy.removed", {"id": synergy.id}, actor=actor)
 
 
 # --- proposals from phones --------------------------------------------------------------
@@ -297,11 +311,12 @@ def _publish_proposal(proposal: SynergyProposal, actor: str) -> dict:
     """Proposals are for the facilitators to decide, and for their author to follow."""
     view = proposal_view(proposal)
     workshop = db.session.get(Workshop, proposal.workshop_id)
-    eventlog.append(workshop, "proposal.saved", {"proposal": view},
-                    audience="facilitators", actor=actor)
-    if proposal.author_id is not None:
+    if proposal.author_id is not None:  # the author's stream reaches the facilitators too
         eventlog.append(workshop, "proposal.saved", {"proposal": view},
                         audience="participant", target_id=proposal.author_id, actor=actor)
+    else:
+        eventlog.append(workshop, "proposal.saved", {"proposal": view},
+                        audience="facilitators", actor=actor)
     return view
 
 

@@ -154,8 +154,13 @@ def require_staff(viewer: Viewer) -> None:
 
 
 def update_workshop(viewer: Viewer, fields: dict) -> dict:
+    """The settings form; a closed workshop's settings are frozen with its plan."""
     require_runner(viewer)
     workshop = db.session.get(Workshop, viewer.workshop_id)
+    if workshop.closed_at is not None:
+        raise OperationError("workshop_closed", _l(
+            "The workshop is closed: its settings are part of the final plan. Reopen it "
+            "to change them."))
     for key, value in validate_settings(fields).items():
         setattr(workshop, key, value)
     eventlog.append(workshop, "workshop.updated", public_info(workshop), actor=viewer.actor)

@@ -199,7 +199,9 @@ def test_a_closed_workshop_refuses_every_phone_and_records_corrections(room):
     records = snapshot(room["console"])["closing"]["records"]
     assert [r["kind"] for r in records] == ["closed", "correction"]
     assert records[1]["operation"] == "action.edit"
-    assert records[1]["fields"]["title"].endswith("(five countries)")
+    assert records[1]["fields"] == {
+        "action_id": action.id,
+        "title": "Run a campaign of ten success stories abroad (five countries)"}
     assert records[1]["actor"] == room["console"].actor
     # consent can be withdrawn at any time: leaving the committee goes through, recorded
     assert do(room["karim"], "committee.leave")["ok"]
@@ -213,3 +215,61 @@ def test_a_closed_workshop_refuses_every_phone_and_records_corrections(room):
     assert do(room["rania"], "factor.propose", text="After reopening")["ok"]
     kinds = db.session.scalars(select(ClosingRecord.kind).order_by(ClosingRecord.id)).all()
     assert kinds == ["closed", "correction", "withdrawal", "reopened"]
+
+
+def test_a_synergy_rejected_after_being_accepted_leaves_the_room_and_its_shared_actions(room):
+    to(room, "synergies")
+    g2, g3 = room["groups"][1].id, room["groups"][2].id
+    proposal = do(room["rania"], "synergy.propose", text="Registers feed the network",
+                  group_ids=[g2, g3])["proposal"]
+    network = room["actions"]["Open the online matchmaking network"]
+    registers = room["actions"]["Build one database from the consulates' registers"]
+    entries = [{"kind": "action", "id": network.id}, {"kind": "action", "id": registers.id}]
+    synergy = do(room["console"], "synergy.decide", entries=entries, title="Registers",
+                 proposal_id=proposal["id"])["synergy"]
+    shared = do(room["console"], "shared_action.add", title="A network from the registers",
+                synergy_id=synergy["id"])["shared_action"]
+    before = last_seq(room)
+    assert do(room["console"], "synergy.decide", entries=entries, status="rejected")["ok"]
+    seen = seen_by(room["karim"], before)
+    assert ("synergy.removed", {"id": synergy["id"]}) in seen
+    unlinked = [d["shared_action"] for kind, d in seen if kind == "shared_action.saved"]
+    assert unlinked[-1]["id"] == shared["id"] and unlinked[-1]["synergy_id"] is None
+    assert snapshot(room["karim"])["synergies"]["list"] == []
+    assert snapshot(room["console"])["synergies"]["list"][0]["status"] == "rejected"
+    # the proposal it answered waits again; its author is told once, the console once
+    mine = [d for kind, d in seen_by(room["rania"], before) if kind == "proposal.saved"]
+    assert [d["proposal"]["status"] for d in mine] == ["pending"]
+    console = [d for kind, d in seen_by(room["console"], before) if kind == "proposal.saved"]
+    assert len(console) == 1
+    # answering a proposal is accepting; anything sent wrongly is refused, not guessed
+    assert do(room["console"], "synergy.decide", entries=entries, status="rejected",
+              proposal_id=proposal["id"])["error"]["code"] == "bad_request"
+    assert do(room["console"], "synergy.decide", entries=entries, title="x",
+              kind=["shared_actor"])["error"]["code"] == "bad_request"
+    assert do(room["console"], "shared_action.edit", shared_action_id=shared["id"],
+              version="1", title="y")["error"]["code"] == "bad_request"
+
+
+def test_closing_twice_says_so_and_the_settings_are_frozen(room):
+    from facilitator import operations
+    from facilitator.errors import OperationError
+
+    to(room, "synergies", "shared_plan", "closing")
+    assert do(room["console"], "workshop.close")["ok"]
+    assert do(room["console"], "workshop.close")["error"]["code"] == "already_closed"
+    with pytest.raises(OperationError) as refused:
+        operations.run(workshops.update_workshop, room["console"], {"title": "Renamed"})
+    assert refused.value.code == "workshop_closed"
+    assert db.session.get(Workshop, room["workshop"].id, populate_existing=True).title \
+        != "Renamed"
+    # refusals leave no record: only the close is there
+    assert [r["kind"] for r in snapshot(room["console"])["closing"]["records"]] == ["closed"]
+
+
+def test_leaving_the_committee_is_possible_at_any_stage(room):
+    to(room, "synergies", "shared_plan", "closing")
+    assert do(room["rania"], "committee.join", role="r", email="rania@example.org",
+              consent=True)["ok"]
+    to(room, "shared_plan")
+    assert do(room["rania"], "committee.leave")["ok"]
