@@ -19,7 +19,7 @@ from .errors import OperationError
 from .extensions import db
 from .groups import find_group
 from .models import Action, Actor, Objective, Participant, WorkingGroup, Workshop, iso, utcnow
-from .payload import is_id, is_whole, switch
+from .payload import ids_among, is_id, is_whole, switch
 from .text import clean_line, plain
 from .viewers import Viewer
 
@@ -332,17 +332,6 @@ def checked_date(workshop: Workshop, value: object) -> date | None:
     return deadline
 
 
-def _ids_in(value: object, allowed: set[int], message: object) -> list[int]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or len(value) > 50 or not all(is_id(v) for v in value):
-        raise OperationError("bad_request", message)
-    chosen = list(dict.fromkeys(value))
-    if not set(chosen) <= allowed:
-        raise OperationError("not_found", message)
-    return chosen
-
-
 def _action_fields(workshop: Workshop, group_id: int, given: dict,
                    partial: bool = False) -> dict:
     fields = {}
@@ -355,8 +344,8 @@ def _action_fields(workshop: Workshop, group_id: int, given: dict,
         Objective.group_id == group_id))}
     actor_ids = {a.id for a in _actors(group_id)}
     if "objective_ids" in given or not partial:
-        fields["objective_ids"] = _ids_in(given.get("objective_ids"), objective_ids, _l(
-            "Choose the objectives this action serves among your group's objectives."))
+        fields["objective_ids"] = ids_among(given.get("objective_ids"), objective_ids, _l(
+            "Choose the objectives this action serves among your group's objectives."), 50)
     if "lead_actor_id" in given or not partial:
         lead = given.get("lead_actor_id") or None  # 0 takes the lead away in an edit
         if lead is not None and (not is_id(lead) or lead not in actor_ids):
@@ -364,8 +353,8 @@ def _action_fields(workshop: Workshop, group_id: int, given: dict,
                 "Choose who leads the action among your group's actors."))
         fields["lead_actor_id"] = lead
     if "partner_ids" in given or not partial:
-        fields["partner_ids"] = _ids_in(given.get("partner_ids"), actor_ids, _l(
-            "Choose the partners among your group's actors."))
+        fields["partner_ids"] = ids_among(given.get("partner_ids"), actor_ids, _l(
+            "Choose the partners among your group's actors."), 50)
     if "deadline" in given or not partial:
         fields["deadline"] = checked_date(workshop, given.get("deadline"))
     for key in ("expected_result", "resources"):

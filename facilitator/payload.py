@@ -31,6 +31,18 @@ def is_count(value: Any) -> bool:
     return is_whole(value) and 0 <= value <= MAX_ID
 
 
+def ids_among(value: Any, allowed: set[int], message: object, most: int = 100) -> list[int]:
+    """A list of ids chosen among `allowed` (null: none), each once, in the order sent."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > most or not all(is_id(v) for v in value):
+        raise OperationError("bad_request", message)
+    chosen = list(dict.fromkeys(value))
+    if not set(chosen) <= allowed:
+        raise OperationError("not_found", message)
+    return chosen
+
+
 def switch(value: Any, what: object = None) -> bool | None:
     """An on/off setting: true, false, or null/missing (leave it as it is)."""
     if value is None or isinstance(value, bool):

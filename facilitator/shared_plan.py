@@ -22,7 +22,7 @@ from .errors import OperationError
 from .extensions import db
 from .models import (Action, ImmediateMeasure, SharedAction, Synergy, Theme, WorkingGroup,
                      Workshop, iso, utcnow)
-from .payload import is_id
+from .payload import ids_among, is_id
 from .snapshot import part
 from .text import clean_line, plain
 from .viewers import Viewer
@@ -57,17 +57,6 @@ def _line(value: object, key: str, message) -> str:
 
 def _too_long(n: int):
     return _l("This text is too long (%(n)d characters at most).", n=n)
-
-
-def _ids(value: object, allowed: set[int], message) -> list[int]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or len(value) > 100 or not all(is_id(v) for v in value):
-        raise OperationError("bad_request", message)
-    chosen = list(dict.fromkeys(value))
-    if not set(chosen) <= allowed:
-        raise OperationError("not_found", message)
-    return chosen
 
 
 def _partners(value: object) -> list[str]:
@@ -127,14 +116,14 @@ def _shared_action_fields(workshop: Workshop, given: dict, partial: bool) -> dic
         confirmed = set(db.session.scalars(select(Theme.id).where(
             Theme.workshop_id == workshop.id, Theme.confirmed_rank.is_not(None))))
         chosen = given.get("theme_ids")
-        fields["theme_ids"] = _ids(from_synergy[0] if chosen is None else chosen, confirmed,
-                                   _l("Choose the priorities this action serves among the "
-                                      "confirmed priorities."))
+        fields["theme_ids"] = ids_among(
+            from_synergy[0] if chosen is None else chosen, confirmed,
+            _l("Choose the priorities this action serves among the confirmed priorities."))
     if asked("action_ids"):
         actions = set(db.session.scalars(select(Action.id).where(
             Action.workshop_id == workshop.id)))
         chosen = given.get("action_ids")
-        fields["action_ids"] = _ids(
+        fields["action_ids"] = ids_among(
             [a for a in from_synergy[1] if a in actions] if chosen is None else chosen,
             actions, _l("Choose the group actions it absorbs among the groups' actions."))
     if asked("lead"):
