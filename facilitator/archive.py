@@ -53,7 +53,7 @@ _ACTOR = re.compile(r"^(participant|facilitator)(?::(\d{1,10}))?$")
 # --- what a row holds ---------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class F:
+class FieldSpec:
     """One field of an exported row: its kind and what a valid value is.
 
     kind: text (a string within `limit`, the column's length unless given), int, bool,
@@ -72,21 +72,22 @@ class F:
     high: int = MAX_ID
 
 
-def text(limit: int | None = None, null: bool = False) -> F:
-    return F("text", limit=limit, null=null)
+def text(limit: int | None = None, null: bool = False) -> FieldSpec:
+    return FieldSpec("text", limit=limit, null=null)
 
 
-def ref(to: str, null: bool = True) -> F:
-    return F("ref", to=to, null=null)
+def ref(to: str, null: bool = True) -> FieldSpec:
+    return FieldSpec("ref", to=to, null=null)
 
 
-def refs(to: str, null: bool = False) -> F:
+def refs(to: str, null: bool = False) -> FieldSpec:
     """A list of ids: at most as many as the table `to` may hold."""
-    return F("refs", to=to, null=null)
+    return FieldSpec("refs", to=to, null=null)
 
 
-MOMENT, MOMENT_OR_NULL = F("moment"), F("moment", null=True)
-DAY_OR_NULL, BOOL, ACTOR = F("date", null=True), F("bool"), F("actor", limit=40)
+MOMENT, MOMENT_OR_NULL = FieldSpec("moment"), FieldSpec("moment", null=True)
+DAY_OR_NULL, BOOL = FieldSpec("date", null=True), FieldSpec("bool")
+ACTOR = FieldSpec("actor", limit=40)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class Table:
 
     key: str
     model: type
-    fields: dict[str, F]
+    fields: dict[str, FieldSpec]
     most: int
     limits: dict[str, int] = field(default_factory=dict)
 
@@ -110,24 +111,26 @@ class Table:
 
 
 ENTRY = {"group_id": ref("working_groups", null=False), "author_id": ref("participants"),
-         "updated_by": ACTOR, "version": F("int", low=1), "highlighted": BOOL,
+         "updated_by": ACTOR, "version": FieldSpec("int", low=1), "highlighted": BOOL,
          "created_at": MOMENT, "updated_at": MOMENT}
 
 WORKSHOP = Table("workshop", Workshop, {
     "title": text(), "purpose": text(TEXT_LIMITS["purpose"]), "venue": text(),
-    "date": DAY_OR_NULL, "timezone": text(), "language": F("choice", choices=workshops.LANGUAGES),
-    "priority_count": F("int", low=1, high=10), "dots_per_participant": F("int", low=1, high=20),
-    "profiles": F("texts", limit=workshops.LIMITS["profile"]),
-    "partners": F("texts", limit=workshops.LIMITS["partner"]),
-    "joining_open": BOOL, "stage": F("choice", choices=method.STAGE_KEYS),
+    "date": DAY_OR_NULL, "timezone": text(),
+    "language": FieldSpec("choice", choices=workshops.LANGUAGES),
+    "priority_count": FieldSpec("int", low=1, high=10),
+    "dots_per_participant": FieldSpec("int", low=1, high=20),
+    "profiles": FieldSpec("texts", limit=workshops.LIMITS["profile"]),
+    "partners": FieldSpec("texts", limit=workshops.LIMITS["partner"]),
+    "joining_open": BOOL, "stage": FieldSpec("choice", choices=method.STAGE_KEYS),
     "stage_started_at": MOMENT, "created_at": MOMENT, "closed_at": MOMENT_OR_NULL,
     "plan_shared": BOOL}, most=1)
 STEP_SETTINGS = Table("step_settings", StepSettings, {
     "anonymous": BOOL, "input_locked": BOOL, "timer_ends_at": MOMENT_OR_NULL,
     "voting_open": BOOL, "votes_revealed": BOOL, "allow_multiple_dots": BOOL}, most=1)
 GROUP_SETTINGS = Table("group_settings", GroupSettings, {
-    "mode": F("choice", choices=groups.MODES), "cap": F("int", null=True, low=1,
-                                                       high=groups.MAX_CAP),
+    "mode": FieldSpec("choice", choices=groups.MODES),
+    "cap": FieldSpec("int", null=True, low=1, high=groups.MAX_CAP),
     "spotlight_group_id": ref("working_groups")}, most=1)
 
 # The document's lists, in the order of the file. The copy writes them in this order
@@ -135,9 +138,9 @@ GROUP_SETTINGS = Table("group_settings", GroupSettings, {
 # to rows written later (a group's rapporteur, a merged card or theme) are set after.
 TABLES = (
     Table("themes", Theme, {
-        "title": text(), "description": text(), "position": F("int", low=-MAX_ID),
+        "title": text(), "description": text(), "position": FieldSpec("int", low=-MAX_ID),
         "merged_into_id": ref("themes"), "merged_ideas": refs("ideas", null=True),
-        "confirmed_rank": F("int", null=True, low=1, high=1000), "created_at": MOMENT},
+        "confirmed_rank": FieldSpec("int", null=True, low=1, high=1000), "created_at": MOMENT},
         most=1000),
     Table("working_groups", WorkingGroup, {
         "theme_id": ref("themes", null=False), "retired": BOOL,
@@ -148,18 +151,18 @@ TABLES = (
         most=5000),
     Table("ideas", Idea, {
         "participant_id": ref("participants"), "text": text(),
-        "kind": F("choice", choices=ideas.KINDS), "origin": text(), "hidden": BOOL,
+        "kind": FieldSpec("choice", choices=ideas.KINDS), "origin": text(), "hidden": BOOL,
         "withdrawn": BOOL, "merged_into_id": ref("ideas"),
         "extra_authors": refs("participants"),
-        "merged_texts": F("texts", limit=Idea.__table__.c.text.type.length),
+        "merged_texts": FieldSpec("texts", limit=Idea.__table__.c.text.type.length),
         "theme_id": ref("themes"), "created_at": MOMENT, "updated_at": MOMENT},
         most=20_000),
     Table("votes", Vote, {
         "participant_id": ref("participants", null=False), "theme_id": ref("themes", null=False),
-        "count": F("int", low=1, high=20), "created_at": MOMENT}, most=100_000),
+        "count": FieldSpec("int", low=1, high=20), "created_at": MOMENT}, most=100_000),
     Table("objectives", Objective, {**ENTRY, "text": text()}, most=10_000),
     Table("actors", Actor, {**ENTRY, "name": text(),
-                            "kind": F("choice", choices=boards.ACTOR_KINDS),
+                            "kind": FieldSpec("choice", choices=boards.ACTOR_KINDS),
                             "role": text()}, most=10_000),
     Table("actions", Action, {
         **ENTRY, "title": text(), "objective_ids": refs("objectives"),
@@ -168,12 +171,12 @@ TABLES = (
         most=10_000),
     Table("syntheses", Synthesis, {
         "group_id": ref("working_groups", null=False),
-        "substep": F("choice", choices=syntheses.SUBSTEPS),
+        "substep": FieldSpec("choice", choices=syntheses.SUBSTEPS),
         "text": text(TEXT_LIMITS["synthesis"]), "updated_by": ACTOR, "updated_at": MOMENT},
         most=150),
     Table("synergies", Synergy, {
-        "status": F("choice", choices=synergies.STATUSES), "kind": text(), "title": text(),
-        "note": text(TEXT_LIMITS["note"]), "entries": F("entries"),
+        "status": FieldSpec("choice", choices=synergies.STATUSES), "kind": text(), "title": text(),
+        "note": text(TEXT_LIMITS["note"]), "entries": FieldSpec("entries"),
         "group_ids": refs("working_groups"), "updated_by": ACTOR, "created_at": MOMENT,
         "updated_at": MOMENT}, most=2000),
     Table("synergy_proposals", SynergyProposal, {
@@ -183,12 +186,12 @@ TABLES = (
     Table("shared_actions", SharedAction, {
         "title": text(), "description": text(TEXT_LIMITS["description"]),
         "theme_ids": refs("themes"), "lead": text(),
-        "partners": F("texts", limit=boards.LIMITS["name"]), "deadline": DAY_OR_NULL,
+        "partners": FieldSpec("texts", limit=boards.LIMITS["name"]), "deadline": DAY_OR_NULL,
         "expected_result": text(), "action_ids": refs("actions"),
-        "synergy_id": ref("synergies"), "version": F("int", low=1), "updated_by": ACTOR,
+        "synergy_id": ref("synergies"), "version": FieldSpec("int", low=1), "updated_by": ACTOR,
         "created_at": MOMENT, "updated_at": MOMENT}, most=1000),
     Table("immediate_measures", ImmediateMeasure, {
-        "text": text(), "owner": text(), "due": DAY_OR_NULL, "version": F("int", low=1),
+        "text": text(), "owner": text(), "due": DAY_OR_NULL, "version": FieldSpec("int", low=1),
         "updated_by": ACTOR, "created_at": MOMENT}, most=1000),
     Table("success_factors", SuccessFactor, {
         "text": text(), "author_id": ref("participants"),
@@ -197,7 +200,7 @@ TABLES = (
         "participant_id": ref("participants", null=False), "role": text(), "email": text(),
         "consented_at": MOMENT}, most=5000),
     Table("closing_records", ClosingRecord, {
-        "kind": text(), "operation": text(), "fields": F("json"), "actor": ACTOR,
+        "kind": text(), "operation": text(), "fields": FieldSpec("json"), "actor": ACTOR,
         "at": MOMENT}, most=10_000),
 )
 BY_KEY = {table.key: table for table in TABLES}
@@ -215,7 +218,7 @@ SINGLE = (STEP_SETTINGS, GROUP_SETTINGS)
 
 # --- export -----------------------------------------------------------------------------
 
-def _out(spec: F, value: Any) -> Any:
+def _out(spec: FieldSpec, value: Any) -> Any:
     if value is None:
         return None
     if spec.kind == "moment":
@@ -430,7 +433,7 @@ class _Checker:
                                      table.limits.get(name) or spec.limit)
         return clean
 
-    def value(self, spec: F, value: Any, where: tuple, limit: int | None) -> Any:
+    def value(self, spec: FieldSpec, value: Any, where: tuple, limit: int | None) -> Any:
         if value is None:
             if spec.null:
                 return None

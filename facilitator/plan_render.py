@@ -147,7 +147,7 @@ def status(key: Key, folder: Path | None = None) -> dict:
     return {**answer, "state": "none"}
 
 
-def request(key: Key, folder: Path | None = None, *, retry: bool = False,
+def ask_render(key: Key, folder: Path | None = None, *, retry: bool = False,
             spawn=None) -> dict:
     """Make sure this key's PDF is ready or being made, and say its state. Of two
     requests at once, one starts the render (O_EXCL) and both see it queued. A failed

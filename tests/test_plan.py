@@ -480,7 +480,7 @@ def test_two_requests_at_once_cause_one_render(app, seminar, cache):
 
     def ask():
         barrier.wait()
-        answers.append(plan_render.request(key, cache, spawn=spawn)["state"])
+        answers.append(plan_render.ask_render(key, cache, spawn=spawn)["state"])
 
     threads = [threading.Thread(target=ask) for _ in range(8)]
     for thread in threads:
@@ -490,7 +490,7 @@ def test_two_requests_at_once_cause_one_render(app, seminar, cache):
     assert len(spawned) == 1 and answers == ["queued"] * 8
     # the render happens; everyone then sees it ready, and nobody renders again
     plan_render.render_key(key, cache)
-    assert plan_render.request(key, cache, spawn=spawn)["state"] == "ready"
+    assert plan_render.ask_render(key, cache, spawn=spawn)["state"] == "ready"
     assert len(spawned) == 1
     # the room moves on: a new key, a new render; the earlier one is still downloadable
     seminar.last_seq += 1
@@ -507,9 +507,9 @@ def test_a_render_that_died_is_said_failed_and_tried_again_on_request(app, semin
     state = plan_render.status(key, cache)  # nobody holds the lock's flock: it died
     assert state["state"] == "failed" and "stopped" in state["reason"] and not lock.exists()
     spawned = []
-    assert plan_render.request(key, cache, spawn=lambda k, f: spawned.append(k))[
+    assert plan_render.ask_render(key, cache, spawn=lambda k, f: spawned.append(k))[
         "state"] == "failed" and not spawned  # a page's reload does not retry
-    assert plan_render.request(key, cache, retry=True,
+    assert plan_render.ask_render(key, cache, retry=True,
                                spawn=lambda k, f: spawned.append(k))["state"] == "queued"
     assert spawned == [key]
     # a queued render whose process never started is given up after a while
@@ -526,7 +526,7 @@ def test_a_render_that_fails_says_why(app, seminar, cache, monkeypatch):
         raise RuntimeError("no fonts")
 
     monkeypatch.setattr("facilitator.report.plan_pdf", broken)
-    plan_render.request(key, cache, spawn=plan_render.render_key)
+    plan_render.ask_render(key, cache, spawn=plan_render.render_key)
     state = plan_render.status(key, cache)
     assert state["state"] == "failed" and "no fonts" in state["reason"]
 
@@ -556,7 +556,7 @@ def test_a_real_render_process_fills_the_cache(tmp_path):
 
         def ask():
             with app.app_context():
-                plan_render.request(key, folder, spawn=counted)
+                plan_render.ask_render(key, folder, spawn=counted)
 
         threads = [threading.Thread(target=ask) for _ in range(2)]
         for thread in threads:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template,
@@ -71,10 +70,7 @@ def _when(workshop: Workshop, epoch: float | None) -> str:
     """A render's time, on the venue's clock, in the page's language."""
     if not epoch:
         return ""
-    try:
-        tz = ZoneInfo(workshop.timezone or "UTC")
-    except Exception:  # noqa: BLE001
-        tz = ZoneInfo("UTC")
+    tz = plan.venue_zone(workshop.timezone)
     moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
     return format_datetime(moment, "medium", tzinfo=tz, locale=str(get_locale()))
 
@@ -142,7 +138,7 @@ def render(workshop_id: int):
     workshop = _workshop(workshop_id)
     _require_staff(workshop)
     language, edition = _language(workshop), _edition()
-    plan_render.request(plan_render.key_for(workshop, language, edition), retry=True)
+    plan_render.ask_render(plan_render.key_for(workshop, language, edition), retry=True)
     return redirect(url_for("plan.downloads", workshop_id=workshop.id, language=language))
 
 
@@ -187,7 +183,7 @@ def pdf(workshop_id: int):
             abort(404)
         path = earlier[1]
     else:
-        state = plan_render.request(key, retry=request.args.get("retry") == "1")
+        state = plan_render.ask_render(key, retry=request.args.get("retry") == "1")
         if state["state"] != "ready":
             return render_template("plan_waiting.html", workshop=workshop, state=state,
                                    staff=staff is not None, edition=edition,
