@@ -440,6 +440,42 @@ def test_the_preview_is_the_plan_under_the_apps_csp(app, seminar):
     assert "@" not in html.split("</head>", 1)[1].replace("plan.pdf", "")
 
 
+
+LANGUAGE_REFUSED = "The action plan is available in English, French and Arabic only."
+EDITION_REFUSED = "The action plan has two editions only: public and internal."
+
+
+def test_an_unknown_language_or_edition_is_refused_in_a_sentence(app, seminar, cache,
+                                                                 phone, monkeypatch):
+    started = []
+    monkeypatch.setattr(plan_render, "start_process",
+                        lambda key, folder, **_slot: started.append(key))
+    owner = login(app.test_client(), *OWNER)
+    base = f"/workshops/{seminar.id}"
+    for page in ("/plan.pdf", "/plan.html", "/actions.csv", "/plan"):
+        response = owner.get(f"{base}{page}?language=de")
+        assert response.status_code == 400, page
+        assert LANGUAGE_REFUSED in response.get_data(as_text=True), page
+    for page in ("/plan.pdf", "/plan.html"):
+        response = owner.get(f"{base}{page}?edition=secret")
+        assert response.status_code == 400, page
+        assert EDITION_REFUSED in response.get_data(as_text=True), page
+    status = owner.get(f"{base}/plan/status.json?language=de")
+    assert status.status_code == 400 and status.get_json() == {"error": LANGUAGE_REFUSED}
+    # the downloads page's form: back to the page, which says what was wrong
+    for field, value, said in (("edition", "secret", EDITION_REFUSED),
+                               ("language", "de", LANGUAGE_REFUSED)):
+        response = owner.post(f"{base}/plan/render", data={field: value})
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"{base}/plan")
+        assert said in owner.get(f"{base}/plan").get_data(as_text=True)
+    # a participant, once the plan is shared: the same sentence, nothing started
+    owner.post(f"{base}/plan/share", data={"shared": "1"})
+    response = phone.get(f"{base}/plan.pdf?language=xx")
+    assert response.status_code == 400 and LANGUAGE_REFUSED in response.get_data(as_text=True)
+    assert not started
+    assert owner.get(f"{base}/plan.pdf?language=ar").status_code == 202  # a known one
+
 def test_the_csv_has_one_row_per_action_with_its_priority_and_group(app, seminar):
     add_arabic_action(seminar)
     client = login(app.test_client(), *ORGANISER)

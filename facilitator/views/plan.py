@@ -54,15 +54,42 @@ def _participant(workshop: Workshop):
         workshop.id, request.cookies.get(participants.cookie_name(workshop.id)))
 
 
+class BadPlanRequest(Exception):
+    """A language or an edition the plan does not have: answered 400 with the sentence
+    (on the downloads page, for its forms)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@bp.errorhandler(BadPlanRequest)
+def _bad_plan_request(error: BadPlanRequest):
+    workshop_id = (request.view_args or {}).get("workshop_id")
+    if request.method == "POST" and workshop_id is not None:
+        flash(error.message, "error")
+        return redirect(url_for("plan.downloads", workshop_id=workshop_id))
+    if request.path.endswith(".json"):
+        return jsonify(error=error.message), 400
+    return render_template("message.html", message=error.message), 400
+
+
 def _language(workshop: Workshop) -> str:
-    language = request.args.get("language") or request.form.get("language") or workshop.language
-    return language if language in plan.LANGUAGES else workshop.language
+    """The language asked for (default: the workshop's); another one is refused."""
+    language = request.args.get("language") or request.form.get("language")
+    if not language:
+        return workshop.language if workshop.language in plan.LANGUAGES else "en"
+    if language not in plan.LANGUAGES:
+        raise BadPlanRequest(_("The action plan is available in English, French and "
+                               "Arabic only."))
+    return language
 
 
 def _edition() -> str:
     edition = request.args.get("edition") or request.form.get("edition") or "public"
     if edition not in plan.EDITIONS:
-        abort(404)
+        raise BadPlanRequest(_("The action plan has two editions only: public and "
+                               "internal."))
     return edition
 
 
