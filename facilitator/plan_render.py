@@ -6,10 +6,11 @@ a separate process (`python -m facilitator.plan_render`, started with eventlet's
 subprocess) does it; the page polls the state.
 
 The cache lives under the instance folder (`instance/plans/`), where every server
-process of the same install finds it. One render per key, the key being the workshop,
-its last event's sequence number (any change to the room makes a new key), the language
-and the edition: `w12-s3456-fr-public`. Its state is in files, so it holds across
-processes:
+process of the same install finds it. One render per key, the key being the workshop
+(its id and when it was created, so that another database reusing the id and the seqs
+never gets this one's plan), its last event's sequence number (any change to the room
+makes a new key), the language and the edition: `w12-c1445333400000000-s3456-fr-public`.
+Its state is in files, so it holds across processes:
 
     <key>.pdf      ready (written to a temporary name, then renamed: never half a file)
     <key>.lock     queued or rendering: made with O_CREAT|O_EXCL, so of two requests at
@@ -29,6 +30,7 @@ import re
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -38,22 +40,39 @@ from config import BASE_DIR
 STATES = ("none", "queued", "rendering", "ready", "failed")
 RENDER_SLOTS = 2
 QUEUE_TIMEOUT = 300  # seconds a queued render may wait for its process to take the lock
-_NAME = re.compile(r"^w(\d+)-s(\d+)-([a-z]{2})-(public|internal)\.pdf$")
+_NAME = re.compile(r"^w(\d+)-c(\d+)-s(\d+)-([a-z]{2})-(public|internal)\.")
+_EPOCH = datetime(1970, 1, 1)
 
 
 @dataclass(frozen=True)
 class Key:
     workshop_id: int
+    created: int  # the workshop's created_at, in microseconds since 1970 (UTC)
     seq: int
     language: str
     edition: str
 
     @property
+    def plan(self) -> str:
+        """The workshop, language and edition, whatever the seq: `w12-c…-fr-public`."""
+        return f"w{self.workshop_id}-c{self.created}-{self.language}-{self.edition}"
+
+    @property
     def name(self) -> str:
-        return f"w{self.workshop_id}-s{self.seq}-{self.language}-{self.edition}"
+        return (f"w{self.workshop_id}-c{self.created}-s{self.seq}-{self.language}-"
+                f"{self.edition}")
 
     def args(self) -> list[str]:
-        return [str(self.workshop_id), str(self.seq), self.language, self.edition]
+        return [str(self.workshop_id), str(self.created), str(self.seq), self.language,
+                self.edition]
+
+    def at(self, seq: int) -> "Key":
+        return Key(self.workshop_id, self.created, seq, self.language, self.edition)
+
+
+def created_stamp(created_at: datetime | None) -> int:
+    """A workshop's creation time as the key writes it (stored times are naive UTC)."""
+    return (created_at - _EPOCH) // timedelta(microseconds=1) if created_at else 0
 
 
 def cache_dir(instance_path: str | None = None) -> Path:
@@ -74,7 +93,8 @@ def key_for(workshop, language: str | None = None, edition: str = "public") -> K
     language = language or workshop.language
     if language not in LANGUAGES or edition not in EDITIONS:
         raise ValueError(f"no plan in {language!r}, edition {edition!r}")
-    return Key(workshop.id, workshop.last_seq, language, edition)
+    return Key(workshop.id, created_stamp(workshop.created_at), workshop.last_seq, language,
+               edition)
 
 
 def _read_json(path: Path) -> dict:
@@ -181,16 +201,25 @@ def ready_file(key: Key, folder: Path | None = None) -> Path | None:
     return pdf if pdf.exists() else None
 
 
-def latest_ready(workshop_id: int, language: str, edition: str,
-                 folder: Path | None = None) -> tuple[Key, Path] | None:
-    """The newest PDF ready for this workshop, language and edition, whatever its seq
-    (an earlier version, while the room goes on)."""
-    best = None
-    for path in (folder or cache_dir()).glob(f"w{workshop_id}-s*-{language}-{edition}.pdf"):
+def _versions(key: Key, folder: Path, suffix: str) -> list[tuple[int, Path]]:
+    """(seq, path) of this plan's files with this suffix, whatever their seq."""
+    found = []
+    pattern = f"w{key.workshop_id}-c{key.created}-s*-{key.language}-{key.edition}{suffix}"
+    for path in folder.glob(pattern):
         match = _NAME.match(path.name)
-        if match and (best is None or int(match[2]) > best[0].seq):
-            best = (Key(workshop_id, int(match[2]), language, edition), path)
-    return best
+        if match and path.name.endswith(suffix) and int(match[2]) == key.created:
+            found.append((int(match[3]), path))
+    return found
+
+
+def latest_ready(key: Key, folder: Path | None = None) -> tuple[Key, Path] | None:
+    """The newest PDF ready of this key's workshop, language and edition, whatever its
+    seq (an earlier version, while the room goes on)."""
+    versions = _versions(key, folder or cache_dir(), ".pdf")
+    if not versions:
+        return None
+    seq, path = max(versions)
+    return key.at(seq), path
 
 
 # --- starting the render process --------------------------------------------------------
@@ -256,6 +285,8 @@ def render_key(key: Key, folder: Path) -> Path | None:
     """Render this key's PDF into the cache (called in the render process, inside an app
     context). Holds the lock's flock while it works; writes ready or failed; removes the
     lock; deletes the earlier versions of the same workshop, language and edition."""
+    from .extensions import db
+    from .models import Workshop
     from .plan import gather
     from .report import plan_pdf
 
@@ -279,6 +310,9 @@ def render_key(key: Key, folder: Path) -> Path | None:
             os.pwrite(fd, json.dumps({"state": "rendering", "since": time.time(),
                                       "pid": os.getpid()}).encode(), 0)
             try:
+                workshop = db.session.get(Workshop, key.workshop_id)
+                if workshop is None or created_stamp(workshop.created_at) != key.created:
+                    raise LookupError("This workshop is no longer in the database.")
                 data = gather(key.workshop_id, language=key.language, edition=key.edition)
                 content = plan_pdf(data)
             except Exception as exc:  # noqa: BLE001 (the reason goes to the page)
@@ -300,20 +334,24 @@ def render_key(key: Key, folder: Path) -> Path | None:
 
 
 def _forget_older(key: Key, folder: Path) -> None:
-    for path in folder.glob(f"w{key.workshop_id}-s*-{key.language}-{key.edition}.*"):
-        match = re.match(r"^w\d+-s(\d+)-", path.name)
-        if match and int(match[1]) < key.seq and not path.name.endswith(".lock"):
+    """Delete this plan's earlier versions, and any of another workshop that had the
+    same id (another creation time)."""
+    for path in folder.glob(f"w{key.workshop_id}-c*-s*-{key.language}-{key.edition}.*"):
+        match = _NAME.match(path.name)
+        if not match or path.name.endswith(".lock"):
+            continue
+        if int(match[2]) != key.created or int(match[3]) < key.seq:
             path.unlink(missing_ok=True)
 
 
 def main(argv: list[str]) -> int:
-    """python -m facilitator.plan_render WORKSHOP_ID SEQ LANGUAGE EDITION"""
-    if len(argv) != 4:
+    """python -m facilitator.plan_render WORKSHOP_ID CREATED SEQ LANGUAGE EDITION"""
+    if len(argv) != 5:
         print(main.__doc__, file=sys.stderr)
         return 2
     from . import create_app
 
-    key = Key(int(argv[0]), int(argv[1]), argv[2], argv[3])
+    key = Key(int(argv[0]), int(argv[1]), int(argv[2]), argv[3], argv[4])
     app = create_app(os.environ.get("FACILITATOR_CONFIG", "venue"))
     with app.app_context():
         folder = Path(os.environ.get("PLAN_RENDER_FOLDER") or cache_dir())

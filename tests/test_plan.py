@@ -563,8 +563,31 @@ def test_two_requests_at_once_cause_one_render(app, seminar, cache):
     db.session.commit()
     newer = plan_render.key_for(seminar, "en", "public")
     assert plan_render.status(newer, cache)["state"] == "none"
-    assert plan_render.latest_ready(seminar.id, "en", "public", cache)[0] == key
+    assert plan_render.latest_ready(newer, cache)[0] == key
 
+
+
+def test_a_restored_database_reusing_ids_and_seqs_never_gets_another_plan(app, seminar,
+                                                                           cache,
+                                                                           monkeypatch):
+    """The key holds the workshop's creation time: another workshop under the same id at
+    the same seq (a database made again, a restore) is another plan."""
+    monkeypatch.setattr(plan_render, "start_process", render_here)
+    owner = login(app.test_client(), *OWNER)
+    url = f"/workshops/{seminar.id}/plan.pdf"
+    assert owner.get(url).status_code == 200
+    assert len(list(cache.glob("*.pdf"))) == 1
+    monkeypatch.setattr(plan_render, "start_process", lambda key, folder, **_slot: None)
+    seminar = db.session.get(Workshop, seminar.id)
+    seminar.created_at = seminar.created_at.replace(year=seminar.created_at.year - 1)
+    seminar.title = "Another seminar"
+    db.session.commit()
+    response = owner.get(url)
+    assert response.status_code == 202  # being prepared: not the other workshop's file
+    html = owner.get(f"/workshops/{seminar.id}/plan").get_data(as_text=True)
+    assert "seq=" not in html and 'data-download="' not in html  # no earlier version
+    key = plan_render.key_for(seminar, "en", "public")
+    assert plan_render.latest_ready(key) is None
 
 def test_a_render_that_died_is_said_failed_and_tried_again_on_request(app, seminar, cache):
     key = plan_render.key_for(seminar, "en", "internal")

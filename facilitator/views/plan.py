@@ -110,7 +110,7 @@ def _states(workshop: Workshop, language: str) -> dict[str, dict]:
         state = plan_render.status(key)
         state["rendered"] = _when(workshop, state.get("rendered_at"))
         if state["state"] != "ready":
-            earlier = plan_render.latest_ready(workshop.id, language, edition)
+            earlier = plan_render.latest_ready(key)
             if earlier is not None:
                 state["earlier"] = {"seq": earlier[0].seq,
                                     "rendered": _when(workshop, earlier[1].stat().st_mtime)}
@@ -205,7 +205,7 @@ def pdf(workshop_id: int):
     key = plan_render.key_for(workshop, language, edition)
     wanted = request.args.get("seq", type=int)
     if staff is not None and wanted is not None and wanted != key.seq:  # an earlier one
-        earlier = plan_render.latest_ready(workshop.id, language, edition)
+        earlier = plan_render.latest_ready(key)
         if earlier is None or earlier[0].seq != wanted:
             abort(404)
         path = earlier[1]
