@@ -213,8 +213,12 @@ def _versions(key: Key, folder: Path, suffix: str) -> list[tuple[int, Path]]:
 
 
 def latest_ready(key: Key, folder: Path | None = None) -> tuple[Key, Path] | None:
-    """The newest PDF ready of this key's workshop, language and edition, whatever its
-    seq (an earlier version, while the room goes on)."""
+    """The newest public PDF ready of this key's workshop and language, whatever its seq
+    (an earlier version, while the room goes on). None for the internal edition: only
+    the room as it is now makes one, as an earlier one may hold the email of someone
+    who has left the committee since (forget_older deletes them)."""
+    if key.edition != "public":
+        return None
     versions = _versions(key, folder or cache_dir(), ".pdf")
     if not versions:
         return None
@@ -325,7 +329,7 @@ def render_key(key: Key, folder: Path) -> Path | None:
             failed.unlink(missing_ok=True)
         finally:
             os.close(slot)
-        _forget_older(key, folder)
+        forget_older(key, folder)
         return pdf
     finally:
         if owned:  # still holding its flock: nobody else can have replaced it
@@ -333,9 +337,10 @@ def render_key(key: Key, folder: Path) -> Path | None:
         os.close(fd)
 
 
-def _forget_older(key: Key, folder: Path) -> None:
-    """Delete this plan's earlier versions, and any of another workshop that had the
-    same id (another creation time)."""
+def forget_older(key: Key, folder: Path | None = None) -> None:
+    """Delete this plan's versions older than the key, and any of another workshop that
+    had the same id (another creation time)."""
+    folder = folder or cache_dir()
     for path in folder.glob(f"w{key.workshop_id}-c*-s*-{key.language}-{key.edition}.*"):
         match = _NAME.match(path.name)
         if not match or path.name.endswith(".lock"):

@@ -373,6 +373,35 @@ def test_staff_download_both_editions_once_rendered(app, seminar, cache, monkeyp
     assert html.count('data-download="') == 2
 
 
+
+def test_an_email_withdrawn_is_never_in_an_internal_edition_offered(app, seminar, cache,
+                                                                    monkeypatch):
+    """Only the room as it is now makes an internal edition: after a committee member
+    leaves, the earlier one (with their email) is neither offered nor served, and is
+    deleted; the public edition still offers its earlier version."""
+    from tests.steps import do
+
+    monkeypatch.setattr(plan_render, "start_process", render_here)
+    owner = login(app.test_client(), *OWNER)
+    base = f"/workshops/{seminar.id}"
+    for edition in ("public", "internal"):
+        assert owner.get(f"{base}/plan.pdf?edition={edition}").status_code == 200
+    before = db.session.get(Workshop, seminar.id).last_seq
+    rania = db.session.scalar(select(Participant).where(
+        Participant.workshop_id == seminar.id, Participant.name == "Rania Haddad"))
+    with app.test_request_context():
+        assert do(participants.viewer_for(rania), "committee.leave")["ok"]
+    monkeypatch.setattr(plan_render, "start_process", lambda key, folder, **_slot: None)
+    html = owner.get(f"{base}/plan").get_data(as_text=True)
+    assert f"edition=public&amp;language=en&amp;seq={before}" in html
+    assert "edition=internal&amp;language=en&amp;seq=" not in html
+    assert owner.get(f"{base}/plan.pdf?edition=internal&seq={before}").status_code == 404
+    response = owner.get(f"{base}/plan.pdf?edition=internal")
+    assert response.status_code == 202  # the room as it is now, being prepared
+    assert not list(cache.glob("*-internal.pdf"))  # the earlier one is gone from the disk
+    earlier = owner.get(f"{base}/plan.pdf?edition=public&seq={before}")
+    assert earlier.status_code == 200 and "@" not in "\n".join(pdf_pages(earlier.data))
+
 def test_a_participant_gets_the_public_edition_only_once_shared(app, seminar, cache, phone,
                                                                  monkeypatch):
     monkeypatch.setattr(plan_render, "start_process", render_here)

@@ -103,10 +103,13 @@ def _when(workshop: Workshop, epoch: float | None) -> str:
 
 
 def _states(workshop: Workshop, language: str) -> dict[str, dict]:
-    """Each edition's render state now, and the newest earlier version ready."""
+    """Each edition's render state now, and the newest earlier version ready (public
+    only: an earlier internal edition is deleted, never offered)."""
     states = {}
     for edition in plan.EDITIONS:
         key = plan_render.key_for(workshop, language, edition)
+        if edition == "internal":
+            plan_render.forget_older(key)
         state = plan_render.status(key)
         state["rendered"] = _when(workshop, state.get("rendered_at"))
         if state["state"] != "ready":
@@ -203,9 +206,11 @@ def pdf(workshop_id: int):
             abort(403)
     language = _language(workshop)
     key = plan_render.key_for(workshop, language, edition)
+    if edition == "internal":  # only the room as it is now: emails may have left since
+        plan_render.forget_older(key)
     wanted = request.args.get("seq", type=int)
     if staff is not None and wanted is not None and wanted != key.seq:  # an earlier one
-        earlier = plan_render.latest_ready(key)
+        earlier = plan_render.latest_ready(key)  # public only
         if earlier is None or earlier[0].seq != wanted:
             abort(404)
         path = earlier[1]
