@@ -5,7 +5,10 @@ two requests at once, a dead render noticed, a real render process)."""
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
+import json
+import os
 import re
 import threading
 import time
@@ -333,7 +336,7 @@ def login(client, email, password):
     return client
 
 
-def render_here(key, folder):
+def render_here(key, folder, **_slot):
     """The render process's work, done in this process (the test database is in memory,
     which no other process can read)."""
     plan_render.render_key(key, folder)
@@ -441,7 +444,7 @@ def test_only_facilitators_share_the_plan(app, seminar):
 def test_a_pdf_not_ready_gets_a_page_that_reloads_until_it_is(app, seminar, cache):
     started = []
     owner = login(app.test_client(), *OWNER)
-    plan_render.start_process, real = (lambda key, folder: started.append(key)), \
+    plan_render.start_process, real = (lambda key, folder, **_: started.append(key)), \
         plan_render.start_process
     try:
         response = owner.get(f"/workshops/{seminar.id}/plan.pdf?language=fr")
@@ -570,7 +573,7 @@ def test_two_requests_at_once_cause_one_render(app, seminar, cache):
     barrier = threading.Barrier(8)
     answers = []
 
-    def spawn(key, folder):
+    def spawn(key, folder, **_slot):
         spawned.append(key)
 
     def ask():
@@ -618,21 +621,137 @@ def test_a_restored_database_reusing_ids_and_seqs_never_gets_another_plan(app, s
     key = plan_render.key_for(seminar, "en", "public")
     assert plan_render.latest_ready(key) is None
 
+
+def holding(spawned: list, held: list):
+    """A stand-in for the render process that never ends: it keeps the render place it
+    is handed (as a live render process holds it until it exits) and renders nothing."""
+    def spawn(key, folder, **given):
+        spawned.append(key)
+        if given.get("slot") is not None:
+            held.append(os.dup(given["slot"]))
+    return spawn
+
+
+def test_renders_are_bounded_one_per_plan_and_render_slots_at_once(app, seminar, cache):
+    """However many people ask while the room moves on, in however many languages: one
+    render at a time per workshop, language and edition, and never more than
+    RENDER_SLOTS render processes at once; past that, "try again shortly"."""
+    spawned, held = [], []
+    spawn = holding(spawned, held)
+    try:
+        key = plan_render.key_for(seminar, "en", "public")
+        assert plan_render.ask_render(key, cache, spawn=spawn)["state"] == "queued"
+        for _ in range(3):  # the room moves on while it waits: the same render serves
+            seminar.last_seq += 1
+            db.session.commit()
+            newer = plan_render.key_for(seminar, "en", "public")
+            assert plan_render.ask_render(newer, cache, spawn=spawn)["state"] == "queued"
+        assert spawned == [key]
+        # its process starts rendering the room as it is then; asking for a later state
+        # meanwhile reuses it rather than starting another
+        lock = cache / f"{key.plan}.lock"
+        rendering = os.open(lock, os.O_RDWR)
+        fcntl.flock(rendering, fcntl.LOCK_EX)
+        os.ftruncate(rendering, 0)
+        os.pwrite(rendering, json.dumps({"state": "rendering", "seq": newer.seq,
+                                         "since": time.time()}).encode(), 0)
+        seminar.last_seq += 1
+        db.session.commit()
+        latest = plan_render.key_for(seminar, "en", "public")
+        assert plan_render.ask_render(latest, cache, spawn=spawn)["state"] == "rendering"
+        assert spawned == [key]
+        # another plan takes the other place; a third finds none: refused, nothing waits
+        french = plan_render.key_for(seminar, "fr", "public")
+        assert plan_render.ask_render(french, cache, spawn=spawn)["state"] == "queued"
+        arabic = plan_render.key_for(seminar, "ar", "internal")
+        assert plan_render.ask_render(arabic, cache, spawn=spawn)["state"] == "busy"
+        assert len(spawned) == plan_render.RENDER_SLOTS == 2
+        assert plan_render.status(arabic, cache)["state"] == "none"
+        assert not (cache / f"{arabic.plan}.lock").exists()
+        os.close(held.pop(0))  # a render process ends: its place is free again
+        assert plan_render.ask_render(arabic, cache, spawn=spawn)["state"] == "queued"
+        assert spawned[-1] == arabic and len(spawned) == 3
+        os.close(rendering)
+    finally:
+        for fd in held:
+            os.close(fd)
+
+
+def test_a_participant_gets_the_latest_public_file_and_never_tries_again(
+        app, seminar, cache, phone, monkeypatch):
+    monkeypatch.setattr(plan_render, "start_process", render_here)
+    owner = login(app.test_client(), *OWNER)
+    owner.post(f"/workshops/{seminar.id}/plan/share", data={"shared": "1"})
+    url = f"/workshops/{seminar.id}/plan.pdf"
+    first = phone.get(url)
+    assert first.status_code == 200
+    started = []
+
+    def broken(key, folder, **_slot):
+        started.append(key)
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(plan_render, "start_process", broken)
+    seminar = db.session.get(Workshop, seminar.id)
+    seminar.last_seq += 1  # the room moves on; rendering it fails
+    db.session.commit()
+    for ask in ("", "?retry=1", "?retry=1"):
+        again = phone.get(url + ask)
+        assert again.status_code == 200 and again.data == first.data  # the latest ready
+    assert len(started) == 1  # the room as it is now asked for once, never again
+    for pdf in cache.glob("*.pdf"):
+        pdf.unlink()
+    page = phone.get(url + "?retry=1")  # nothing ready: no "Try again" for a phone
+    assert page.status_code == 503 and "retry=1" not in page.get_data(as_text=True)
+    assert len(started) == 1
+    waiting = owner.get(url)
+    assert waiting.status_code == 503 and "retry=1" in waiting.get_data(as_text=True)
+    owner.get(url + "?retry=1")  # the staff may
+    assert len(started) == 2
+
+
+def test_when_every_render_place_is_taken_people_are_asked_to_try_again(
+        app, seminar, cache, monkeypatch):
+    started = []
+    monkeypatch.setattr(plan_render, "start_process",
+                        lambda key, folder, **_slot: started.append(key))
+    taken = [plan_render.take_slot(cache) for _ in range(plan_render.RENDER_SLOTS)]
+    try:
+        assert None not in taken and plan_render.take_slot(cache) is None
+        owner = login(app.test_client(), *OWNER)
+        base = f"/workshops/{seminar.id}"
+        response = owner.post(f"{base}/plan/render", data={"edition": "public"})
+        assert response.status_code == 302
+        page = owner.get(f"{base}/plan").get_data(as_text=True)
+        assert "The server is preparing other PDFs just now" in page
+        waiting = owner.get(f"{base}/plan.pdf?language=fr")
+        assert waiting.status_code == 503 and waiting.headers["Retry-After"]
+        html = waiting.get_data(as_text=True)
+        assert "try again shortly" in html and 'http-equiv="refresh"' in html
+        assert not started and not list(cache.glob("*.lock"))
+    finally:
+        for fd in taken:
+            if fd is not None:
+                os.close(fd)
+    assert owner.get(f"{base}/plan.pdf?language=fr").status_code == 202
+    assert len(started) == 1
+
 def test_a_render_that_died_is_said_failed_and_tried_again_on_request(app, seminar, cache):
     key = plan_render.key_for(seminar, "en", "internal")
-    lock = cache / f"{key.name}.lock"
-    lock.write_text('{"state": "rendering", "since": %f, "pid": 1}' % time.time())
+    lock = cache / f"{key.plan}.lock"
+    lock.write_text('{"state": "rendering", "seq": %d, "since": %f, "pid": 1}'
+                    % (key.seq, time.time()))
     state = plan_render.status(key, cache)  # nobody holds the lock's flock: it died
     assert state["state"] == "failed" and "stopped" in state["reason"] and not lock.exists()
     spawned = []
-    assert plan_render.ask_render(key, cache, spawn=lambda k, f: spawned.append(k))[
+    assert plan_render.ask_render(key, cache, spawn=lambda k, f, **_: spawned.append(k))[
         "state"] == "failed" and not spawned  # a page's reload does not retry
     assert plan_render.ask_render(key, cache, retry=True,
-                               spawn=lambda k, f: spawned.append(k))["state"] == "queued"
+                               spawn=lambda k, f, **_: spawned.append(k))["state"] == "queued"
     assert spawned == [key]
     # a queued render whose process never started is given up after a while
     old = plan_render.key_for(seminar, "fr", "public")
-    (cache / f"{old.name}.lock").write_text(
+    (cache / f"{old.plan}.lock").write_text(
         '{"state": "queued", "requested_at": %f}' % (time.time() - plan_render.QUEUE_TIMEOUT - 1))
     assert plan_render.status(old, cache)["state"] == "failed"
 
@@ -644,7 +763,7 @@ def test_a_render_that_fails_says_why(app, seminar, cache, monkeypatch):
         raise RuntimeError("no fonts")
 
     monkeypatch.setattr("facilitator.report.plan_pdf", broken)
-    plan_render.ask_render(key, cache, spawn=plan_render.render_key)
+    plan_render.ask_render(key, cache, spawn=render_here)
     state = plan_render.status(key, cache)
     assert state["state"] == "failed" and "no fonts" in state["reason"]
 
@@ -668,9 +787,9 @@ def test_a_real_render_process_fills_the_cache(tmp_path):
         started = []
         real = plan_render.start_process
 
-        def counted(key, folder):
+        def counted(key, folder, **slot):
             started.append(key)
-            real(key, folder)
+            real(key, folder, **slot)
 
         def ask():
             with app.app_context():
@@ -691,4 +810,14 @@ def test_a_real_render_process_fills_the_cache(tmp_path):
         pages = pdf_pages(plan_render.ready_file(key, folder).read_bytes())
         assert any("rania.haddad@example.org" in page for page in pages)
         assert not list(folder.glob("*.lock"))
+        # the process held its render place until it ended: then every place is free
+        while True:
+            places = [plan_render.take_slot(folder) for _ in range(plan_render.RENDER_SLOTS)]
+            for fd in places:
+                if fd is not None:
+                    os.close(fd)
+            if None not in places:
+                break
+            assert time.monotonic() < deadline, "the render process kept its place"
+            time.sleep(0.2)
         db.session.remove()

@@ -168,7 +168,11 @@ def render(workshop_id: int):
     workshop = _workshop(workshop_id)
     _require_staff(workshop)
     language, edition = _language(workshop), _edition()
-    plan_render.ask_render(plan_render.key_for(workshop, language, edition), retry=True)
+    state = plan_render.ask_render(plan_render.key_for(workshop, language, edition),
+                                   retry=True)
+    if state["state"] == "busy":
+        flash(_("The server is preparing other PDFs just now. Please try again in a "
+                "moment."), "error")
     return redirect(url_for("plan.downloads", workshop_id=workshop.id, language=language))
 
 
@@ -195,8 +199,9 @@ def share(workshop_id: int):
 @bp.get("/<int:workshop_id>/plan.pdf")
 def pdf(workshop_id: int):
     """The PDF: ready -> the file; not yet -> a page that starts the render and reloads
-    itself. Staff: either edition, drafts too. A participant: the public edition, once
-    shared. Anyone else: 403."""
+    itself. Staff: either edition, drafts too, and "Try again" after a failure. A
+    participant: the public edition, once shared: the latest one ready (the room as it
+    is now is asked for, within the render bounds), never a retry. Anyone else: 403."""
     workshop = _workshop(workshop_id)
     edition = _edition()
     staff = _staff(workshop)
@@ -213,26 +218,45 @@ def pdf(workshop_id: int):
         earlier = plan_render.latest_ready(key)  # public only
         if earlier is None or earlier[0].seq != wanted:
             abort(404)
-        path = earlier[1]
-    else:
-        state = plan_render.ask_render(key, retry=request.args.get("retry") == "1")
-        if state["state"] != "ready":
-            return render_template("plan_waiting.html", workshop=workshop, state=state,
-                                   staff=staff is not None, edition=edition,
-                                   refresh=REFRESH_SECONDS if state["state"] != "failed"
-                                   else None,
-                                   retry_url=url_for("plan.pdf", workshop_id=workshop.id,
-                                                     edition=edition, language=language,
-                                                     retry=1)), \
-                503 if state["state"] == "failed" else 202
-        path = plan_render.ready_file(key)
-        if path is None:  # replaced by a newer render between the two looks
-            return redirect(request.full_path)
-    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+        return _send(earlier[1], workshop, language, edition)
+    state = plan_render.ask_render(key, retry=staff is not None
+                                   and request.args.get("retry") == "1")
+    path = plan_render.ready_file(key)
+    if path is None and staff is None:
+        latest = plan_render.latest_ready(key)
+        path = latest[1] if latest else None
+    if path is not None:
+        return _send(path, workshop, language, edition)
+    if state["state"] == "ready":  # replaced by a newer render between the two looks
+        return redirect(request.full_path)
+    return _waiting(workshop, state, staff is not None, edition, language)
+
+
+def _send(path, workshop: Workshop, language: str, edition: str):
+    try:
+        file = open(path, "rb")  # noqa: SIM115 (send_file closes it)
+    except FileNotFoundError:  # deleted by a newer render since the look
+        return redirect(request.full_path)
+    response = send_file(file, mimetype="application/pdf", as_attachment=True,
                          download_name=_download_name(workshop, language, edition),
                          max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _waiting(workshop: Workshop, state: dict, staff: bool, edition: str, language: str):
+    """The page while the PDF is prepared (202, reloading itself), when every render
+    place is taken (503, reloading: try again shortly) or after a failure (503; staff
+    get "Try again")."""
+    failed, busy = state["state"] == "failed", state["state"] == "busy"
+    page = render_template(
+        "plan_waiting.html", workshop=workshop, state=state, staff=staff, edition=edition,
+        refresh=None if failed else REFRESH_SECONDS,
+        retry_url=url_for("plan.pdf", workshop_id=workshop.id, edition=edition,
+                          language=language, retry=1) if staff and failed else None)
+    if busy:
+        return page, 503, {"Retry-After": str(REFRESH_SECONDS)}
+    return page, 503 if failed else 202
 
 
 @bp.get("/<int:workshop_id>/plan.html")
