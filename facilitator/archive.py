@@ -28,8 +28,8 @@ from urllib.parse import quote
 from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import insert, select, update
 
-from . import (boards, groups, ideas, joining, method, operations, synergies, syntheses,
-               workshops)
+from . import (boards, closing, groups, ideas, joining, method, operations, shared_plan,
+               synergies, syntheses, workshops)
 from .errors import OperationError
 from .extensions import db
 from .models import (Action, Actor, ClosingRecord, CommitteeMember, Facilitator,
@@ -38,6 +38,7 @@ from .models import (Action, Actor, ClosingRecord, CommitteeMember, Facilitator,
                      SynergyProposal, Synthesis, Theme, Vote, WorkingGroup, Workshop, iso,
                      utcnow)
 from .payload import MAX_ID, is_id, is_whole
+from .text import one_line
 
 FORMAT = "facilitator-workshop"
 VERSION = 1
@@ -46,7 +47,12 @@ MAX_LIST = 1000  # items in a list inside one row (ids, partners, merged texts)
 MAX_FIELDS_BYTES = 20_000  # a closing record's fields, as JSON
 # Text columns have no length in the schema: the capabilities' own limits
 TEXT_LIMITS = {"purpose": workshops.LIMITS["purpose"], "synthesis": syntheses.MAX_TEXT,
-               "note": synergies.LIMITS["note"], "description": 5000}
+               "note": synergies.LIMITS["note"],
+               "description": shared_plan.LIMITS["description"]}
+# What the capabilities write (synergies.py, closing.py): no other value is ever stored
+PROPOSAL_STATUSES = ("pending", "accepted", "dismissed")
+RECORD_KINDS = ("closed", "reopened", "correction", "withdrawal")
+NOT_AN_EXPORT = _l("This file is not a workshop export from Facilitator.")
 _ACTOR = re.compile(r"^(participant|facilitator)(?::(\d{1,10}))?$")
 
 
@@ -58,9 +64,11 @@ class FieldSpec:
 
     kind: text (a string within `limit`, the column's length unless given), int, bool,
     date, moment (a UTC time, ISO 8601 with "Z"), ref / refs (ids of rows of the table
-    `to`, in this file), choice (one of `choices`), texts (a list of strings), actor
-    (who changed it: "participant:<id>", "facilitator" or ""), entries (a synergy's),
-    json (a closing record's fields: an object, its ids under RECORD_REFS names).
+    `to`, in this file), choice (one of `choices`), texts (a list of at most `items`
+    strings within `limit`), email (a committee member's, as closing.join_committee
+    keeps it), actor (who changed it: "participant:<id>", "facilitator" or ""), entries
+    (a synergy's), json (a closing record's fields: an object, its ids under RECORD_REFS
+    names).
     """
 
     kind: str
@@ -70,6 +78,7 @@ class FieldSpec:
     choices: tuple = ()
     low: int = 0
     high: int = MAX_ID
+    items: int = MAX_LIST
 
 
 def text(limit: int | None = None, null: bool = False) -> FieldSpec:
@@ -104,7 +113,7 @@ class Table:
     def __post_init__(self):
         columns = self.model.__table__.c
         for name, spec in self.fields.items():
-            if spec.kind in ("text", "actor"):
+            if spec.kind in ("text", "actor", "email"):
                 length = spec.limit or getattr(columns[name].type, "length", None)
                 assert length, f"{self.key}.{name} needs a limit"
                 self.limits[name] = length
@@ -181,12 +190,15 @@ TABLES = (
         "updated_at": MOMENT}, most=2000),
     Table("synergy_proposals", SynergyProposal, {
         "author_id": ref("participants"), "text": text(), "group_ids": refs("working_groups"),
-        "status": text(), "synergy_id": ref("synergies"), "created_at": MOMENT},
+        "status": FieldSpec("choice", choices=PROPOSAL_STATUSES),
+        "synergy_id": ref("synergies"), "created_at": MOMENT},
         most=10_000),
     Table("shared_actions", SharedAction, {
         "title": text(), "description": text(TEXT_LIMITS["description"]),
         "theme_ids": refs("themes"), "lead": text(),
-        "partners": FieldSpec("texts", limit=boards.LIMITS["name"]), "deadline": DAY_OR_NULL,
+        "partners": FieldSpec("texts", limit=shared_plan.LIMITS["partner"],
+                              items=shared_plan.LIMITS["partners"]),
+        "deadline": DAY_OR_NULL,
         "expected_result": text(), "action_ids": refs("actions"),
         "synergy_id": ref("synergies"), "version": FieldSpec("int", low=1), "updated_by": ACTOR,
         "created_at": MOMENT, "updated_at": MOMENT}, most=1000),
@@ -197,10 +209,12 @@ TABLES = (
         "text": text(), "author_id": ref("participants"),
         "endorsements": refs("participants"), "created_at": MOMENT}, most=50_000),
     Table("committee_members", CommitteeMember, {
-        "participant_id": ref("participants", null=False), "role": text(), "email": text(),
-        "consented_at": MOMENT}, most=5000),
+        "participant_id": ref("participants", null=False), "role": text(),
+        "email": FieldSpec("email", limit=closing.LIMITS["email"]), "consented_at": MOMENT},
+        most=5000),
     Table("closing_records", ClosingRecord, {
-        "kind": text(), "operation": text(), "fields": FieldSpec("json"), "actor": ACTOR,
+        "kind": FieldSpec("choice", choices=RECORD_KINDS), "operation": text(),
+        "fields": FieldSpec("json"), "actor": ACTOR,
         "at": MOMENT}, most=10_000),
 )
 BY_KEY = {table.key: table for table in TABLES}
@@ -343,8 +357,7 @@ def read_archive(raw: bytes | str) -> dict:
             "This file is not a workshop export: it is not readable JSON (it may have "
             "been cut short or edited).")) from None
     if not isinstance(data, dict):
-        raise OperationError("bad_format", _l(
-            "This file is not a workshop export from Facilitator."))
+        raise OperationError("bad_format", NOT_AN_EXPORT)
     return data
 
 
@@ -503,9 +516,18 @@ class _Checker:
     def _texts(self, spec, value, where, limit):
         if not isinstance(value, list):
             raise _damaged(where, _l("must be a list"))
-        if len(value) > MAX_LIST:
-            raise _damaged(where, _l("has more than %(n)d items", n=MAX_LIST))
+        if len(value) > spec.items:
+            raise _damaged(where, _l("has more than %(n)d items", n=spec.items))
         return [self._text(spec, item, where, spec.limit) for item in value]
+
+    def _email(self, spec, value, where, limit):
+        """As closing.join_committee keeps one: on one line, something before the @, a
+        dot after it, no space."""
+        self._text(spec, value, where, limit)
+        local, _at, domain = value.partition("@")
+        if value != one_line(value) or not local or "." not in domain or " " in value:
+            raise _damaged(where, _l("must be an email address"))
+        return value
 
     def _actor(self, spec, value, where, limit):
         if not _is_text(value) or len(value) > limit:
@@ -526,8 +548,8 @@ class _Checker:
             raise _damaged(where, _l("must list 50 entries at most"))
         clean = []
         for entry in value:
-            if not isinstance(entry, dict) or entry.get("kind") not in ENTRY_TABLES \
-                    or not isinstance(entry.get("kind"), str):
+            if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str) \
+                    or entry["kind"] not in ENTRY_TABLES:  # a list would not hash
                 raise _damaged(where, _l("must list entries as {kind, id, group_id}"))
             table = ENTRY_TABLES[entry["kind"]]
             self._ref(ref(table), entry.get("id"), where, None)
@@ -579,8 +601,7 @@ def check(data: Any) -> dict:
     """The document checked, every row's fields converted; OperationError says what is
     wrong and where, and nothing has been written."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise OperationError("bad_format", _l(
-            "This file is not a workshop export from Facilitator."))
+        raise OperationError("bad_format", NOT_AN_EXPORT)
     version = data.get("version")
     if not is_whole(version) or version != VERSION:
         if is_whole(version) and version > VERSION:
@@ -650,7 +671,11 @@ def copy_title(title: str, language: str) -> str:
 def import_workshop(data: dict, owner: Facilitator) -> Workshop:
     """A copy of the exported workshop, owned by `owner`, committed in one transaction;
     OperationError (nothing written) when the document is not a valid export."""
-    clean = check(data)
+    return write_copy(check(data), owner)
+
+
+def write_copy(clean: dict, owner: Facilitator) -> Workshop:
+    """The copy of a document check() returned, committed in one transaction."""
     return operations.run(_write, clean, owner)
 
 
