@@ -14,7 +14,7 @@ without the seq (`w12-c1445333400000000-fr-public`). States are files, so they h
 across processes:
 
     <key>.pdf      ready (written to a temporary name, then renamed: never half a file)
-    <key>.failed   failed, with the reason (a person's "Try again" renders again)
+    <key>.failed   failed, with the reason (the staff's "Try again" renders again)
     <plan>.lock    queued or rendering, with the seq it renders: ONE per plan, made with
                    O_CREAT|O_EXCL, so of any number of requests at once, for whatever
                    seq, exactly one starts a render; the render process holds an flock on
@@ -41,7 +41,7 @@ import secrets
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
@@ -84,7 +84,11 @@ class Key:
 
 def created_stamp(created_at: datetime | None) -> int:
     """A workshop's creation time as the key writes it (stored times are naive UTC)."""
-    return (created_at - _EPOCH) // timedelta(microseconds=1) if created_at else 0
+    if created_at is None:
+        return 0
+    if created_at.tzinfo is not None:
+        created_at = created_at.astimezone(timezone.utc).replace(tzinfo=None)
+    return (created_at - _EPOCH) // timedelta(microseconds=1)
 
 
 def cache_dir(instance_path: str | None = None) -> Path:
