@@ -28,8 +28,8 @@ from urllib.parse import quote
 from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import insert, select, update
 
-from . import (boards, groups, ideas, joining, method, operations, synergies, syntheses,
-               workshops)
+from . import (boards, closing, groups, ideas, joining, method, operations, shared_plan,
+               synergies, syntheses, workshops)
 from .errors import OperationError
 from .extensions import db
 from .models import (Action, Actor, ClosingRecord, CommitteeMember, Facilitator,
@@ -38,6 +38,7 @@ from .models import (Action, Actor, ClosingRecord, CommitteeMember, Facilitator,
                      SynergyProposal, Synthesis, Theme, Vote, WorkingGroup, Workshop, iso,
                      utcnow)
 from .payload import MAX_ID, is_id, is_whole
+from .text import one_line
 
 FORMAT = "facilitator-workshop"
 VERSION = 1
@@ -46,21 +47,28 @@ MAX_LIST = 1000  # items in a list inside one row (ids, partners, merged texts)
 MAX_FIELDS_BYTES = 20_000  # a closing record's fields, as JSON
 # Text columns have no length in the schema: the capabilities' own limits
 TEXT_LIMITS = {"purpose": workshops.LIMITS["purpose"], "synthesis": syntheses.MAX_TEXT,
-               "note": synergies.LIMITS["note"], "description": 5000}
+               "note": synergies.LIMITS["note"],
+               "description": shared_plan.LIMITS["description"]}
+# What the capabilities write (synergies.py, closing.py): no other value is ever stored
+PROPOSAL_STATUSES = ("pending", "accepted", "dismissed")
+RECORD_KINDS = ("closed", "reopened", "correction", "withdrawal")
+NOT_AN_EXPORT = _l("This file is not a workshop export from Facilitator.")
 _ACTOR = re.compile(r"^(participant|facilitator)(?::(\d{1,10}))?$")
 
 
 # --- what a row holds ---------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class F:
+class FieldSpec:
     """One field of an exported row: its kind and what a valid value is.
 
     kind: text (a string within `limit`, the column's length unless given), int, bool,
     date, moment (a UTC time, ISO 8601 with "Z"), ref / refs (ids of rows of the table
-    `to`, in this file), choice (one of `choices`), texts (a list of strings), actor
-    (who changed it: "participant:<id>", "facilitator" or ""), entries (a synergy's),
-    json (a closing record's fields: an object, its ids under RECORD_REFS names).
+    `to`, in this file), choice (one of `choices`), texts (a list of at most `items`
+    strings within `limit`), email (a committee member's, as closing.join_committee
+    keeps it), actor (who changed it: "participant:<id>", "facilitator" or ""), entries
+    (a synergy's), json (a closing record's fields: an object, its ids under RECORD_REFS
+    names).
     """
 
     kind: str
@@ -70,23 +78,25 @@ class F:
     choices: tuple = ()
     low: int = 0
     high: int = MAX_ID
+    items: int = MAX_LIST
 
 
-def text(limit: int | None = None, null: bool = False) -> F:
-    return F("text", limit=limit, null=null)
+def text(limit: int | None = None, null: bool = False) -> FieldSpec:
+    return FieldSpec("text", limit=limit, null=null)
 
 
-def ref(to: str, null: bool = True) -> F:
-    return F("ref", to=to, null=null)
+def ref(to: str, null: bool = True) -> FieldSpec:
+    return FieldSpec("ref", to=to, null=null)
 
 
-def refs(to: str, null: bool = False) -> F:
+def refs(to: str, null: bool = False) -> FieldSpec:
     """A list of ids: at most as many as the table `to` may hold."""
-    return F("refs", to=to, null=null)
+    return FieldSpec("refs", to=to, null=null)
 
 
-MOMENT, MOMENT_OR_NULL = F("moment"), F("moment", null=True)
-DAY_OR_NULL, BOOL, ACTOR = F("date", null=True), F("bool"), F("actor", limit=40)
+MOMENT, MOMENT_OR_NULL = FieldSpec("moment"), FieldSpec("moment", null=True)
+DAY_OR_NULL, BOOL = FieldSpec("date", null=True), FieldSpec("bool")
+ACTOR = FieldSpec("actor", limit=40)
 
 
 @dataclass(frozen=True)
@@ -96,38 +106,40 @@ class Table:
 
     key: str
     model: type
-    fields: dict[str, F]
+    fields: dict[str, FieldSpec]
     most: int
     limits: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self):
         columns = self.model.__table__.c
         for name, spec in self.fields.items():
-            if spec.kind in ("text", "actor"):
+            if spec.kind in ("text", "actor", "email"):
                 length = spec.limit or getattr(columns[name].type, "length", None)
                 assert length, f"{self.key}.{name} needs a limit"
                 self.limits[name] = length
 
 
 ENTRY = {"group_id": ref("working_groups", null=False), "author_id": ref("participants"),
-         "updated_by": ACTOR, "version": F("int", low=1), "highlighted": BOOL,
+         "updated_by": ACTOR, "version": FieldSpec("int", low=1), "highlighted": BOOL,
          "created_at": MOMENT, "updated_at": MOMENT}
 
 WORKSHOP = Table("workshop", Workshop, {
     "title": text(), "purpose": text(TEXT_LIMITS["purpose"]), "venue": text(),
-    "date": DAY_OR_NULL, "timezone": text(), "language": F("choice", choices=workshops.LANGUAGES),
-    "priority_count": F("int", low=1, high=10), "dots_per_participant": F("int", low=1, high=20),
-    "profiles": F("texts", limit=workshops.LIMITS["profile"]),
-    "partners": F("texts", limit=workshops.LIMITS["partner"]),
-    "joining_open": BOOL, "stage": F("choice", choices=method.STAGE_KEYS),
+    "date": DAY_OR_NULL, "timezone": text(),
+    "language": FieldSpec("choice", choices=workshops.LANGUAGES),
+    "priority_count": FieldSpec("int", low=1, high=10),
+    "dots_per_participant": FieldSpec("int", low=1, high=20),
+    "profiles": FieldSpec("texts", limit=workshops.LIMITS["profile"]),
+    "partners": FieldSpec("texts", limit=workshops.LIMITS["partner"]),
+    "joining_open": BOOL, "stage": FieldSpec("choice", choices=method.STAGE_KEYS),
     "stage_started_at": MOMENT, "created_at": MOMENT, "closed_at": MOMENT_OR_NULL,
     "plan_shared": BOOL}, most=1)
 STEP_SETTINGS = Table("step_settings", StepSettings, {
     "anonymous": BOOL, "input_locked": BOOL, "timer_ends_at": MOMENT_OR_NULL,
     "voting_open": BOOL, "votes_revealed": BOOL, "allow_multiple_dots": BOOL}, most=1)
 GROUP_SETTINGS = Table("group_settings", GroupSettings, {
-    "mode": F("choice", choices=groups.MODES), "cap": F("int", null=True, low=1,
-                                                       high=groups.MAX_CAP),
+    "mode": FieldSpec("choice", choices=groups.MODES),
+    "cap": FieldSpec("int", null=True, low=1, high=groups.MAX_CAP),
     "spotlight_group_id": ref("working_groups")}, most=1)
 
 # The document's lists, in the order of the file. The copy writes them in this order
@@ -135,9 +147,9 @@ GROUP_SETTINGS = Table("group_settings", GroupSettings, {
 # to rows written later (a group's rapporteur, a merged card or theme) are set after.
 TABLES = (
     Table("themes", Theme, {
-        "title": text(), "description": text(), "position": F("int", low=-MAX_ID),
+        "title": text(), "description": text(), "position": FieldSpec("int", low=-MAX_ID),
         "merged_into_id": ref("themes"), "merged_ideas": refs("ideas", null=True),
-        "confirmed_rank": F("int", null=True, low=1, high=1000), "created_at": MOMENT},
+        "confirmed_rank": FieldSpec("int", null=True, low=1, high=1000), "created_at": MOMENT},
         most=1000),
     Table("working_groups", WorkingGroup, {
         "theme_id": ref("themes", null=False), "retired": BOOL,
@@ -148,18 +160,18 @@ TABLES = (
         most=5000),
     Table("ideas", Idea, {
         "participant_id": ref("participants"), "text": text(),
-        "kind": F("choice", choices=ideas.KINDS), "origin": text(), "hidden": BOOL,
+        "kind": FieldSpec("choice", choices=ideas.KINDS), "origin": text(), "hidden": BOOL,
         "withdrawn": BOOL, "merged_into_id": ref("ideas"),
         "extra_authors": refs("participants"),
-        "merged_texts": F("texts", limit=Idea.__table__.c.text.type.length),
+        "merged_texts": FieldSpec("texts", limit=Idea.__table__.c.text.type.length),
         "theme_id": ref("themes"), "created_at": MOMENT, "updated_at": MOMENT},
         most=20_000),
     Table("votes", Vote, {
         "participant_id": ref("participants", null=False), "theme_id": ref("themes", null=False),
-        "count": F("int", low=1, high=20), "created_at": MOMENT}, most=100_000),
+        "count": FieldSpec("int", low=1, high=20), "created_at": MOMENT}, most=100_000),
     Table("objectives", Objective, {**ENTRY, "text": text()}, most=10_000),
     Table("actors", Actor, {**ENTRY, "name": text(),
-                            "kind": F("choice", choices=boards.ACTOR_KINDS),
+                            "kind": FieldSpec("choice", choices=boards.ACTOR_KINDS),
                             "role": text()}, most=10_000),
     Table("actions", Action, {
         **ENTRY, "title": text(), "objective_ids": refs("objectives"),
@@ -168,36 +180,41 @@ TABLES = (
         most=10_000),
     Table("syntheses", Synthesis, {
         "group_id": ref("working_groups", null=False),
-        "substep": F("choice", choices=syntheses.SUBSTEPS),
+        "substep": FieldSpec("choice", choices=syntheses.SUBSTEPS),
         "text": text(TEXT_LIMITS["synthesis"]), "updated_by": ACTOR, "updated_at": MOMENT},
         most=150),
     Table("synergies", Synergy, {
-        "status": F("choice", choices=synergies.STATUSES), "kind": text(), "title": text(),
-        "note": text(TEXT_LIMITS["note"]), "entries": F("entries"),
+        "status": FieldSpec("choice", choices=synergies.STATUSES), "kind": text(), "title": text(),
+        "note": text(TEXT_LIMITS["note"]), "entries": FieldSpec("entries"),
         "group_ids": refs("working_groups"), "updated_by": ACTOR, "created_at": MOMENT,
         "updated_at": MOMENT}, most=2000),
     Table("synergy_proposals", SynergyProposal, {
         "author_id": ref("participants"), "text": text(), "group_ids": refs("working_groups"),
-        "status": text(), "synergy_id": ref("synergies"), "created_at": MOMENT},
+        "status": FieldSpec("choice", choices=PROPOSAL_STATUSES),
+        "synergy_id": ref("synergies"), "created_at": MOMENT},
         most=10_000),
     Table("shared_actions", SharedAction, {
         "title": text(), "description": text(TEXT_LIMITS["description"]),
         "theme_ids": refs("themes"), "lead": text(),
-        "partners": F("texts", limit=boards.LIMITS["name"]), "deadline": DAY_OR_NULL,
+        "partners": FieldSpec("texts", limit=shared_plan.LIMITS["partner"],
+                              items=shared_plan.LIMITS["partners"]),
+        "deadline": DAY_OR_NULL,
         "expected_result": text(), "action_ids": refs("actions"),
-        "synergy_id": ref("synergies"), "version": F("int", low=1), "updated_by": ACTOR,
+        "synergy_id": ref("synergies"), "version": FieldSpec("int", low=1), "updated_by": ACTOR,
         "created_at": MOMENT, "updated_at": MOMENT}, most=1000),
     Table("immediate_measures", ImmediateMeasure, {
-        "text": text(), "owner": text(), "due": DAY_OR_NULL, "version": F("int", low=1),
+        "text": text(), "owner": text(), "due": DAY_OR_NULL, "version": FieldSpec("int", low=1),
         "updated_by": ACTOR, "created_at": MOMENT}, most=1000),
     Table("success_factors", SuccessFactor, {
         "text": text(), "author_id": ref("participants"),
         "endorsements": refs("participants"), "created_at": MOMENT}, most=50_000),
     Table("committee_members", CommitteeMember, {
-        "participant_id": ref("participants", null=False), "role": text(), "email": text(),
-        "consented_at": MOMENT}, most=5000),
+        "participant_id": ref("participants", null=False), "role": text(),
+        "email": FieldSpec("email", limit=closing.LIMITS["email"]), "consented_at": MOMENT},
+        most=5000),
     Table("closing_records", ClosingRecord, {
-        "kind": text(), "operation": text(), "fields": F("json"), "actor": ACTOR,
+        "kind": FieldSpec("choice", choices=RECORD_KINDS), "operation": text(),
+        "fields": FieldSpec("json"), "actor": ACTOR,
         "at": MOMENT}, most=10_000),
 )
 BY_KEY = {table.key: table for table in TABLES}
@@ -215,7 +232,7 @@ SINGLE = (STEP_SETTINGS, GROUP_SETTINGS)
 
 # --- export -----------------------------------------------------------------------------
 
-def _out(spec: F, value: Any) -> Any:
+def _out(spec: FieldSpec, value: Any) -> Any:
     if value is None:
         return None
     if spec.kind == "moment":
@@ -340,8 +357,7 @@ def read_archive(raw: bytes | str) -> dict:
             "This file is not a workshop export: it is not readable JSON (it may have "
             "been cut short or edited).")) from None
     if not isinstance(data, dict):
-        raise OperationError("bad_format", _l(
-            "This file is not a workshop export from Facilitator."))
+        raise OperationError("bad_format", NOT_AN_EXPORT)
     return data
 
 
@@ -430,7 +446,7 @@ class _Checker:
                                      table.limits.get(name) or spec.limit)
         return clean
 
-    def value(self, spec: F, value: Any, where: tuple, limit: int | None) -> Any:
+    def value(self, spec: FieldSpec, value: Any, where: tuple, limit: int | None) -> Any:
         if value is None:
             if spec.null:
                 return None
@@ -500,9 +516,18 @@ class _Checker:
     def _texts(self, spec, value, where, limit):
         if not isinstance(value, list):
             raise _damaged(where, _l("must be a list"))
-        if len(value) > MAX_LIST:
-            raise _damaged(where, _l("has more than %(n)d items", n=MAX_LIST))
+        if len(value) > spec.items:
+            raise _damaged(where, _l("has more than %(n)d items", n=spec.items))
         return [self._text(spec, item, where, spec.limit) for item in value]
+
+    def _email(self, spec, value, where, limit):
+        """As closing.join_committee keeps one: on one line, something before the @, a
+        dot after it, no space."""
+        self._text(spec, value, where, limit)
+        local, _at, domain = value.partition("@")
+        if value != one_line(value) or not local or "." not in domain or " " in value:
+            raise _damaged(where, _l("must be an email address"))
+        return value
 
     def _actor(self, spec, value, where, limit):
         if not _is_text(value) or len(value) > limit:
@@ -523,8 +548,8 @@ class _Checker:
             raise _damaged(where, _l("must list 50 entries at most"))
         clean = []
         for entry in value:
-            if not isinstance(entry, dict) or entry.get("kind") not in ENTRY_TABLES \
-                    or not isinstance(entry.get("kind"), str):
+            if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str) \
+                    or entry["kind"] not in ENTRY_TABLES:  # a list would not hash
                 raise _damaged(where, _l("must list entries as {kind, id, group_id}"))
             table = ENTRY_TABLES[entry["kind"]]
             self._ref(ref(table), entry.get("id"), where, None)
@@ -576,8 +601,7 @@ def check(data: Any) -> dict:
     """The document checked, every row's fields converted; OperationError says what is
     wrong and where, and nothing has been written."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise OperationError("bad_format", _l(
-            "This file is not a workshop export from Facilitator."))
+        raise OperationError("bad_format", NOT_AN_EXPORT)
     version = data.get("version")
     if not is_whole(version) or version != VERSION:
         if is_whole(version) and version > VERSION:
@@ -647,7 +671,11 @@ def copy_title(title: str, language: str) -> str:
 def import_workshop(data: dict, owner: Facilitator) -> Workshop:
     """A copy of the exported workshop, owned by `owner`, committed in one transaction;
     OperationError (nothing written) when the document is not a valid export."""
-    clean = check(data)
+    return write_copy(check(data), owner)
+
+
+def write_copy(clean: dict, owner: Facilitator) -> Workshop:
+    """The copy of a document check() returned, committed in one transaction."""
     return operations.run(_write, clean, owner)
 
 

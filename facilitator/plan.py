@@ -36,7 +36,8 @@ class PlanNotFound(LookupError):
     """No workshop has this id."""
 
 
-def _tz(name: str | None) -> ZoneInfo:
+def venue_zone(name: str | None) -> ZoneInfo:
+    """The workshop's time zone (UTC when it has none, or one this machine lacks)."""
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
@@ -98,7 +99,7 @@ def gather(workshop_id: int, *, language: str | None = None,
     language = language or workshop.language or "en"
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")
-    dates = _Dates(language, _tz(workshop.timezone))
+    dates = _Dates(language, venue_zone(workshop.timezone))
 
     # --- the people -----------------------------------------------------------------
     people = {pid: {"id": pid, "name": name, "organisation": organisation or "",
@@ -318,4 +319,5 @@ def actions_table(data: dict) -> list[dict]:
     return rows
 
 
-__all__ = ["gather", "actions_table", "PlanNotFound", "LANGUAGES", "EDITIONS"]
+__all__ = ["gather", "actions_table", "venue_zone", "PlanNotFound", "LANGUAGES",
+           "EDITIONS"]

@@ -3,9 +3,14 @@ the action plan's HTML (PDF and preview) and PDF from `plan.gather`'s data.
 
 Fonts come from the pinned npm font packages (no system font is assumed), so the PDF
 looks the same on any laptop and Arabic is shaped right to left by Pango/HarfBuzz.
+
+WeasyPrint is imported by the PDF functions only, never at import time: the server
+imports this module for the HTML preview and must not load WeasyPrint (it runs in the
+render process, facilitator/plan_render.py; tests/test_pdf.py holds it).
 """
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -14,37 +19,40 @@ from babel.numbers import format_decimal
 from flask import current_app, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .assets import font_path
 
 FONT_URL_PREFIX = "/vendor/fonts/"
 
 
-class AppURLFetcher(URLFetcher):
-    """Resolves the app's font URLs to files on disk and fetches nothing remote."""
+@functools.cache
+def _url_fetcher_class() -> type:
+    """AppURLFetcher, made the first time a PDF needs it (it subclasses WeasyPrint's)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def __init__(self):
-        super().__init__(allowed_protocols=("file", "data"))
+    class AppURLFetcher(URLFetcher):
+        """Resolves the app's font URLs to files on disk and fetches nothing remote."""
 
-    def fetch(self, url, headers=None):
-        if FONT_URL_PREFIX in url:
-            found = font_path(url.rsplit("/", 1)[-1])
-            if found is None:
-                raise ValueError(f"font not installed (run the set-up): {url}")
-            return URLFetcherResponse(url, found.read_bytes(), {"Content-Type": "font/woff"})
-        return super().fetch(url, headers)
+        def __init__(self):
+            super().__init__(allowed_protocols=("file", "data"))
+
+        def fetch(self, url, headers=None):
+            if FONT_URL_PREFIX in url:
+                found = font_path(url.rsplit("/", 1)[-1])
+                if found is None:
+                    raise ValueError(f"font not installed (run the set-up): {url}")
+                return URLFetcherResponse(url, found.read_bytes(),
+                                          {"Content-Type": "font/woff"})
+            return super().fetch(url, headers)
+
+    return AppURLFetcher
 
 
-def render_pdf(template: str, **context) -> bytes:
-    """Render a template of templates/pdf/ to PDF bytes."""
-    html = render_template(template, **context)
-    fonts = FontConfiguration()
-    base_url = Path(current_app.root_path).as_uri() + "/"
-    document = HTML(string=html, base_url=base_url, url_fetcher=AppURLFetcher())
-    return document.write_pdf(font_config=fonts)
+def __getattr__(name: str):
+    """`report.AppURLFetcher`, WeasyPrint loaded only when someone asks for it."""
+    if name == "AppURLFetcher":
+        return _url_fetcher_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- the action plan -----------------------------------------------------------------
@@ -187,9 +195,13 @@ def html_to_pdf(html: str, *, tagged: bool = True) -> bytes:
 
 def html_to_pdf_pages(html: str, *, tagged: bool = True) -> tuple[bytes, int]:
     """html_to_pdf, and the number of pages."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
     fonts = FontConfiguration()
     base_url = Path(current_app.root_path).as_uri() + "/"
-    document = HTML(string=html, base_url=base_url, url_fetcher=AppURLFetcher()).render(
+    document = HTML(string=html, base_url=base_url,
+                    url_fetcher=_url_fetcher_class()()).render(
         font_config=fonts, pdf_tags=tagged)
     return document.write_pdf(pdf_tags=tagged), len(document.pages)
 

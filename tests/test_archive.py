@@ -11,7 +11,8 @@ import re
 import pytest
 from sqlalchemy import event, func, select
 
-from facilitator import accounts, archive, operations, participants, workshops
+from facilitator import (accounts, archive, closing, operations, participants, shared_plan,
+                         workshops)
 from facilitator.errors import OperationError
 from facilitator.extensions import db
 from facilitator.models import (Action, AppliedOperation, Event, Idea, Membership,
@@ -388,7 +389,32 @@ def _damage(data: dict, how: str) -> dict:
         data["participants"] = data["participants"] * 201
     elif how == "not an object":
         data["themes"][0] = 5
+    elif how == "entry kind as a list":
+        data["synergies"][0]["entries"][0]["kind"] = ["action"]
+    elif how == "unknown proposal status":
+        data["synergy_proposals"][0]["status"] = "maybe"
+    elif how == "unknown closing record":
+        data["closing_records"][0]["kind"] = "party"
+    elif how.startswith("committee email"):
+        data["committee_members"][0]["email"] = BAD_EMAILS[how]
+    elif how == "shared description too long":
+        data["shared_actions"][0]["description"] = "d" * (
+            shared_plan.LIMITS["description"] + 1)
+    elif how == "too many shared partners":
+        data["shared_actions"][0]["partners"] = [
+            f"Partner {n}" for n in range(shared_plan.LIMITS["partners"] + 1)]
+    elif how == "shared partner too long":
+        data["shared_actions"][0]["partners"] = ["p" * (shared_plan.LIMITS["partner"] + 1)]
     return data
+
+
+# refused by closing.join_committee too
+BAD_EMAILS = {"committee email without @": "maya.khoury.example.org",
+              "committee email without a dot": "maya@localhost",
+              "committee email with a space": "maya khoury@example.org",
+              "committee email with a tab": "maya\tkhoury@example.org",
+              "committee email empty": "",
+              "committee email without a name": "@example.org"}
 
 
 DAMAGES = ["format", "newer version", "missing list", "missing field", "wrong type",
@@ -397,7 +423,10 @@ DAMAGES = ["format", "newer version", "missing list", "missing field", "wrong ty
            "duplicate id", "merge loop", "unknown actor", "lone surrogate",
            "two synergies, same entries", "synergy entry in the wrong group",
            "correction naming a missing action",
-           "too many participants", "not an object"]
+           "too many participants", "not an object", "entry kind as a list",
+           "unknown proposal status", "unknown closing record", *BAD_EMAILS,
+           "shared description too long", "too many shared partners",
+           "shared partner too long"]
 
 
 @pytest.mark.parametrize("how", DAMAGES)
@@ -427,6 +456,42 @@ def test_the_messages_say_where_the_file_is_wrong(document, importer):
     assert refusal("missing list") == "This file cannot be imported: “votes” is missing."
     assert "newer version of Facilitator" in refusal("newer version")
     assert refusal("format") == "This file is not a workshop export from Facilitator."
+    assert refusal("entry kind as a list") == (
+        "This file cannot be imported: in “synergies”, item 1, the field “entries” must "
+        "list entries as {kind, id, group_id}.")
+    assert refusal("unknown proposal status") == (
+        "This file cannot be imported: in “synergy_proposals”, item 1, the field "
+        "“status” must be one of: pending, accepted, dismissed.")
+    assert refusal("unknown closing record") == (
+        "This file cannot be imported: in “closing_records”, item 1, the field “kind” "
+        "must be one of: closed, reopened, correction, withdrawal.")
+    assert refusal("committee email with a space") == (
+        "This file cannot be imported: in “committee_members”, item 1, the field "
+        "“email” must be an email address.")
+    assert refusal("shared description too long") == (
+        "This file cannot be imported: in “shared_actions”, item 1, the field "
+        f"“description” is longer than {shared_plan.LIMITS['description']} characters.")
+    assert refusal("too many shared partners") == (
+        "This file cannot be imported: in “shared_actions”, item 1, the field "
+        f"“partners” has more than {shared_plan.LIMITS['partners']} items.")
+
+
+def test_the_checks_are_the_apps_own(document, importer):
+    """What the app lets people type is what a file may hold: the limits and choices
+    come from the capabilities, and a value they allow imports."""
+    assert archive.BY_KEY["shared_actions"].limits["description"] == \
+        shared_plan.LIMITS["description"]
+    assert archive.BY_KEY["committee_members"].fields["email"].limit == \
+        closing.LIMITS["email"]
+    data = copy.deepcopy(document)
+    data["shared_actions"][0]["description"] = "d" * shared_plan.LIMITS["description"]
+    data["shared_actions"][0]["partners"] = [
+        "p" * shared_plan.LIMITS["partner"]] * shared_plan.LIMITS["partners"]
+    data["committee_members"][0]["email"] = "m@x.y"
+    for n, status in enumerate(("pending", "accepted", "dismissed")):
+        data["synergy_proposals"][0]["status"] = status
+        data["closing_records"][0]["kind"] = ("closed", "reopened", "withdrawal")[n]
+        assert archive.check(data)["synergy_proposals"][0]["status"] == status
 
 
 @pytest.mark.parametrize("raw", [
@@ -564,6 +629,28 @@ def test_the_import_form_says_what_is_wrong_and_saves_nothing(app, seminar):
     response = owner.post("/workshops/import", data={}, content_type="multipart/form-data")
     assert response.status_code == 302
     assert "Please choose a workshop file" in owner.get("/workshops/").get_data(as_text=True)
+    assert all_rows() == before
+
+
+def test_the_import_form_answers_an_unexpected_failure_of_the_check_readably(
+        app, seminar, monkeypatch, caplog):
+    """Whatever goes wrong while a file is checked, the person reads that it is not a
+    workshop export (and the log has the details), never a server error."""
+    owner = login(app.test_client(), *OWNER)
+    raw = owner.get(f"/workshops/{seminar['workshop'].id}/export.json").data
+
+    def broken(self, spec, value, where, limit):
+        raise TypeError("unhashable type: 'list'")
+
+    monkeypatch.setattr(archive._Checker, "_entries", broken)
+    before = all_rows()
+    response = owner.post("/workshops/import", data={
+        "file": (io.BytesIO(raw), "seminar.json")}, content_type="multipart/form-data")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/workshops/")
+    page = owner.get("/workshops/").get_data(as_text=True)
+    assert "This file is not a workshop export from Facilitator." in page
+    assert "unhashable type" in caplog.text and "unhashable" not in page
     assert all_rows() == before
 
 

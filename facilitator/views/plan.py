@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template,
@@ -55,15 +54,42 @@ def _participant(workshop: Workshop):
         workshop.id, request.cookies.get(participants.cookie_name(workshop.id)))
 
 
+class BadPlanRequest(Exception):
+    """A language or an edition the plan does not have: answered 400 with the sentence
+    (on the downloads page, for its forms)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@bp.errorhandler(BadPlanRequest)
+def _bad_plan_request(error: BadPlanRequest):
+    workshop_id = (request.view_args or {}).get("workshop_id")
+    if request.method == "POST" and workshop_id is not None:
+        flash(error.message, "error")
+        return redirect(url_for("plan.downloads", workshop_id=workshop_id))
+    if request.path.endswith(".json"):
+        return jsonify(error=error.message), 400
+    return render_template("message.html", message=error.message), 400
+
+
 def _language(workshop: Workshop) -> str:
-    language = request.args.get("language") or request.form.get("language") or workshop.language
-    return language if language in plan.LANGUAGES else workshop.language
+    """The language asked for (default: the workshop's); another one is refused."""
+    language = request.args.get("language") or request.form.get("language")
+    if not language:
+        return workshop.language if workshop.language in plan.LANGUAGES else "en"
+    if language not in plan.LANGUAGES:
+        raise BadPlanRequest(_("The action plan is available in English, French and "
+                               "Arabic only."))
+    return language
 
 
 def _edition() -> str:
     edition = request.args.get("edition") or request.form.get("edition") or "public"
     if edition not in plan.EDITIONS:
-        abort(404)
+        raise BadPlanRequest(_("The action plan has two editions only: public and "
+                               "internal."))
     return edition
 
 
@@ -71,23 +97,23 @@ def _when(workshop: Workshop, epoch: float | None) -> str:
     """A render's time, on the venue's clock, in the page's language."""
     if not epoch:
         return ""
-    try:
-        tz = ZoneInfo(workshop.timezone or "UTC")
-    except Exception:  # noqa: BLE001
-        tz = ZoneInfo("UTC")
+    tz = plan.venue_zone(workshop.timezone)
     moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
     return format_datetime(moment, "medium", tzinfo=tz, locale=str(get_locale()))
 
 
 def _states(workshop: Workshop, language: str) -> dict[str, dict]:
-    """Each edition's render state now, and the newest earlier version ready."""
+    """Each edition's render state now, and the newest earlier version ready (public
+    only: an earlier internal edition is deleted, never offered)."""
     states = {}
     for edition in plan.EDITIONS:
         key = plan_render.key_for(workshop, language, edition)
+        if edition == "internal":
+            plan_render.forget_older(key)
         state = plan_render.status(key)
         state["rendered"] = _when(workshop, state.get("rendered_at"))
         if state["state"] != "ready":
-            earlier = plan_render.latest_ready(workshop.id, language, edition)
+            earlier = plan_render.latest_ready(key)
             if earlier is not None:
                 state["earlier"] = {"seq": earlier[0].seq,
                                     "rendered": _when(workshop, earlier[1].stat().st_mtime)}
@@ -142,7 +168,11 @@ def render(workshop_id: int):
     workshop = _workshop(workshop_id)
     _require_staff(workshop)
     language, edition = _language(workshop), _edition()
-    plan_render.request(plan_render.key_for(workshop, language, edition), retry=True)
+    state = plan_render.ask_render(plan_render.key_for(workshop, language, edition),
+                                   retry=True)
+    if state["state"] == "busy":
+        flash(_("The server is preparing other PDFs just now. Please try again in a "
+                "moment."), "error")
     return redirect(url_for("plan.downloads", workshop_id=workshop.id, language=language))
 
 
@@ -169,8 +199,9 @@ def share(workshop_id: int):
 @bp.get("/<int:workshop_id>/plan.pdf")
 def pdf(workshop_id: int):
     """The PDF: ready -> the file; not yet -> a page that starts the render and reloads
-    itself. Staff: either edition, drafts too. A participant: the public edition, once
-    shared. Anyone else: 403."""
+    itself. Staff: either edition, drafts too, and "Try again" after a failure. A
+    participant: the public edition, once shared: the latest one ready (the room as it
+    is now is asked for, within the render bounds), never a retry. Anyone else: 403."""
     workshop = _workshop(workshop_id)
     edition = _edition()
     staff = _staff(workshop)
@@ -180,31 +211,52 @@ def pdf(workshop_id: int):
             abort(403)
     language = _language(workshop)
     key = plan_render.key_for(workshop, language, edition)
+    if edition == "internal":  # only the room as it is now: emails may have left since
+        plan_render.forget_older(key)
     wanted = request.args.get("seq", type=int)
     if staff is not None and wanted is not None and wanted != key.seq:  # an earlier one
-        earlier = plan_render.latest_ready(workshop.id, language, edition)
+        earlier = plan_render.latest_ready(key)  # public only
         if earlier is None or earlier[0].seq != wanted:
             abort(404)
-        path = earlier[1]
-    else:
-        state = plan_render.request(key, retry=request.args.get("retry") == "1")
-        if state["state"] != "ready":
-            return render_template("plan_waiting.html", workshop=workshop, state=state,
-                                   staff=staff is not None, edition=edition,
-                                   refresh=REFRESH_SECONDS if state["state"] != "failed"
-                                   else None,
-                                   retry_url=url_for("plan.pdf", workshop_id=workshop.id,
-                                                     edition=edition, language=language,
-                                                     retry=1)), \
-                503 if state["state"] == "failed" else 202
-        path = plan_render.ready_file(key)
-        if path is None:  # replaced by a newer render between the two looks
-            return redirect(request.full_path)
-    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+        return _send(earlier[1], workshop, language, edition)
+    state = plan_render.ask_render(key, retry=staff is not None
+                                   and request.args.get("retry") == "1")
+    path = plan_render.ready_file(key)
+    if path is None and staff is None:
+        latest = plan_render.latest_ready(key)
+        path = latest[1] if latest else None
+    if path is not None:
+        return _send(path, workshop, language, edition)
+    if state["state"] == "ready":  # replaced by a newer render between the two looks
+        return redirect(request.full_path)
+    return _waiting(workshop, state, staff is not None, edition, language)
+
+
+def _send(path, workshop: Workshop, language: str, edition: str):
+    try:
+        file = open(path, "rb")  # noqa: SIM115 (send_file closes it)
+    except FileNotFoundError:  # deleted by a newer render since the look
+        return redirect(request.full_path)
+    response = send_file(file, mimetype="application/pdf", as_attachment=True,
                          download_name=_download_name(workshop, language, edition),
                          max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _waiting(workshop: Workshop, state: dict, staff: bool, edition: str, language: str):
+    """The page while the PDF is prepared (202, reloading itself), when every render
+    place is taken (503, reloading: try again shortly) or after a failure (503; staff
+    get "Try again")."""
+    failed, busy = state["state"] == "failed", state["state"] == "busy"
+    page = render_template(
+        "plan_waiting.html", workshop=workshop, state=state, staff=staff, edition=edition,
+        refresh=None if failed else REFRESH_SECONDS,
+        retry_url=url_for("plan.pdf", workshop_id=workshop.id, edition=edition,
+                          language=language, retry=1) if staff and failed else None)
+    if busy:
+        return page, 503, {"Retry-After": str(REFRESH_SECONDS)}
+    return page, 503 if failed else 202
 
 
 @bp.get("/<int:workshop_id>/plan.html")
@@ -224,11 +276,22 @@ def preview(workshop_id: int):
     return report.plan_html(data, screen=True, preview_links=links)
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...)
+# typed on a phone would become a live link); a leading ' makes it show as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 @bp.get("/<int:workshop_id>/actions.csv")
 @login_required
 def actions_csv(workshop_id: int):
     """Every action, group and shared, one row each with its priority and group: UTF-8
-    with a byte-order mark, so a spreadsheet opens accents and Arabic right."""
+    with a byte-order mark, so a spreadsheet opens accents and Arabic right; what
+    people typed never runs as a formula (csv_cell)."""
     workshop = _workshop(workshop_id)
     _require_staff(workshop)
     language = _language(workshop)
@@ -243,7 +306,7 @@ def actions_csv(workshop_id: int):
                          _("Brings together"), _("Part of shared action")])
         for row in plan.actions_table(data):
             shared = row["kind"] == "shared"
-            writer.writerow([
+            writer.writerow(csv_cell(cell) for cell in [
                 _("Shared action") if shared else _("Group action"), row["number"],
                 "; ".join(str(rank) for rank in row["priorities"]),
                 " | ".join(row["priority_titles"]),
