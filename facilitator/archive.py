@@ -49,9 +49,6 @@ MAX_FIELDS_BYTES = 20_000  # a closing record's fields, as JSON
 TEXT_LIMITS = {"purpose": workshops.LIMITS["purpose"], "synthesis": syntheses.MAX_TEXT,
                "note": synergies.LIMITS["note"],
                "description": shared_plan.LIMITS["description"]}
-# What the capabilities write (synergies.py, closing.py): no other value is ever stored
-PROPOSAL_STATUSES = ("pending", "accepted", "dismissed")
-RECORD_KINDS = ("closed", "reopened", "correction", "withdrawal")
 NOT_AN_EXPORT = _l("This file is not a workshop export from Facilitator.")
 _ACTOR = re.compile(r"^(participant|facilitator)(?::(\d{1,10}))?$")
 
@@ -190,7 +187,7 @@ TABLES = (
         "updated_at": MOMENT}, most=2000),
     Table("synergy_proposals", SynergyProposal, {
         "author_id": ref("participants"), "text": text(), "group_ids": refs("working_groups"),
-        "status": FieldSpec("choice", choices=PROPOSAL_STATUSES),
+        "status": FieldSpec("choice", choices=synergies.PROPOSAL_STATUSES),
         "synergy_id": ref("synergies"), "created_at": MOMENT},
         most=10_000),
     Table("shared_actions", SharedAction, {
@@ -213,7 +210,7 @@ TABLES = (
         "email": FieldSpec("email", limit=closing.LIMITS["email"]), "consented_at": MOMENT},
         most=5000),
     Table("closing_records", ClosingRecord, {
-        "kind": FieldSpec("choice", choices=RECORD_KINDS), "operation": text(),
+        "kind": FieldSpec("choice", choices=closing.RECORD_KINDS), "operation": text(),
         "fields": FieldSpec("json"), "actor": ACTOR,
         "at": MOMENT}, most=10_000),
 )
@@ -524,8 +521,7 @@ class _Checker:
         """As closing.join_committee keeps one: on one line, something before the @, a
         dot after it, no space."""
         self._text(spec, value, where, limit)
-        local, _at, domain = value.partition("@")
-        if value != one_line(value) or not local or "." not in domain or " " in value:
+        if value != one_line(value) or not closing.looks_like_email(value):
             raise _damaged(where, _l("must be an email address"))
         return value
 

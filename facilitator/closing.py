@@ -28,6 +28,14 @@ from .viewers import Viewer
 from .workshops import public_info, require_runner
 
 LIMITS = {"factor": 300, "role": 120, "email": 254}
+RECORD_KINDS = ("closed", "reopened", "correction", "withdrawal")
+
+
+def looks_like_email(email: str) -> bool:
+    """Enough to catch a typo in the room (something@domain.tld, no space); the address
+    is not checked further: nobody is emailed by the app."""
+    local, _at, domain = email.partition("@")
+    return bool(local) and "." in domain and " " not in email
 MAX_FACTORS_PER_PARTICIPANT = 10
 
 
@@ -124,8 +132,7 @@ def join_committee(viewer: Viewer, role: object, email: object, consent: object)
     role = clean_line(role, LIMITS["role"], _l(
         "The role is too long (%(n)d characters at most).", n=LIMITS["role"]))
     email = clean_line(email, LIMITS["email"], _l("The email address is too long."))
-    local, _at, domain = email.partition("@")
-    if not local or "." not in domain or " " in email:
+    if not looks_like_email(email):
         raise OperationError("bad_email", _l("Please give a valid email address."))
     if switch(consent) is not True:
         raise OperationError("no_consent", _l(

@@ -38,6 +38,7 @@ from .viewers import Viewer
 from .workshops import require_runner, require_staff
 
 STATUSES = ("accepted", "rejected")
+PROPOSAL_STATUSES = ("pending", "accepted", "dismissed")
 ENTRY_MODELS = {"objective": Objective, "actor": Actor, "action": Action}
 LIMITS = {"title": 200, "note": 1000, "proposal": 500}
 MAX_PROPOSALS_PER_PARTICIPANT = 10
