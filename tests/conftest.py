@@ -21,9 +21,11 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture
-def app():
-    """An app on a fresh in-memory database, schema made by the real migrations."""
+def app(tmp_path):
+    """An app on a fresh in-memory database, schema made by the real migrations, with an
+    instance folder of its own (the plan cache is written there, not in the checkout)."""
     app = create_app("test")
+    app.instance_path = str(tmp_path / "instance")
     with app.app_context():
         upgrade()
         yield app
