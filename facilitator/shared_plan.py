@@ -171,35 +171,16 @@ def add_shared_action(viewer: Viewer, **given) -> dict:
     return publish_shared_action(workshop, action, viewer.actor)
 
 
-def _shared_action(viewer: Viewer, shared_action_id: object) -> SharedAction:
-    action = db.session.get(SharedAction, shared_action_id) if is_id(shared_action_id) \
-        else None
-    if action is None or action.workshop_id != viewer.workshop_id:
-        raise OperationError("not_found", _l("This shared action is no longer in the plan."))
-    return action
-
-
 def edit_shared_action(viewer: Viewer, shared_action_id: object, version: object = None,
                        **given) -> dict:
     """Change some fields of a shared action; fields left out (null) stay as they are."""
-    require_runner(viewer)
-    workshop = db.session.get(Workshop, viewer.workshop_id)
-    action = _shared_action(viewer, shared_action_id)
-    _check_version(action.version, version, shared_action_view(action), _l(
-        "Another facilitator changed this shared action just before you: here it is as it "
-        "is now. Make your change again."))
-    present = {key: value for key, value in given.items() if value is not None}
-    for key, value in _shared_action_fields(workshop, present, partial=True).items():
-        setattr(action, key, value)
-    action.version += 1
-    action.updated_by, action.updated_at = viewer.actor, utcnow()
-    return publish_shared_action(workshop, action, viewer.actor)
+    return _edit(viewer, "shared_action", shared_action_id, version, given)
 
 
 def remove_shared_action(viewer: Viewer, shared_action_id: object) -> dict:
     """Take a shared action out of the plan (the group actions it linked stay)."""
     require_runner(viewer)
-    action = _shared_action(viewer, shared_action_id)
+    action = _item(viewer, "shared_action", shared_action_id)
     data = {"id": action.id}
     db.session.delete(action)
     eventlog.append(db.session.get(Workshop, viewer.workshop_id), "shared_action.removed",
@@ -245,39 +226,60 @@ def add_measure(viewer: Viewer, **given) -> dict:
     return _publish_measure(workshop, measure, viewer.actor)
 
 
-def _measure(viewer: Viewer, measure_id: object) -> ImmediateMeasure:
-    measure = db.session.get(ImmediateMeasure, measure_id) if is_id(measure_id) else None
-    if measure is None or measure.workshop_id != viewer.workshop_id:
-        raise OperationError("not_found", _l("This measure is no longer listed."))
-    return measure
-
-
 def edit_measure(viewer: Viewer, measure_id: object, version: object = None,
                  **given) -> dict:
     """Change some fields of a measure; fields left out (null) stay as they are."""
-    require_runner(viewer)
-    workshop = db.session.get(Workshop, viewer.workshop_id)
-    measure = _measure(viewer, measure_id)
-    _check_version(measure.version, version, measure_view(measure), _l(
-        "Another facilitator changed this measure just before you: here it is as it is "
-        "now. Make your change again."))
-    present = {key: value for key, value in given.items() if value is not None}
-    for key, value in _measure_fields(workshop, present, partial=True).items():
-        setattr(measure, key, value)
-    measure.version += 1
-    measure.updated_by = viewer.actor
-    return _publish_measure(workshop, measure, viewer.actor)
+    return _edit(viewer, "measure", measure_id, version, given)
 
 
 def remove_measure(viewer: Viewer, measure_id: object) -> dict:
     """Take an immediate measure off the list."""
     require_runner(viewer)
-    measure = _measure(viewer, measure_id)
+    measure = _item(viewer, "measure", measure_id)
     data = {"id": measure.id}
     db.session.delete(measure)
     eventlog.append(db.session.get(Workshop, viewer.workshop_id), "measure.removed", data,
                     actor=viewer.actor)
     return data
+
+
+# --- editing either kind: found in this workshop, the version checked, the later wins ---
+
+_KINDS = {
+    "shared_action": (SharedAction, shared_action_view, _shared_action_fields,
+                      publish_shared_action,
+                      _l("This shared action is no longer in the plan."),
+                      _l("Another facilitator changed this shared action just before you: "
+                         "here it is as it is now. Make your change again.")),
+    "measure": (ImmediateMeasure, measure_view, _measure_fields, _publish_measure,
+                _l("This measure is no longer listed."),
+                _l("Another facilitator changed this measure just before you: here it is "
+                   "as it is now. Make your change again.")),
+}
+
+
+def _item(viewer: Viewer, kind: str, item_id: object):
+    model, *_rest, gone, _stale = _KINDS[kind]
+    item = db.session.get(model, item_id) if is_id(item_id) else None
+    if item is None or item.workshop_id != viewer.workshop_id:
+        raise OperationError("not_found", gone)
+    return item
+
+
+def _edit(viewer: Viewer, kind: str, item_id: object, version: object, given: dict) -> dict:
+    _model, view, fields_of, publish, _gone, stale = _KINDS[kind]
+    require_runner(viewer)
+    workshop = db.session.get(Workshop, viewer.workshop_id)
+    item = _item(viewer, kind, item_id)
+    _check_version(item.version, version, view(item), stale)
+    present = {key: value for key, value in given.items() if value is not None}
+    for key, value in fields_of(workshop, present, partial=True).items():
+        setattr(item, key, value)
+    item.version += 1
+    item.updated_by = viewer.actor
+    if hasattr(item, "updated_at"):
+        item.updated_at = utcnow()
+    return publish(workshop, item, viewer.actor)
 
 
 @part("shared_plan")
