@@ -21,7 +21,7 @@ edition), `--runs` times each, the kinds of process in a rotating order:
   then `plan.gather` + `report.plan_html` + `report.html_to_pdf_pages`, each phase timed;
 - **plan_render**: the product's render process, `python -m facilitator.plan_render
   WORKSHOP SEQ LANGUAGE EDITION` with the environment `plan_render.start_process` gives
-  it, after `plan_render.request` made its lock (the cached PDF removed before each run);
+  it, after `plan_render.ask_render` made its lock (the cached PDF removed before each run);
 - **export-pdf**: `flask --app facilitator export-pdf WORKSHOP --language L --output F`;
 - with `--gc-experiment`, **app-gc**: the instrumented app path with Python's garbage
   collector tuned after create_app (gc.freeze(), higher thresholds). Not the product.
@@ -328,22 +328,26 @@ def render_cost(args, workdir: Path, env: dict, workshop_id: int, seq: int) -> l
 
 def product_render(env: dict, folder: Path, workshop_id: int, seq: int, language: str,
                    out: Path) -> dict:
-    """The product's render process for this key: plan_render.request makes the lock (the
+    """The product's render process for this key: plan_render.ask_render makes the lock (the
     cached PDF removed first, so it renders again) and our spawn runs
     `python -m facilitator.plan_render` with start_process's environment."""
     from facilitator import plan_render
+    from facilitator.extensions import db
+    from facilitator.models import Workshop
 
-    key = plan_render.Key(workshop_id, seq, language, "public")
-    for suffix in (".pdf", ".failed", ".lock"):
-        (folder / f"{key.name}{suffix}").unlink(missing_ok=True)
+    key = plan_render.key_for(db.session.get(Workshop, workshop_id), language, "public")
+    for path in folder.glob(f"w{key.workshop_id}-*-{key.language}-{key.edition}*"):
+        path.unlink(missing_ok=True)  # the cached PDF, a lock or a failure: render again
     ran = {}
 
-    def start(key, folder):
+    def start(key, folder, *, slot, token):
+        # the measured process takes a render place of its own (as when run by hand);
+        # ask_render gives back the one it took once this returns
         process_env = {**env, "PLAN_RENDER_FOLDER": str(folder)}
         ran.update(spawn([sys.executable, "-m", "facilitator.plan_render", *key.args()],
                          process_env, out / "plan_render.log"))
 
-    state = plan_render.request(key, folder, spawn=start)
+    state = plan_render.ask_render(key, folder, spawn=start)
     if state["state"] != "ready":
         raise RuntimeError(f"plan_render: {state}")
     pdf = folder / f"{key.name}.pdf"
@@ -836,7 +840,7 @@ def main() -> None:
                "FACILITATOR_INSTANCE": str(workdir / "instance"),
                "DATABASE_URL": f"sqlite:///{workdir / 'live.sqlite'}"}
         if not args.skip_cost:
-            with app.app_context():  # font_path and plan_render.request read the config
+            with app.app_context():  # font_path and plan_render.ask_render read the config
                 rows = render_cost(args, workdir, env, workshop_id, seq)
             print_cost(rows)
         if not args.skip_fanout:
