@@ -418,7 +418,7 @@ def print_cost(rows: list[dict]) -> None:
 
 # --- part 2: fan-out during renders --------------------------------------------------------
 
-async def fanout(args, workdir: Path, large_id: int, seq: int) -> dict:
+async def fanout(args, workdir: Path, large_id: int, seq: int, created: int) -> dict:
     import asyncio
     import re
 
@@ -552,14 +552,19 @@ async def fanout(args, workdir: Path, large_id: int, seq: int) -> dict:
                     started = time.perf_counter()
                     statuses = []
                     wanted = []
+                    plans = {}
                     for language in LANGUAGES:
                         for edition in EDITIONS:
                             t_req = time.perf_counter()
                             statuses.append(await request_render(language, edition))
-                            wanted.append((f"w{large_id}-s{seq}-{language}-{edition}",
-                                           t_req))
+                            plan = f"w{large_id}-c{created}-{language}-{edition}"
+                            name = f"w{large_id}-c{created}-s{seq}-{language}-{edition}"
+                            wanted.append((name, t_req))
+                            plans[name] = (plan, language, edition)
                     info["post_status"] = statuses
                     ready: dict[str, float] = {}
+                    asked_again = 0
+                    last_ask = time.perf_counter()
                     deadline = started + args.render_timeout
                     while len(ready) < len(wanted) and time.perf_counter() < deadline:
                         for name, t_req in wanted:
@@ -567,7 +572,17 @@ async def fanout(args, workdir: Path, large_id: int, seq: int) -> dict:
                                 ready[name] = time.perf_counter() - t_req
                             if (folder / f"{name}.failed").exists():
                                 raise RuntimeError((folder / f"{name}.failed").read_text())
+                        # at most two renders at once: a plan the server answered "busy"
+                        # for is asked again, as the organiser would press Prepare again
+                        if time.perf_counter() - last_ask > 2:
+                            last_ask = time.perf_counter()
+                            for name, _t_req in wanted:
+                                plan, language, edition = plans[name]
+                                if name not in ready and not (folder / f"{plan}.lock").exists():
+                                    await request_render(language, edition)
+                                    asked_again += 1
                         await asyncio.sleep(0.1)
+                    info["asked_again"] = asked_again
                     info["render"] = (started, time.perf_counter())
                     state["phase"] = "after"  # (pypdf below blocks this loop a moment)
                     info["stall_render"] = stalled(psi0, pressure(),
@@ -846,7 +861,14 @@ def main() -> None:
         if not args.skip_fanout:
             import asyncio
 
-            report = asyncio.run(fanout(args, workdir, workshop_id, seq))
+            from facilitator import plan_render
+            from facilitator.extensions import db
+            from facilitator.models import Workshop
+
+            with app.app_context():
+                created = plan_render.created_stamp(
+                    db.session.get(Workshop, workshop_id).created_at)
+            report = asyncio.run(fanout(args, workdir, workshop_id, seq, created))
             print_fanout(args, report)
 
 
