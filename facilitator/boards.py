@@ -18,7 +18,8 @@ from . import eventlog, matching, method
 from .errors import OperationError
 from .extensions import db
 from .groups import find_group
-from .models import Action, Actor, Objective, Participant, WorkingGroup, Workshop, iso, utcnow
+from .models import (Action, Actor, Objective, Participant, WorkingGroup, Workshop, iso,
+                     of_workshop, utcnow)
 from .payload import ids_among, is_id, is_whole, switch
 from .text import clean_line, plain
 from .viewers import Viewer
@@ -100,11 +101,8 @@ def _require_open(viewer: Viewer, workshop: Workshop, activity: str) -> None:
 
 
 def _entry(viewer: Viewer, kind: str, entry_id: object):
-    model = KINDS[kind]
-    entry = db.session.get(model, entry_id) if is_id(entry_id) else None
-    if entry is None or entry.workshop_id != viewer.workshop_id:
-        raise OperationError("not_found", _l(
-            "This entry is no longer on the board (someone may have removed it)."))
+    entry = of_workshop(KINDS[kind], entry_id, viewer.workshop_id, _l(
+        "This entry is no longer on the board (someone may have removed it)."))
     _target_group(viewer, entry.group_id)
     return entry
 

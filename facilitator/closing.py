@@ -20,8 +20,8 @@ from . import eventlog, method
 from .errors import OperationError
 from .extensions import db
 from .models import (ClosingRecord, CommitteeMember, Participant, SuccessFactor, Workshop,
-                     iso, utcnow)
-from .payload import is_id, switch
+                     iso, of_workshop, utcnow)
+from .payload import switch
 from .snapshot import part, personal
 from .text import clean_line
 from .viewers import Viewer
@@ -57,10 +57,8 @@ def _workshop_open_for(viewer: Viewer, activity: str) -> Workshop:
 
 
 def _factor(viewer: Viewer, factor_id: object) -> SuccessFactor:
-    factor = db.session.get(SuccessFactor, factor_id) if is_id(factor_id) else None
-    if factor is None or factor.workshop_id != viewer.workshop_id:
-        raise OperationError("not_found", _l("This success factor is no longer listed."))
-    return factor
+    return of_workshop(SuccessFactor, factor_id, viewer.workshop_id,
+                       _l("This success factor is no longer listed."))
 
 
 def _saved(workshop: Workshop, factor: SuccessFactor, actor: str) -> dict:

@@ -17,8 +17,8 @@ from . import eventlog, method
 from .errors import OperationError
 from .extensions import db
 from .models import (Action, Actor, GroupSettings, Objective, Participant, Theme,
-                     WorkingGroup, Workshop)
-from .payload import is_id, is_whole
+                     WorkingGroup, Workshop, of_workshop)
+from .payload import is_whole
 from .viewers import Viewer, room_all, room_group, room_participant
 from .workshops import require_runner, require_staff
 
@@ -59,18 +59,16 @@ def group_view(group: WorkingGroup) -> dict:
 
 
 def find_group(viewer: Viewer, group_id: object, active: bool = True) -> WorkingGroup:
-    group = db.session.get(WorkingGroup, group_id) if is_id(group_id) else None
-    if group is None or group.workshop_id != viewer.workshop_id or (active and group.retired):
-        raise OperationError("not_found", _l(
-            "This working group does not exist (any more). Please choose another."))
+    gone = _l("This working group does not exist (any more). Please choose another.")
+    group = of_workshop(WorkingGroup, group_id, viewer.workshop_id, gone)
+    if active and group.retired:
+        raise OperationError("not_found", gone)
     return group
 
 
 def _participant(viewer: Viewer, participant_id: object) -> Participant:
-    person = db.session.get(Participant, participant_id) if is_id(participant_id) else None
-    if person is None or person.workshop_id != viewer.workshop_id:
-        raise OperationError("not_found", _l("This participant is not in the workshop."))
-    return person
+    return of_workshop(Participant, participant_id, viewer.workshop_id,
+                       _l("This participant is not in the workshop."))
 
 
 def entries_count(workshop_id: int) -> int:

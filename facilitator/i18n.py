@@ -138,7 +138,6 @@ JS_MESSAGES = {
     "tie_legend": _l("= marks themes with the same number of dots."),
     # the phone
     "locked_reason": _l("The facilitator has closed the input. Your text stays here."),
-    "reconnecting": _l("Reconnecting…"),
     "card_merged": _l("Merged with another card: it is on the wall with both texts."),
     "card_set_aside": _l("Set aside by the facilitator."),
     "dot_returned": _l("Two themes you voted for were merged into one: a dot came back to you."),

@@ -26,6 +26,18 @@ def new_token() -> str:
     return secrets.token_hex(16)
 
 
+def of_workshop(model, row_id: object, workshop_id: int, gone: object):
+    """The row a client names by id, when it belongs to this workshop; otherwise the
+    refusal `gone` says (not_found). One lookup for every capability."""
+    from .errors import OperationError
+    from .payload import is_id
+
+    row = db.session.get(model, row_id) if is_id(row_id) else None
+    if row is None or row.workshop_id != workshop_id:
+        raise OperationError("not_found", gone)
+    return row
+
+
 def iso(moment: datetime | None) -> str | None:
     """Server times as clients read them: ISO 8601, UTC, with a 'Z'."""
     return moment.isoformat() + "Z" if moment is not None else None

@@ -8,9 +8,6 @@ ever shown to the facilitators, who decide.
 """
 from __future__ import annotations
 
-import math
-import re
-import unicodedata
 from collections import Counter
 
 from flask_babel import lazy_gettext as _l

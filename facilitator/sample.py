@@ -26,7 +26,7 @@ from flask import current_app
 
 from sqlalchemy import select
 
-from . import accounts, operations, participants, priorities, synergies, workshops
+from . import accounts, operations, participants, priorities, workshops
 from .extensions import db
 from .models import Action, Participant, WorkingGroup, Workshop
 from .viewers import Viewer

@@ -21,7 +21,7 @@ from .boards import checked_date
 from .errors import OperationError
 from .extensions import db
 from .models import (Action, ImmediateMeasure, SharedAction, Synergy, Theme, WorkingGroup,
-                     Workshop, iso, utcnow)
+                     Workshop, iso, of_workshop, utcnow)
 from .payload import ids_among, is_id
 from .snapshot import part
 from .text import clean_line, plain
@@ -76,10 +76,10 @@ def _partners(value: object) -> list[str]:
 def _synergy(workshop_id: int, synergy_id: object) -> Synergy | None:
     if synergy_id is None or (type(synergy_id) is int and synergy_id == 0):  # 0: unlink
         return None
-    synergy = db.session.get(Synergy, synergy_id) if is_id(synergy_id) else None
-    if synergy is None or synergy.workshop_id != workshop_id or synergy.status != "accepted":
-        raise OperationError("not_found", _l(
-            "This synergy is no longer on the list; the shared action was not saved."))
+    gone = _l("This synergy is no longer on the list; the shared action was not saved.")
+    synergy = of_workshop(Synergy, synergy_id, workshop_id, gone)
+    if synergy.status != "accepted":
+        raise OperationError("not_found", gone)
     return synergy
 
 
@@ -260,10 +260,7 @@ _KINDS = {
 
 def _item(viewer: Viewer, kind: str, item_id: object):
     model, *_rest, gone, _stale = _KINDS[kind]
-    item = db.session.get(model, item_id) if is_id(item_id) else None
-    if item is None or item.workshop_id != viewer.workshop_id:
-        raise OperationError("not_found", gone)
-    return item
+    return of_workshop(model, item_id, viewer.workshop_id, gone)
 
 
 def _edit(viewer: Viewer, kind: str, item_id: object, version: object, given: dict) -> dict:

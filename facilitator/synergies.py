@@ -30,7 +30,7 @@ from .errors import OperationError
 from .extensions import db
 from .i18n import listed
 from .models import (Action, Actor, Objective, SharedAction, Synergy, SynergyProposal,
-                     WorkingGroup, Workshop, iso, utcnow)
+                     WorkingGroup, Workshop, iso, of_workshop, utcnow)
 from .payload import is_id
 from .snapshot import part, personal
 from .text import clean_line, plain
@@ -195,10 +195,8 @@ def _entries(viewer: Viewer, entries: object) -> list[dict]:
         if not isinstance(entry, dict) or entry.get("kind") not in ENTRY_MODELS \
                 or not is_id(entry.get("id")):
             raise bad
-        row = db.session.get(ENTRY_MODELS[entry["kind"]], entry["id"])
-        if row is None or row.workshop_id != viewer.workshop_id:
-            raise OperationError("not_found", _l(
-                "An entry of this synergy is no longer on its group's board."))
+        row = of_workshop(ENTRY_MODELS[entry["kind"]], entry["id"], viewer.workshop_id, _l(
+            "An entry of this synergy is no longer on its group's board."))
         found.append({"kind": entry["kind"], "id": row.id, "group_id": row.group_id})
     found = list({(e["kind"], e["id"]): e for e in found}.values())
     if len({e["group_id"] for e in found}) < 2:
@@ -267,9 +265,8 @@ def decide_synergy(viewer: Viewer, entries: object, status: object = "accepted",
 def remove_synergy(viewer: Viewer, synergy_id: object) -> dict:
     """Undo a decision: the synergy leaves the room's list (and may be suggested again)."""
     require_runner(viewer)
-    synergy = db.session.get(Synergy, synergy_id) if is_id(synergy_id) else None
-    if synergy is None or synergy.workshop_id != viewer.workshop_id:
-        raise OperationError("not_found", _l("This synergy no longer exists."))
+    synergy = of_workshop(Synergy, synergy_id, viewer.workshop_id,
+                          _l("This synergy no longer exists."))
     data = {"id": synergy.id}
     if synergy.status == "accepted":
         _withdraw(synergy, viewer.actor)
@@ -357,9 +354,8 @@ def propose_synergy(viewer: Viewer, text: object, group_ids: object = None) -> d
 
 
 def _pending_proposal(viewer: Viewer, proposal_id: object) -> SynergyProposal:
-    proposal = db.session.get(SynergyProposal, proposal_id) if is_id(proposal_id) else None
-    if proposal is None or proposal.workshop_id != viewer.workshop_id:
-        raise OperationError("not_found", _l("This proposal no longer exists."))
+    proposal = of_workshop(SynergyProposal, proposal_id, viewer.workshop_id,
+                           _l("This proposal no longer exists."))
     if proposal.status != "pending":
         raise OperationError("already_decided", _l(
             "Another facilitator has already decided on this proposal."))

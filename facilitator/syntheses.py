@@ -14,8 +14,8 @@ from .boards import KINDS, _publish, boards
 from .errors import OperationError
 from .extensions import db
 from .groups import find_group
-from .models import Participant, Synthesis, WorkingGroup, Workshop, iso, utcnow
-from .payload import is_id, switch
+from .models import Participant, Synthesis, WorkingGroup, Workshop, iso, of_workshop, utcnow
+from .payload import switch
 from .snapshot import part, personal
 from .text import plain
 from .viewers import Viewer
@@ -85,11 +85,8 @@ def highlight(viewer: Viewer, entry: object, entry_id: object,
     workshop = db.session.get(Workshop, viewer.workshop_id)
     if entry not in KINDS:
         raise OperationError("bad_request", _l("Choose an objective, an actor or an action."))
-    model = KINDS[entry]
-    row = db.session.get(model, entry_id) if is_id(entry_id) else None
-    if row is None or row.workshop_id != viewer.workshop_id:
-        raise OperationError("not_found", _l(
-            "This entry is no longer on the board (someone may have removed it)."))
+    row = of_workshop(KINDS[entry], entry_id, viewer.workshop_id, _l(
+        "This entry is no longer on the board (someone may have removed it)."))
     group = find_group(viewer, row.group_id)
     _require_reporter(viewer, group)
     _require_reporting(viewer, workshop, entry + "s")
