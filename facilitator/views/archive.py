@@ -9,11 +9,10 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import archive, workshops
+from .. import archive
 from ..errors import OperationError
-from ..extensions import db
 from ..forms import ImportForm
-from ..models import Workshop
+from .console import staff_workshop
 
 bp = Blueprint("archive", __name__, url_prefix="/workshops")
 
@@ -39,10 +38,7 @@ def export_json(workshop_id: int):
     (anyone else, signed in or not, gets 403)."""
     if not current_user.is_authenticated:
         abort(403)
-    workshop = db.session.get(Workshop, workshop_id) or abort(404)
-    viewer = workshops.viewer_for(workshop, current_user)
-    if viewer is None or not viewer.is_staff:
-        abort(403)
+    workshop, _viewer = staff_workshop(workshop_id)
     body = archive.dumps(archive.export_workshop(workshop.id))
     plain_name, utf8_name = archive.filename(workshop)
     headers = Headers({"Cache-Control": "no-store"})

@@ -24,6 +24,7 @@ from ..errors import OperationError
 from ..extensions import db
 from ..models import Workshop
 from ..viewers import Viewer
+from .console import staff_workshop
 
 bp = Blueprint("plan", __name__, url_prefix="/workshops")
 REFRESH_SECONDS = 3
@@ -40,13 +41,6 @@ def _staff(workshop: Workshop) -> Viewer | None:
         return None
     viewer = workshops.viewer_for(workshop, current_user)
     return viewer if viewer is not None and viewer.is_staff else None
-
-
-def _require_staff(workshop: Workshop) -> Viewer:
-    viewer = _staff(workshop)
-    if viewer is None:
-        abort(403)
-    return viewer
 
 
 def _participant(workshop: Workshop):
@@ -136,8 +130,7 @@ def _download_name(workshop: Workshop, language: str, edition: str) -> str:
 @bp.get("/<int:workshop_id>/plan")
 @login_required
 def downloads(workshop_id: int):
-    workshop = _workshop(workshop_id)
-    viewer = _require_staff(workshop)
+    workshop, viewer = staff_workshop(workshop_id)
     language = _language(workshop)
     states = _states(workshop, language)
     busy = any(s["state"] in ("queued", "rendering") for s in states.values())
@@ -153,8 +146,7 @@ def downloads(workshop_id: int):
 @login_required
 def status(workshop_id: int):
     """The render state of both editions in one language, for scripts and pages."""
-    workshop = _workshop(workshop_id)
-    _require_staff(workshop)
+    workshop, _viewer = staff_workshop(workshop_id)
     language = _language(workshop)
     return jsonify(workshop_id=workshop.id, last_seq=workshop.last_seq, language=language,
                    draft=workshop.closed_at is None, plan_shared=workshop.plan_shared,
@@ -165,8 +157,7 @@ def status(workshop_id: int):
 @login_required
 def render(workshop_id: int):
     """Prepare a PDF now (or again, after a failure)."""
-    workshop = _workshop(workshop_id)
-    _require_staff(workshop)
+    workshop, _viewer = staff_workshop(workshop_id)
     language, edition = _language(workshop), _edition()
     state = plan_render.ask_render(plan_render.key_for(workshop, language, edition),
                                    retry=True)
@@ -180,8 +171,7 @@ def render(workshop_id: int):
 @login_required
 def share(workshop_id: int):
     """A facilitator lets the participants download the public edition (or stops)."""
-    workshop = _workshop(workshop_id)
-    viewer = _require_staff(workshop)
+    workshop, viewer = staff_workshop(workshop_id)
     try:
         result = operations.run(closing.share_plan, viewer, request.form.get("shared") == "1")
     except OperationError as exc:
@@ -263,8 +253,7 @@ def _waiting(workshop: Workshop, state: dict, staff: bool, edition: str, languag
 @login_required
 def preview(workshop_id: int):
     """The plan as a web page: the same template as the PDF, with screen styles."""
-    workshop = _workshop(workshop_id)
-    _require_staff(workshop)
+    workshop, _viewer = staff_workshop(workshop_id)
     language, edition = _language(workshop), _edition()
     data = plan.gather(workshop.id, language=language, edition=edition)
     with force_locale(language):
@@ -292,8 +281,7 @@ def actions_csv(workshop_id: int):
     """Every action, group and shared, one row each with its priority and group: UTF-8
     with a byte-order mark, so a spreadsheet opens accents and Arabic right; what
     people typed never runs as a formula (csv_cell)."""
-    workshop = _workshop(workshop_id)
-    _require_staff(workshop)
+    workshop, _viewer = staff_workshop(workshop_id)
     language = _language(workshop)
     data = plan.gather(workshop.id, language=language, edition="public")
     out = io.StringIO()
