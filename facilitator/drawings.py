@@ -350,9 +350,6 @@ def map_data(workshop_id: int) -> dict:
                      group_ids: the active groups whose priority it serves (theme_ids);
                      deadline: ISO date or None
     """
-    groups = _active_groups(workshop_id)
-    number = {g.id: t.confirmed_rank or 0 for g, t in groups}
-    by_theme = {g.theme_id: g.id for g, _t in groups}
     synergies = db.session.scalars(select(Synergy).where(
         Synergy.workshop_id == workshop_id, Synergy.status == "accepted")
         .order_by(Synergy.id)).all()
@@ -362,6 +359,16 @@ def map_data(workshop_id: int) -> dict:
         Actor.id.in_(actor_ids))).all()) if actor_ids else {}
     shared = db.session.scalars(select(SharedAction).where(
         SharedAction.workshop_id == workshop_id).order_by(SharedAction.id)).all()
+    return map_from(_active_groups(workshop_id), synergies, names, shared)
+
+
+def map_from(groups: list[tuple[WorkingGroup, Theme]], synergies: list[Synergy],
+             names: dict[int, str], shared: list[SharedAction]) -> dict:
+    """map_data from rows already read (plan.gather has them): the active groups with
+    their priority, by number; the accepted synergies; actor names by id; the shared
+    actions, by id."""
+    number = {g.id: t.confirmed_rank or 0 for g, t in groups}
+    by_theme = {g.theme_id: g.id for g, _t in groups}
 
     def ordered(ids) -> list[int]:
         return sorted({i for i in ids if i in number}, key=lambda i: (number[i], i))
@@ -686,6 +693,13 @@ def timeline_data(workshop_id: int) -> dict:
         Action.workshop_id == workshop_id).order_by(Action.id)) if a.group_id in active]
     shared = db.session.scalars(select(SharedAction).where(
         SharedAction.workshop_id == workshop_id).order_by(SharedAction.id)).all()
+    return timeline_from(groups, actions, shared)
+
+
+def timeline_from(groups: list[tuple[WorkingGroup, Theme]], actions: list[Action],
+                  shared: list[SharedAction]) -> dict:
+    """timeline_data from rows already read: the active groups with their priority, by
+    number; their actions and the shared actions, by id."""
 
     def items(rows, kind: str) -> list[dict]:
         dated = sorted((r for r in rows if r.deadline), key=lambda r: (r.deadline, r.id))

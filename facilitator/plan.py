@@ -111,8 +111,8 @@ def gather(workshop_id: int, *, language: str | None = None,
     profiles_order = list(workshop.profiles or [])
 
     # --- Steps 1 and 2: cards, themes, dots ------------------------------------------
-    themes = [t for t in _rows(Theme, workshop.id, Theme.position, Theme.id)
-              if t.merged_into_id is None]
+    every_theme = _rows(Theme, workshop.id, Theme.position, Theme.id)
+    themes = [t for t in every_theme if t.merged_into_id is None]
     theme_ids = {t.id for t in themes}
     dots: Counter[int] = Counter()
     voters: set[int] = set()
@@ -143,7 +143,8 @@ def gather(workshop_id: int, *, language: str | None = None,
     groups = {g.theme_id: g for g in _rows(WorkingGroup, workshop.id) if not g.retired}
     group_ids = {g.id for g in groups.values()}
     objectives = [o for o in _rows(Objective, workshop.id) if o.group_id in group_ids]
-    actors = [a for a in _rows(Actor, workshop.id) if a.group_id in group_ids]
+    every_actor = _rows(Actor, workshop.id)
+    actors = [a for a in every_actor if a.group_id in group_ids]
     actions = [a for a in _rows(Action, workshop.id) if a.group_id in group_ids]
     syntheses = [s for s in _rows(Synthesis, workshop.id) if s.group_id in group_ids]
     actor_names = {a.id: a.name for a in actors}
@@ -196,15 +197,15 @@ def gather(workshop_id: int, *, language: str | None = None,
 
     # --- Step 4: synergies, the shared plan ------------------------------------------
     synergies = []
-    for synergy in _rows(Synergy, workshop.id):
-        if synergy.status != "accepted":
-            continue
+    accepted = [s for s in _rows(Synergy, workshop.id) if s.status == "accepted"]
+    for synergy in accepted:
         synergies.append({"id": synergy.id, "title": synergy.title, "note": synergy.note,
                           "kind": synergy.kind,
                           "priorities": sorted({rank_of_group[g] for g in synergy.group_ids or []
                                                 if g in rank_of_group})})
     shared = []
-    for n, entry in enumerate(_rows(SharedAction, workshop.id), start=1):
+    shared_rows = _rows(SharedAction, workshop.id)
+    for n, entry in enumerate(shared_rows, start=1):
         number = f"S{n}"
         absorbs = []
         for action_id in entry.action_ids or []:
@@ -243,11 +244,15 @@ def gather(workshop_id: int, *, language: str | None = None,
             row["email"] = member.email
         committee.append(row)
 
-    # --- the drawings' data (facilitator/drawings.py: one query per table) -------------
+    # --- the drawings' data, from the rows above (facilitator/drawings.py) ------------
     from . import drawings
 
-    figures = {"map": drawings.map_data(workshop.id),
-               "timeline": drawings.timeline_data(workshop.id)}
+    theme_of = {t.id: t for t in every_theme}
+    by_number = sorted(((g, theme_of[g.theme_id]) for g in groups.values()),
+                       key=lambda pair: (pair[1].confirmed_rank or 99, pair[0].id))
+    figures = {"map": drawings.map_from(by_number, accepted,
+                                        {a.id: a.name for a in every_actor}, shared_rows),
+               "timeline": drawings.timeline_from(by_number, actions, shared_rows)}
 
     everyone = list(people.values())
     all_actions = [a for p in priorities for a in p["actions"]]
