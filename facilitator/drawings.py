@@ -37,6 +37,7 @@ from sqlalchemy import select
 from .extensions import db
 from .i18n import listed
 from .models import Action, Actor, SharedAction, Synergy, Theme, WorkingGroup
+from .text import text_direction
 
 # --- what the drawings look like --------------------------------------------------------
 
@@ -54,15 +55,6 @@ LINE_HEIGHT = 1.25
 
 # --- text: direction, measuring with the app's fonts, wrapping --------------------------
 
-def direction(text: str) -> str:
-    """"rtl" when the first strong letter is Arabic (or Hebrew), else "ltr"."""
-    for char in text or "":
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return "ltr"
 
 
 _FONT_FILES = {
@@ -174,7 +166,7 @@ class Label:
 
     @property
     def direction(self) -> str:
-        return direction(" ".join(self.lines))
+        return text_direction(" ".join(self.lines))
 
     @property
     def height(self) -> float:

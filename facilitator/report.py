@@ -21,6 +21,7 @@ from flask_babel import force_locale
 from markupsafe import Markup
 
 from .assets import font_path
+from .text import text_direction
 
 FONT_URL_PREFIX = "/vendor/fonts/"
 
@@ -62,18 +63,6 @@ PLAN_CSS = "css/plan.css"
 # Unicode isolates: WeasyPrint ignores `unicode-bidi`, Pango honours these characters,
 # and browsers do both. FSI…PDI: a name or number keeps its own direction in a sentence.
 FSI, PDI = "\u2068", "\u2069"
-_ARABIC = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
-_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
-
-
-def text_direction(text: str) -> str:
-    """The direction of a text by its first strong letter (ltr when it has none)."""
-    for char in text or "":
-        if _ARABIC.match(char):
-            return "rtl"
-        if _LATIN.match(char):
-            return "ltr"
-    return "ltr"
 
 
 class PlanHelpers:

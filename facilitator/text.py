@@ -7,6 +7,8 @@ must be valid Unicode (a lone surrogate cannot be saved).
 """
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 
 from .errors import OperationError
@@ -38,3 +40,15 @@ def clean_line(value: object, limit: int, too_long: object) -> str:
     if len(text) > limit:
         raise OperationError("too_long", too_long)
     return text
+
+
+def text_direction(text: str | None) -> str:
+    """"rtl" when the first strong letter is Arabic (or Hebrew), else "ltr": how a user's
+    text is laid out in the drawings and the PDF, whatever the page's language."""
+    for char in text or "":
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
