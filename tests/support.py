@@ -107,6 +107,24 @@ def sign_in_page(page, base: str, email: str, password: str) -> None:
     page.wait_for_url("**/workshops/")
 
 
+def open_room_screens(laptop, base: str, workshop_id: int, email: str, password: str,
+                      projector_query: str = "", timeout: int = 20_000):
+    """A signed-in console (1440×900, in English) and the projector at 1920×1080 and
+    1280×720, each connected, from one browser context."""
+    console = laptop.new_page()
+    sign_in_page(console, base, email, password)
+    console.goto(f"{base}/workshops/{workshop_id}/console?lang=en")
+    console.locator("[data-connection][data-status=online]").wait_for(timeout=timeout)
+    projectors = []
+    for width, height in ((1920, 1080), (1280, 720)):
+        page = laptop.new_page()
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{base}/workshops/{workshop_id}/projector{projector_query}")
+        page.locator("[data-connection][data-status=online]").wait_for(timeout=timeout)
+        projectors.append(page)
+    return console, projectors
+
+
 def join_page(page, base: str, code: str, name: str) -> None:
     """Join a workshop from a browser page through the real join form, and wait until the
     phone is connected."""

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.clients import Live, sign_in
-from tests.support import ARTIFACTS, ROOT, sign_in_page
+from tests.support import ARTIFACTS, ROOT, open_room_screens
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 EMAIL, PASSWORD = "room12@example.org", "room12-password"
@@ -139,17 +139,7 @@ def test_steps_1_and_2_fit_every_screen_in_french_and_arabic(browser, live_serve
                 for lang in ("fr", "ar")}
     lead = None
     try:
-        console = laptop.new_page()
-        sign_in_page(console, base, EMAIL, PASSWORD)
-        console.goto(f"{base}/workshops/{workshop_id}/console?lang=en")
-        console.locator("[data-connection][data-status=online]").wait_for(timeout=20_000)
-        projectors = []
-        for width, height in ((1920, 1080), (1280, 720)):
-            page = laptop.new_page()
-            page.set_viewport_size({"width": width, "height": height})
-            page.goto(f"{base}/workshops/{workshop_id}/projector")
-            page.locator("[data-connection][data-status=online]").wait_for(timeout=20_000)
-            projectors.append(page)
+        console, projectors = open_room_screens(laptop, base, workshop_id, EMAIL, PASSWORD)
         phones = {"fr": join(contexts["fr"], base, code, "Claire", "fr"),
                   "ar": join(contexts["ar"], base, code, "رنا", "ar")}
         check_stage("welcome", console, projectors, phones)

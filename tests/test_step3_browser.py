@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.clients import Live, sign_in
-from tests.support import ARTIFACTS, ROOT, sign_in_page
+from tests.support import ARTIFACTS, ROOT, open_room_screens
 from tests.test_room_steps12_browser import OVERFLOW, axe_problems, join
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
@@ -93,17 +93,8 @@ def test_step3_two_groups_in_french_and_arabic(browser, live_server):
                 for lang in ("fr", "ar")}
     lead = None
     try:
-        console = laptop.new_page()
-        sign_in_page(console, base, EMAIL, PASSWORD)
-        console.goto(f"{base}/workshops/{workshop_id}/console?lang=en")
-        console.locator("[data-connection][data-status=online]").wait_for(timeout=WAIT)
-        projectors = []
-        for width, height in ((1920, 1080), (1280, 720)):
-            page = laptop.new_page()
-            page.set_viewport_size({"width": width, "height": height})
-            page.goto(f"{base}/workshops/{workshop_id}/projector")
-            page.locator("[data-connection][data-status=online]").wait_for(timeout=WAIT)
-            projectors.append(page)
+        console, projectors = open_room_screens(laptop, base, workshop_id, EMAIL, PASSWORD,
+                                                timeout=WAIT)
 
         # entering Step 3 forms the groups; phones wait to be placed
         move_to(console, "objectives")

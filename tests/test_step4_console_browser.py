@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.clients import Live, join, sign_in
-from tests.support import ARTIFACTS, ROOT, sign_in_page
+from tests.support import ARTIFACTS, ROOT, open_room_screens
 from tests.test_room_steps12_browser import OVERFLOW, axe_problems
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
@@ -88,17 +88,8 @@ def test_step4_and_closing_on_the_console_and_projector(browser, live_server):
         assert lead.call("actor.add", {"group_id": groups[2]["id"], "kind": "public", "distinct": True,
                                        "name": "Investment Development Authority of Lebanon (IDAL)"})["ok"]
 
-        console = laptop.new_page()
-        sign_in_page(console, base, EMAIL, PASSWORD)
-        console.goto(f"{base}/workshops/{workshop_id}/console?lang=en")
-        console.locator("[data-connection][data-status=online]").wait_for(timeout=WAIT)
-        projectors = []
-        for width, height in ((1920, 1080), (1280, 720)):
-            page = laptop.new_page()
-            page.set_viewport_size({"width": width, "height": height})
-            page.goto(f"{base}/workshops/{workshop_id}/projector?lang=en")
-            page.locator("[data-connection][data-status=online]").wait_for(timeout=WAIT)
-            projectors.append(page)
+        console, projectors = open_room_screens(laptop, base, workshop_id, EMAIL, PASSWORD,
+                                                projector_query="?lang=en", timeout=WAIT)
         console.bring_to_front()  # a page in the background has its frames throttled: clicks wait
 
         # synergies: the suggestion says why; its title is edited, then it is accepted
