@@ -124,14 +124,16 @@ def console(workshop_id: int):
     # who made a change after the close (the closing's records name "facilitator:<id>")
     facilitators = {m.facilitator_id: m.facilitator.name for m in workshop.memberships}
     return render_template("console/console.html", workshop=workshop, viewer=viewer,
-                           config=page_config(workshop, "console", facilitators=facilitators))
+                           config=page_config(workshop, "console", facilitators=facilitators,
+                                              synergy_map_url=_map_url(workshop)))
 
 
 @bp.get("/<int:workshop_id>/projector")
 def projector(workshop_id: int):
     workshop, viewer = staff_workshop(workshop_id)
     return render_template("projector.html", workshop=workshop,
-                           config=page_config(workshop, "projector"))
+                           config=page_config(workshop, "projector",
+                                              synergy_map_url=_map_url(workshop)))
 
 
 @bp.get("/<int:workshop_id>/groups/<int:group_id>/screen")
@@ -143,7 +145,8 @@ def group_screen(workshop_id: int, group_id: int):
     if group is None or group.workshop_id != workshop.id:
         abort(404)
     return render_template("projector.html", workshop=workshop,
-                           config=page_config(workshop, "projector", group_screen=group.id))
+                           config=page_config(workshop, "projector", group_screen=group.id,
+                                              synergy_map_url=_map_url(workshop)))
 
 
 @bp.get("/<int:workshop_id>/join-sheet")
@@ -159,6 +162,10 @@ def qr_code(workshop_id: int):
     workshop, _viewer = staff_workshop(workshop_id)
     svg = joining.qr_svg(joining.join_url(workshop.join_code))
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+def _map_url(workshop: Workshop) -> str:
+    return url_for("console.synergy_map", workshop_id=workshop.id)
 
 
 @bp.get("/<int:workshop_id>/synergies/map.svg")

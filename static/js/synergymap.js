@@ -14,7 +14,7 @@ export class SynergyMap {
   constructor(box, { onDrawn = () => {} } = {}) {
     this.box = box;
     this.onDrawn = onDrawn;
-    this.url = `/workshops/${config.workshop}/synergies/map.svg`;
+    this.url = config.synergy_map_url;
     this.loaded = false; // drawn (or found missing) since the last change
     this.timer = null;
     this.loading = null;
