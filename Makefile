@@ -1,20 +1,31 @@
 # Two commands for a new user: `make run` serves the app on port 5000 of every
-# interface (phones on the venue network reach it); `make test` runs the whole suite.
-# Both set everything up first; see scripts/setup.sh.
+# interface (phones on the venue network reach it); `make test` runs the whole suite,
+# on SQLite and on a throwaway PostgreSQL. Both set everything up first (scripts/setup.sh).
+# `make cluster` starts a hosted deployment on this machine (scripts/cluster.sh).
 
-.PHONY: run test setup setup-dev translations clean
+.PHONY: run test setup setup-dev setup-cluster cluster cluster-stop translations clean
 
 run: setup
 	.venv/bin/python wsgi.py
 
 test: setup-dev
-	.venv/bin/python -m pytest
+	@scripts/test.sh
 
 setup:
 	@scripts/setup.sh
 
 setup-dev:
 	@scripts/setup.sh dev
+
+setup-cluster:
+	@scripts/setup.sh cluster
+
+# PostgreSQL, Redis, two app processes and nginx on PORT, data in instance/cluster/
+cluster: setup-cluster
+	@scripts/cluster.sh start
+
+cluster-stop:
+	@scripts/cluster.sh stop
 
 # Refresh the catalogues after adding or changing user-facing strings.
 translations: setup-dev

@@ -13,6 +13,11 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("FACILITATOR_INSTANCE", BASE_DIR / "instance"))
 
 
+class SetupError(RuntimeError):
+    """A setting the app cannot start with; the message says what to do. The entry
+    point prints it as a sentence, not a traceback."""
+
+
 def _instance_secret_key() -> str:
     """A key generated once and kept under instance/, so a restart logs nobody out."""
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
@@ -30,12 +35,19 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'facilitator.sqlite'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # set per database in facilitator/database.py (pool sized for green threads);
+    # anything given here overrides it
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
     # eventlet's default pool is 1,024 green threads; a room of phones plus their
     # reconnects can pass that, so the runner raises it.
     EVENTLET_MAX_CONNECTIONS = int(os.environ.get("EVENTLET_MAX_CONNECTIONS", "5000"))
+    # Several server processes (facilitator/cluster.py, docs/deploy.md): this process's
+    # name, which starts its sockets' session ids so nginx routes them back to it, and
+    # the number of proxies in front whose X-Forwarded-* headers are trusted
+    NODE_NAME = os.environ.get("FACILITATOR_NODE") or None
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     # A public URL for join links and QR codes; unset means "the laptop's LAN address".
     PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
     LANGUAGES = ("en", "fr", "ar")
@@ -92,7 +104,7 @@ class ProductionConfig(Config):
     @classmethod
     def init_app(cls, app) -> None:
         if not app.config.get("SECRET_KEY"):
-            raise RuntimeError(
+            raise SetupError(
                 "SECRET_KEY is not set; production refuses to start without it. "
                 "Set it, e.g.: export SECRET_KEY=$(python3 -c "
                 "'import secrets; print(secrets.token_hex(32))')"
@@ -104,7 +116,9 @@ class TestConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret-key"
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    # tests/conftest.py gives each test a database of its own (a PostgreSQL one when
+    # TEST_DATABASE_URL names a server: tests/databases.py)
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
     SOCKETIO_ASYNC_MODE = "threading"
     WTF_CSRF_ENABLED = False
 

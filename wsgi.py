@@ -13,16 +13,24 @@ if ASYNC_MODE == "eventlet":
     warnings.filterwarnings("ignore", message="(?s).*Eventlet is deprecated")
     import eventlet
 
+    # this also gives psycopg2 a green wait callback (eventlet's psycopg2_patcher), so a
+    # PostgreSQL query waiting on a lock lets the other sockets go on (tests/test_postgres.py)
     eventlet.monkey_patch()
 elif ASYNC_MODE == "gevent":
     from gevent import monkey
 
     monkey.patch_all()
 
+import sys  # noqa: E402
+
+from config import SetupError  # noqa: E402
 from facilitator import create_app  # noqa: E402
 from facilitator.extensions import socketio  # noqa: E402
 
-app = create_app(os.environ.get("FACILITATOR_CONFIG", "venue"))
+try:
+    app = create_app(os.environ.get("FACILITATOR_CONFIG", "venue"))
+except SetupError as error:  # a setting to change: say which, without a traceback
+    sys.exit(f"Facilitator cannot start: {error}")
 
 
 def main() -> None:

@@ -5,14 +5,12 @@ commands are wired, so tests and the server build the same app.
 """
 from __future__ import annotations
 
-import sqlite3
-
 from flask import Flask
 from flask_compress import Compress
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from config import CONFIGS, INSTANCE_DIR, BASE_DIR, Config
+
+from . import cluster, database
 
 
 def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
@@ -29,6 +27,11 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
     # JSON in pages and responses as UTF-8: Arabic text is half the bytes of \uXXXX escapes
     app.json.ensure_ascii = False
     config_class.init_app(app)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database.database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SOCKETIO_ASYNC_MODE"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
     from . import assets, i18n, security
     from .payload import payload_json
@@ -56,6 +59,7 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
         json=payload_json,
     )
+    cluster.init_app(app, socketio)
 
     from .views import auth, console, main, phone, register_blueprints
 
@@ -65,14 +69,3 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
         app.register_blueprint(blueprint)
     register_blueprints(app)
     return app
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL lets the projector read while a phone writes; busy_timeout rides out a lock."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()

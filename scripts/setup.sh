@@ -3,8 +3,9 @@
 # dependencies, the front-end packages from package-lock.json, compiled translations and
 # the database schema. A second run reinstalls nothing (stamp files keyed on the lock
 # files) and so works offline.
-#   scripts/setup.sh        what `make run` needs
-#   scripts/setup.sh dev    the same plus the test tools (`make test`)
+#   scripts/setup.sh          what `make run` needs
+#   scripts/setup.sh cluster  the same plus the PostgreSQL and Redis drivers (`make cluster`)
+#   scripts/setup.sh dev      all of that plus the test tools (`make test`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,8 +34,14 @@ libraries="$(ldconfig -p 2>/dev/null || true)"
 if [[ "$libraries" != *libpango-1.0.so* ]]; then
   missing+=("libpango-1.0-0 libpangoft2-1.0-0")
 fi
+# the tests run on PostgreSQL too and start a cluster (Redis, nginx); `make cluster` too
+if [ -n "$extras" ]; then
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=("postgresql")
+  command -v redis-server >/dev/null 2>&1 || missing+=("redis-server")
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=("nginx")
+fi
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "Facilitator needs a few system packages first (Python 3.11+, Node.js 18+, Pango)." >&2
+  echo "Facilitator needs a few system packages first (Python 3.11+, Node.js 18+, Pango${extras:+, PostgreSQL, Redis, nginx})." >&2
   echo "Install them with:" >&2
   echo "    sudo apt-get install -y ${missing[*]}" >&2
   exit 1
@@ -50,6 +57,7 @@ mkdir -p "$STAMPS"
 
 target="."
 [ "$extras" = "dev" ] && target=".[dev]"
+[ "$extras" = "cluster" ] && target=".[postgres,redis]"
 stamp="$STAMPS/python${extras:+-$extras}-$(key pyproject.toml)"
 if [ ! -f "$stamp" ]; then
   echo "==> installing Python dependencies ($target)"
@@ -57,8 +65,11 @@ if [ ! -f "$stamp" ]; then
   "$PY" -m pip install --quiet -e "$target"
   rm -f "$STAMPS"/python${extras:+-$extras}-*
   touch "$stamp"
-  # the test tools include the app's own dependencies
-  [ "$extras" = "dev" ] && { rm -f "$STAMPS"/python-[0-9a-f]*; touch "$STAMPS/python-$(key pyproject.toml)"; }
+  # the test tools include the app's own dependencies and the cluster's drivers
+  if [ "$extras" = "dev" ]; then
+    rm -f "$STAMPS"/python-[0-9a-f]* "$STAMPS"/python-cluster-*
+    touch "$STAMPS/python-$(key pyproject.toml)" "$STAMPS/python-cluster-$(key pyproject.toml)"
+  fi
 fi
 
 stamp="$STAMPS/node-$(key package-lock.json)"
@@ -77,7 +88,7 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-if [ "$extras" != "dev" ]; then
+if [ -z "$extras" ]; then
   echo "==> bringing the database schema up to date"
   "$VENV/bin/flask" --app facilitator db upgrade >/dev/null 2>&1 ||
     "$VENV/bin/flask" --app facilitator db upgrade

@@ -14,22 +14,37 @@ from flask_migrate import upgrade
 
 from facilitator import create_app
 from facilitator.extensions import db
+from tests.databases import dialect, drop_database, new_database
 from tests.support import ARTIFACTS, LiveServer
 
 IN_CI = os.environ.get("CI") == "true"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests about PostgreSQL itself run in the PostgreSQL pass of `make test` only."""
+    if dialect() == "postgresql":
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
 @pytest.fixture
 def app(tmp_path):
-    """An app on a fresh in-memory database, schema made by the real migrations, with an
-    instance folder of its own (the plan cache is written there, not in the checkout)."""
-    app = create_app("test")
+    """An app on a fresh database (SQLite in memory, or a PostgreSQL database of its own:
+    tests/databases.py), schema made by the real migrations, with an instance folder of
+    its own (the plan cache is written there, not in the checkout)."""
+    url = new_database(tmp_path, memory=True)
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
     app.instance_path = str(tmp_path / "instance")
     with app.app_context():
         upgrade()
         yield app
         db.session.remove()
+        db.engine.dispose()
+    drop_database(url)
 
 
 @pytest.fixture

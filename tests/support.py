@@ -12,6 +12,8 @@ from pathlib import Path
 
 import requests
 
+from tests.databases import drop_database, new_database
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -23,10 +25,12 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """`python wsgi.py` on 127.0.0.1:<free port>, its database made by the migrations."""
+    """`python wsgi.py` on 127.0.0.1:<free port>, its database (SQLite or PostgreSQL, see
+    tests/databases.py) made by the migrations."""
 
     def __init__(self, workdir: Path, async_mode: str = "eventlet"):
         self.workdir = workdir
+        self.database_url = new_database(workdir)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / "server.log"
@@ -34,7 +38,7 @@ class LiveServer:
             **os.environ,
             "FACILITATOR_CONFIG": "venue",
             "FACILITATOR_INSTANCE": str(workdir / "instance"),
-            "DATABASE_URL": f"sqlite:///{workdir / 'live.sqlite'}",
+            "DATABASE_URL": self.database_url,
             "SOCKETIO_ASYNC_MODE": async_mode,
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
@@ -96,6 +100,7 @@ class LiveServer:
                 self.process.wait()
         if getattr(self, "_log", None):
             self._log.close()
+        drop_database(self.database_url)
 
 
 def sign_in_page(page, base: str, email: str, password: str) -> None:

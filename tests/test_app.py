@@ -1,12 +1,19 @@
 """The foundation as a user meets it: pages in three languages, safe headers, health."""
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
 
 import pytest
+from flask import request
 
 from config import ProductionConfig, VenueConfig
 from facilitator import create_app
+from tests import databases
+from tests.support import ROOT
 
 
 def test_home_page_in_english_by_default(client):
@@ -52,10 +59,13 @@ def test_content_security_policy_forbids_inline_script(client):
         assert "src=" in tag or 'type="application/json"' in tag, tag
 
 
-def test_healthz_reports_the_database(client):
+def test_healthz_reports_the_database_and_the_process(client):
+    """An operator behind nginx sees which process answered (host:pid)."""
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": {"ok": True, "dialect": "sqlite"}}
+    assert response.json == {"status": "ok",
+                             "database": {"ok": True, "dialect": databases.dialect()},
+                             "process": f"{socket.gethostname()}:{os.getpid()}"}
 
 
 def test_healthz_says_when_the_database_is_down(tmp_path):
@@ -112,3 +122,48 @@ def test_venue_cookies_are_secure_only_over_https(public_url, secure):
     app = create_app(VenueConfig, SECRET_KEY="k", PUBLIC_URL=public_url,
                      SOCKETIO_ASYNC_MODE="threading")
     assert app.config["SESSION_COOKIE_SECURE"] is secure
+
+
+def _start_refused(tmp_path, **environment) -> subprocess.CompletedProcess:
+    """`python wsgi.py` with these settings, expected to refuse to start."""
+    env = {**os.environ, "FACILITATOR_INSTANCE": str(tmp_path), "HOST": "127.0.0.1",
+           "PORT": "1", **environment}
+    return subprocess.run([sys.executable, "wsgi.py"], cwd=ROOT, env=env, timeout=60,
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("environment, sentence", [
+    ({"DATABASE_URL": "postgresql+psycopg://u:p@127.0.0.1/db"},
+     "Write the URL as postgresql://user:password@host/db"),
+    ({"SOCKETIO_MESSAGE_QUEUE": "redis://127.0.0.1:6399/0"},
+     "Set RATELIMIT_STORAGE_URI to the same Redis"),
+    ({"FACILITATOR_NODE": "Node A"}, "FACILITATOR_NODE must be"),
+])
+def test_a_setting_the_server_cannot_run_with_is_refused_in_a_sentence(
+        tmp_path, environment, sentence):
+    """psycopg 3 would freeze every socket while a query waits; counters kept in each
+    process's memory would count alone in a cluster; a node name nginx cannot route."""
+    refused = _start_refused(tmp_path, **environment)
+    assert refused.returncode == 1
+    assert sentence in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_a_plain_postgresql_url_means_psycopg2():
+    app = create_app("test", SQLALCHEMY_DATABASE_URI="postgresql://u:p@127.0.0.1:5432/db")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg2://u:p@127.0.0.1:5432/db"
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] >= 10
+
+
+@pytest.mark.parametrize("proxies, address", [(1, "10.1.2.3"), (0, "127.0.0.1")])
+def test_behind_a_proxy_the_client_address_is_the_forwarded_one(proxies, address):
+    """With PROXY_COUNT=1 the guess limits count each phone, not nginx; without a proxy
+    the header is anyone's to write, so it is not trusted."""
+    app = create_app("test", PROXY_COUNT=proxies)
+
+    @app.get("/who")
+    def who():
+        return request.remote_addr
+
+    seen = app.test_client().get("/who", headers={"X-Forwarded-For": "10.1.2.3"},
+                                 environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert seen.get_data(as_text=True) == address

@@ -5,6 +5,7 @@ from flask import Blueprint, jsonify, render_template
 from sqlalchemy import text
 from werkzeug.routing import IntegerConverter
 
+from ..cluster import process_name
 from ..extensions import db
 from ..payload import MAX_ID
 from ..throttle import too_many_attempts_message
@@ -34,7 +35,8 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
-    """For tests, scripts and load balancers: is the app up and its database reachable?"""
+    """For tests, scripts and load balancers: is the app up and its database reachable,
+    and which process answered (several may serve the app behind nginx)?"""
     try:
         db.session.execute(text("SELECT 1"))
         database = {"ok": True, "dialect": db.engine.dialect.name}
@@ -42,4 +44,5 @@ def healthz():
     except Exception as exc:  # the answer must say why, never crash
         database = {"ok": False, "error": exc.__class__.__name__}
         status = 503
-    return jsonify(status="ok" if status == 200 else "degraded", database=database), status
+    return jsonify(status="ok" if status == 200 else "degraded", database=database,
+                   process=process_name()), status
