@@ -6,8 +6,9 @@
 #                                               (fast: fsync off, for tests)
 #   scripts/postgres.sh stop DIR                stop the server whose data is in DIR
 #   scripts/postgres.sh url DIR                 the URL of the server in DIR
-# Run as root, the server runs as the `postgres` user (initdb refuses root) and DIR must
-# be a folder that user can reach: the script makes it and hands it over.
+# Run as root, the server runs as the `postgres` user (initdb refuses root): its data go
+# in DIR/data when that user can reach DIR, else in a folder of its own under /var/tmp,
+# named in DIR/datadir (a checkout under /root, say).
 set -euo pipefail
 
 command_=${1:-}
@@ -30,12 +31,21 @@ as_owner() {
 }
 
 data=$dir/data
+[ -f "$dir/datadir" ] && data=$(cat "$dir/datadir")
 case "$command_" in
   start)
     port=${3:?"the port to listen on"}
     mode=${4:-}
     mkdir -p "$dir"
-    [ "$(id -u)" = 0 ] && chown postgres: "$dir" && chmod 755 "$dir"
+    if [ "$(id -u)" = 0 ] && [ ! -f "$dir/datadir" ]; then
+      chown postgres: "$dir" && chmod 755 "$dir"
+      if ! runuser -u postgres -- test -x "$dir"; then
+        data=$(mktemp -d /var/tmp/facilitator-postgres.XXXXXX)/data
+        chown postgres: "$(dirname "$data")"
+        echo "$data" >"$dir/datadir"
+        echo "note: the postgres user cannot reach $dir; the database's files are in $data" >&2
+      fi
+    fi
     if [ ! -f "$data/PG_VERSION" ]; then
       as_owner "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 \
         --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
@@ -44,8 +54,10 @@ case "$command_" in
     options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$data"
     options="$options -c max_connections=200"
     [ "$mode" = fast ] && options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -o "$options" -w -t 60 start \
-      >/dev/null || { tail -20 "$dir/server.log" >&2; exit 1; }
+    if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+      as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -o "$options" -w -t 60 start \
+        >/dev/null || { tail -20 "$dir/server.log" >&2; exit 1; }
+    fi
     echo "$port" >"$dir/port"
     if ! as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -Atqc \
          "SELECT 1 FROM pg_database WHERE datname = 'facilitator'" | grep -q 1; then

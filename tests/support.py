@@ -24,7 +24,34 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class LiveServer:
+class Served:
+    """What the tests do to a running app through its command line: `self.env` says
+    which database, message queue and instance it uses."""
+
+    env: dict[str, str]
+
+    def flask(self, *args: str) -> subprocess.CompletedProcess:
+        """Run a `flask` CLI command against this server's database."""
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "facilitator", *args],
+            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=120,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+        return done
+
+    def sample(self, email: str, password: str, name: str = "Facilitator",
+               until: str = "welcome") -> tuple[int, str]:
+        """A facilitator account and the sample seminar filled up to the stage `until`
+        (participants only by default); returns (workshop id, join code)."""
+        self.flask("create-facilitator", "--email", email, "--name", name,
+                   "--password", password)
+        out = self.flask("sample", "--email", email, "--until", until).stdout
+        workshop_id, code = re.search(r"Sample workshop (\d+) .* join code (\w+)", out).groups()
+        return int(workshop_id), code
+
+
+class LiveServer(Served):
     """`python wsgi.py` on 127.0.0.1:<free port>, its database (SQLite or PostgreSQL, see
     tests/databases.py) made by the migrations."""
 
@@ -45,23 +72,6 @@ class LiveServer:
             "PUBLIC_URL": f"http://127.0.0.1:{self.port}",
         }
         self.process: subprocess.Popen | None = None
-
-    def flask(self, *args: str) -> subprocess.CompletedProcess:
-        """Run a `flask` CLI command against this server's database."""
-        return subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "facilitator", *args],
-            cwd=ROOT, env=self.env, capture_output=True, text=True, check=True, timeout=120,
-        )
-
-    def sample(self, email: str, password: str, name: str = "Facilitator",
-               until: str = "welcome") -> tuple[int, str]:
-        """A facilitator account and the sample seminar filled up to the stage `until`
-        (participants only by default); returns (workshop id, join code)."""
-        self.flask("create-facilitator", "--email", email, "--name", name,
-                   "--password", password)
-        out = self.flask("sample", "--email", email, "--until", until).stdout
-        workshop_id, code = re.search(r"Sample workshop (\d+) .* join code (\w+)", out).groups()
-        return int(workshop_id), code
 
     def start(self, open_files: int | None = None) -> None:
         """Start the server; `open_files` sets its RLIMIT_NOFILE (soft and hard) first,
@@ -139,3 +149,56 @@ def join_page(page, base: str, code: str, name: str) -> None:
     page.check("input[name=consent]")
     page.click("button[type=submit]")
     page.locator("[data-connection][data-status=online]").wait_for(timeout=15_000)
+
+
+class Cluster(Served):
+    """`scripts/cluster.sh` in a folder of its own: PostgreSQL, Redis, the app processes
+    (nodes a, b) and nginx in front on 127.0.0.1:<free port>."""
+
+    def __init__(self, workdir: Path):
+        """workdir: a folder the PostgreSQL server's user can reach (when the tests run as
+        root the server runs as `postgres`), such as one made by tempfile.mkdtemp()."""
+        self.workdir = workdir
+        workdir.chmod(0o755)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env: dict[str, str] = {}
+
+    def _script(self, command: str) -> str:
+        env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1",
+               "PUBLIC_URL": self.url, "CLUSTER_FAST": "1"}
+        done = subprocess.run(["scripts/cluster.sh", command, str(self.workdir)], cwd=ROOT,
+                              env=env, capture_output=True, text=True, timeout=180)
+        if done.returncode != 0:
+            raise RuntimeError(f"cluster.sh {command} failed:\n{done.stdout}{done.stderr}")
+        return done.stdout
+
+    def start(self) -> None:
+        """Start whatever is not running (a killed app process comes back)."""
+        self._script("start")
+        settings = dict(line.split("=", 1) for line in
+                        (self.workdir / "environment").read_text().splitlines() if line)
+        self.env = {**os.environ, **settings,
+                    "SECRET_KEY": (self.workdir / "secret_key").read_text().strip()}
+
+    def stop(self) -> None:
+        self._script("stop")
+
+    def node_url(self, node: str) -> str:
+        """One app process's own address, behind nginx's back."""
+        ports = dict(line.split("=", 1) for line in
+                     (self.workdir / "ports").read_text().splitlines() if line)
+        return f"http://127.0.0.1:{ports[f'app-{node}']}"
+
+    def kill(self, node: str) -> None:
+        """kill -9 one app process, as a crash would."""
+        pid = int((self.workdir / f"app-{node}.pid").read_text())
+        os.kill(pid, 9)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:  # gone, or a zombie waiting for its new parent to reap it
+                if Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] == "Z":
+                    return
+            except (FileNotFoundError, IndexError):
+                return
+            time.sleep(0.05)

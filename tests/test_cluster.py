@@ -1,0 +1,282 @@
+"""The hosted cluster as `make cluster` starts it: PostgreSQL, Redis, two app processes
+(nodes a and b) and nginx in front. What one process does reaches the sockets the other
+holds, a process killed mid-seminar loses nothing acknowledged, and the guess limits
+count once whatever process a guess reaches.
+
+A socket's process is read from its Engine.IO session id, which starts with the node's
+name (that is how nginx routes a session back to its process).
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+
+from tests.clients import Http, Live, join, sign_in, snapshot
+from tests.support import Cluster
+
+pytestmark = pytest.mark.cluster
+OWNER, CO = ("cluster@example.org", "cluster-password"), ("co-cluster@example.org", "co-password")
+GROUPS_OWNER = ("groups-cluster@example.org", "groups-password")
+WAIT = 15
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """The cluster, started by the project's own script in a folder of its own (in the
+    system's temporary folder: pytest's own is private to the user running the tests,
+    and PostgreSQL's server runs as `postgres` when that user is root)."""
+    workdir = Path(tempfile.mkdtemp(prefix="facilitator-cluster-"))
+    started = Cluster(workdir)
+    try:
+        started.start()
+        yield started
+    finally:
+        started.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def room(cluster):
+    """A seminar sharing ideas (Step 1), and a second account to make co-facilitator."""
+    workshop_id, code = cluster.sample(*OWNER, "Cluster Lead", until="ideas")
+    cluster.flask("create-facilitator", "--email", CO[0], "--name", "Co Cluster",
+                  "--password", CO[1])
+    return {"id": workshop_id, "code": code, "base": cluster.url, "owner": OWNER}
+
+
+@pytest.fixture(scope="module")
+def groups_room(cluster):
+    """A seminar in Step 3, its working groups formed."""
+    workshop_id, code = cluster.sample(*GROUPS_OWNER, "Groups Lead", until="objectives")
+    return {"id": workshop_id, "code": code, "base": cluster.url, "owner": GROUPS_OWNER}
+
+
+def node(client: Live) -> str:
+    """The app process holding this socket: its session id starts with the node name."""
+    return client.client.eio.sid.split(".", 1)[0]
+
+
+def held_by(wanted: str, connect) -> Live:
+    """A socket through nginx that landed on the node `wanted` (new sessions take turns)."""
+    for _attempt in range(10):
+        client = connect()
+        if node(client) == wanted:
+            return client
+        client.disconnect()
+    raise AssertionError(f"nginx never sent a new session to node {wanted}")
+
+
+def phone_on(room, wanted: str, name: str) -> Live:
+    http = join(room["base"], room["code"], name, "Ministry")
+    return held_by(wanted, lambda: Live(room["base"], http, room["id"], "phone").connect())
+
+
+def console_on(room, wanted: str, who=None) -> Live:
+    http = sign_in(room["base"], *(who or room["owner"]))
+    return held_by(wanted, lambda: Live(room["base"], http, room["id"], "console").connect())
+
+
+def test_requests_are_spread_over_both_processes_and_say_which(cluster):
+    processes = {requests.get(cluster.url + "/healthz", timeout=5).json()["process"]
+                 for _ in range(6)}
+    assert len(processes) == 2
+    health = requests.get(cluster.url + "/healthz", timeout=5).json()
+    assert health["database"] == {"ok": True, "dialect": "postgresql"}
+
+
+def test_a_card_posted_through_one_process_reaches_phones_held_by_the_other(room):
+    author, reader = phone_on(room, "a", "Author on a"), phone_on(room, "b", "Reader on b")
+    lead = console_on(room, "b")
+    try:
+        for client in (author, reader, lead):
+            snapshot(client)
+        ack = author.call("idea.post", {"text": "Posted on a, read on b", "kind": "idea"})
+        assert ack["ok"], ack
+        for client in (reader, lead):
+            client.wait_for(lambda e: e["type"] == "idea.posted"
+                            and e["data"]["idea"]["text"] == "Posted on a, read on b")
+        assert [e["data"]["idea"]["text"] for e in reader.events
+                if e["type"] == "idea.posted"].count("Posted on a, read on b") == 1
+    finally:
+        for client in (author, reader, lead):
+            client.disconnect()
+
+
+def _set_member(room, base: str, owner_http: Http, email: str, role: str | None) -> None:
+    """The owner adds or removes a member through the settings page of one process."""
+    import re
+
+    edit = f"/workshops/{room['id']}/edit"
+    owner_http.base = base
+    if role is not None:
+        owner_http.post_form(f"/workshops/{room['id']}/members",
+                             {"email": email, "role": role}, form_path=edit)
+        return
+    action = re.search(r'action="(/workshops/\d+/members/\d+/remove)"',
+                       owner_http.get(edit).text)
+    assert action, "the settings page lists the co-facilitator with a remove button"
+    owner_http.post_form(action.group(1), {}, form_path=edit)
+
+
+def test_a_cofacilitator_removed_through_one_process_loses_rights_on_the_other(
+        room, cluster):
+    owner_http = sign_in(room["base"], *OWNER)
+    _set_member(room, cluster.node_url("a"), owner_http, CO[0], "cofacilitator")
+    co, lead = console_on(room, "b", CO), console_on(room, "b")
+    author = phone_on(room, "a", "Anonymous on a")
+    try:
+        snapshot(co)
+        assert co.call("ideas.settings", {"anonymous": True})["ok"]  # a co-facilitator
+        _set_member(room, cluster.node_url("a"), owner_http, CO[0], None)  # through a
+        removed = co.wait_for(lambda e: e["type"] == "membership.changed"
+                              and e["data"]["role"] is None)
+        after_removal = co.events.index(removed) + 1
+        refused = co.call("ideas.settings", {"anonymous": False})
+        assert refused["ok"] is False and refused["error"]["code"] == "signed_out"
+
+        # an anonymous card: its author's name goes to the facilitators' stream only. A
+        # marker afterwards reaches the lead's socket on the same process b: by then
+        # anything sent to b's facilitators' room before it has been delivered there
+        assert author.call("idea.post", {"text": "Who wrote this?", "kind": "idea"})["ok"]
+        assert lead.call("timer.start", {"seconds": 60})["ok"]
+        lead.wait_for(lambda e: e["type"] == "timer.started")
+        assert any(e["stream"] == "facilitators" and e["type"] == "idea.posted"
+                   for e in lead.events)
+        later = co.events[after_removal:]
+        assert not [e for e in later if e["stream"] == "facilitators"], later
+        assert "Anonymous on a" not in str(later)
+    finally:
+        assert lead.call("timer.stop", {})["ok"]
+        assert lead.call("ideas.settings", {"anonymous": False})["ok"]
+        for client in (co, lead, author):
+            client.disconnect()
+
+
+def test_a_group_move_through_one_process_realigns_a_phone_held_by_the_other(groups_room):
+    lead = console_on(groups_room, "a")
+    mover = phone_on(groups_room, "b", "Mover on b")
+    try:
+        groups = [g["id"] for g in snapshot(lead)["groups"]["list"]]
+        me = snapshot(mover)["me"]["id"]
+        now = snapshot(mover)["groups"]["my_group_id"]
+        target = next(g for g in groups if g != now)
+        assert lead.call("group.move", {"participant_id": me, "group_id": target})["ok"]
+        deadline = time.monotonic() + WAIT
+        while not any(r.get("ok") and r.get("snapshot", {}).get("groups", {})
+                      .get("my_group_id") == target for r in mover.resyncs):
+            assert time.monotonic() < deadline, mover.resyncs
+            time.sleep(0.05)
+        # the socket on b is now in the new group's room: its board's events reach it
+        assert lead.call("objective.add", {"text": "Only for the new group",
+                                           "group_id": target})["ok"]
+        mover.wait_for(lambda e: e["type"].startswith("objective")
+                       and e["stream"] == f"g{target}")
+    finally:
+        lead.disconnect()
+        mover.disconnect()
+
+
+def test_the_guess_limits_count_once_across_processes(cluster):
+    """Wrong join codes from one phone, spread over both processes: the limit (30 a
+    minute) is reached as if one process had counted them all."""
+    address = f"10.9.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    answers = []
+    for attempt in range(31):
+        base = cluster.node_url("ab"[attempt % 2])
+        answers.append(requests.get(f"{base}/j/WRONG{attempt:03d}", timeout=5,
+                                    headers={"X-Forwarded-For": address}).status_code)
+    assert answers[:30] == [404] * 30
+    assert answers[30] == 429
+    other_phone = requests.get(f"{cluster.node_url('a')}/j/WRONG999", timeout=5,
+                               headers={"X-Forwarded-For": "10.8.0.1"})
+    assert other_phone.status_code == 404  # another address is not held back
+
+
+class OutboxPhone:
+    """A phone as live.js is: every card has an op_id, is sent again until acknowledged
+    (after reconnecting through nginx if its socket dropped), and is kept once acked."""
+
+    def __init__(self, room, name: str, wanted: str):
+        self.room, self.name = room, name
+        self.http = join(room["base"], room["code"], name, "Ministry")
+        self.live = held_by(wanted, self._connect)
+        self.first_node = node(self.live)
+        self.acked: list[str] = []
+        self.sent: list[str] = []
+
+    def _connect(self) -> Live:
+        return Live(self.room["base"], self.http, self.room["id"], "phone").connect()
+
+    def post(self, text: str) -> None:
+        op_id = uuid.uuid4().hex
+        self.sent.append(text)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                ack = self.live.call("idea.post", {"text": text, "kind": "idea"}, op_id=op_id)
+                if ack.get("ok"):
+                    self.acked.append(text)
+                    return
+            except socketio.exceptions.SocketIOError:
+                pass
+            self.reconnect()
+        raise AssertionError(f"{text!r} was never acknowledged")
+
+    def reconnect(self) -> None:
+        self.live.disconnect()
+        for _attempt in range(50):
+            try:
+                self.live = self._connect()
+                snapshot(self.live)  # catch up, as live.js does after a reconnect
+                return
+            except (socketio.exceptions.SocketIOError, AssertionError):
+                time.sleep(0.2)
+        raise AssertionError(f"{self.name} could not reconnect through nginx")
+
+
+def test_a_killed_process_loses_nothing_acknowledged_and_doubles_nothing(room, cluster):
+    phones = [OutboxPhone(room, f"Outbox {n}", "a") for n in range(6)]
+    lead = console_on(room, "b")
+    lead_events_before = len(lead.events)
+
+    def write(phone: OutboxPhone) -> None:
+        for k in range(12):
+            phone.post(f"{phone.name} card {k}")
+
+    writers = [threading.Thread(target=write, args=(phone,)) for phone in phones]
+    try:
+        for writer in writers:
+            writer.start()
+        deadline = time.monotonic() + WAIT  # kill a while the phones are mid-stream
+        while sum(len(phone.acked) for phone in phones) < 18:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        cluster.kill("a")
+        for writer in writers:
+            writer.join(timeout=120)
+        assert all(not writer.is_alive() for writer in writers)
+
+        cards = [c["text"] for c in snapshot(lead)["ideas"]["list"]]
+        for phone in phones:
+            assert phone.first_node == "a" and node(phone.live) == "b"
+            for text in phone.sent:
+                assert text in phone.acked
+                assert cards.count(text) == 1, (text, cards.count(text))
+        # the console on b heard each card once, in seq order
+        heard = [e for e in lead.events[lead_events_before:] if e["type"] == "idea.posted"
+                 and e["stream"] == "all" and e["data"]["idea"]["text"].startswith("Outbox")]
+        texts = [e["data"]["idea"]["text"] for e in heard]
+        assert len(texts) == len(set(texts)) == 6 * 12
+    finally:
+        for phone in phones:
+            phone.live.disconnect()
+        lead.disconnect()
+        cluster.start()  # a comes back for whatever runs next
