@@ -48,6 +48,10 @@ class Config:
     # the number of proxies in front whose X-Forwarded-* headers are trusted
     NODE_NAME = os.environ.get("FACILITATOR_NODE") or None
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # SQLite: copies into instance/backups/ at every stage change and after 5 minutes of
+    # activity (facilitator/backups.py); the server looks every BACKUP_POLL_SECONDS
+    AUTOMATIC_BACKUPS = os.environ.get("AUTOMATIC_BACKUPS", "1") != "0"
+    BACKUP_POLL_SECONDS = float(os.environ.get("BACKUP_POLL_SECONDS", "15"))
     # A public URL for join links and QR codes; unset means "the laptop's LAN address".
     PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
     LANGUAGES = ("en", "fr", "ar")

@@ -24,7 +24,7 @@ elif ASYNC_MODE == "gevent":
 import sys  # noqa: E402
 
 from config import SetupError  # noqa: E402
-from facilitator import create_app  # noqa: E402
+from facilitator import backups, create_app  # noqa: E402
 from facilitator.extensions import socketio  # noqa: E402
 
 try:
@@ -42,6 +42,10 @@ def main() -> None:
     print(f"Facilitator is running on port {port}.\n"
           f"  On this laptop: http://127.0.0.1:{port}/\n"
           f"  Phones on the venue network join at: {shown.rstrip('/')}/j", flush=True)
+    backups.hold_serving_lock(app)  # `flask restore` refuses while this process runs
+    if backups.start_schedule(app):
+        print(f"  Backups: at every stage change and after 5 minutes of activity, in "
+              f"{backups.folder(app)}", flush=True)
     if ASYNC_MODE == "eventlet":
         from facilitator.server import run_eventlet
 

@@ -5,12 +5,19 @@ commands are wired, so tests and the server build the same app.
 """
 from __future__ import annotations
 
+import warnings
+
 from flask import Flask
 from flask_compress import Compress
 
 from config import CONFIGS, INSTANCE_DIR, BASE_DIR, Config
 
 from . import cluster, database
+
+
+# eventlet is in maintenance mode upstream; we know (docs/deploy.md): say it once there,
+# not on every command the CLI runs (wsgi.py filters it before importing eventlet)
+warnings.filterwarnings("ignore", message="(?s).*Eventlet is deprecated")
 
 
 def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:

@@ -1,10 +1,12 @@
 """Command-line tools: `flask --app facilitator <command>`."""
 from __future__ import annotations
 
+import time
+
 import click
 from flask import Flask
 
-from . import accounts, operations
+from . import accounts, backups, operations
 from .errors import OperationError
 
 
@@ -72,6 +74,32 @@ def init_app(app: Flask) -> None:
                    f"{counts['ideas']} contributions, {counts['working_groups']} working "
                    f"groups, {counts['actions']} actions.")
 
+    @app.cli.command("backup")
+    @click.option("--output", "-o", type=click.Path(writable=True), default=None,
+                  help="The file (or folder) to write; default: instance/backups/.")
+    def backup(output: str | None) -> None:
+        """Copy the database while the room goes on (SQLite's backup API, or pg_dump)."""
+        started = time.perf_counter()
+        try:
+            path = backups.take(app, output)
+        except backups.BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Backup written to {path} ({path.stat().st_size:,} bytes, "
+                   f"{time.perf_counter() - started:.1f} s). Restore it with: "
+                   f".venv/bin/flask --app facilitator restore {path}")
+
+    @app.cli.command("restore")
+    @click.argument("file", type=click.Path(dir_okay=False))
+    def restore(file: str) -> None:
+        """Replace the database with a backup (no server may be running on it)."""
+        try:
+            saved = backups.restore(app, file)
+        except backups.BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        kept = f" The database as it was is kept in {saved}." if saved else ""
+        click.echo(f"Restored {file}.{kept} Start the server: phones and consoles "
+                   f"reconnect by themselves and see the room as it was at the backup.")
+
     from .sample import UNTIL
 
     @app.cli.command("sample")
@@ -105,8 +133,6 @@ def init_app(app: Flask) -> None:
     def export_pdf(workshop_id: int, language: str | None, edition: str,
                    output: str | None) -> None:
         """Render a workshop's action plan to a PDF file (no browser, no cache)."""
-        import time
-
         from .plan import PlanNotFound, gather
         from .report import html_to_pdf_pages, plan_html
 

@@ -94,9 +94,12 @@ def _align_rooms(viewer: Viewer | None, connecting: bool = False) -> bool:
     return True
 
 
-def scope(viewer: Viewer) -> str:
-    """What this viewer sees, in one word: a client whose scope changed needs a snapshot."""
-    return "*" if viewer.is_staff else ",".join(viewer.streams())
+def scope(viewer: Viewer, epoch: str) -> str:
+    """What this viewer sees, and in which history of the log, in one word: a client
+    whose scope changed (its rights or group moved, or the database was restored from a
+    backup) needs a snapshot. `7f3a09c2/*` for the staff, `7f3a09c2/all,g3,p7` for a
+    phone."""
+    return f"{epoch}/" + ("*" if viewer.is_staff else ",".join(viewer.streams()))
 
 
 @socketio.on("connect")
@@ -144,13 +147,15 @@ def _sync(payload) -> dict:
         since = payload.get("since", 0) if isinstance(payload, dict) else None
         if not check.is_count(since):
             return OperationError("bad_request", _l("Please reload the page.")).to_ack()
-        last_seq = db.session.scalar(db.select(Workshop.last_seq).where(
-            Workshop.id == viewer.workshop_id))
+        last_seq, epoch = db.session.execute(db.select(
+            Workshop.last_seq, Workshop.log_epoch).where(
+            Workshop.id == viewer.workshop_id)).one()
+        now = scope(viewer, epoch)
         events = None
-        if payload.get("scope") == scope(viewer):
+        if payload.get("scope") == now:
             events = eventlog.events_since(viewer, since, last_seq)
         if events is None:
-            return {"ok": True, "snapshot": {**snapshot(viewer), "scope": scope(viewer)}}
+            return {"ok": True, "snapshot": {**snapshot(viewer), "scope": now}}
         return {"ok": True, "events": [eventlog.wire(e) for e in events]}
     finally:
         db.session.rollback()

@@ -26,6 +26,10 @@ def new_token() -> str:
     return secrets.token_hex(16)
 
 
+def new_epoch() -> str:
+    return secrets.token_hex(4)
+
+
 def of_workshop(model, row_id: object, workshop_id: int, gone: object):
     """The row a client names by id, when it belongs to this workshop; otherwise the
     refusal `gone` says (not_found). One lookup for every capability."""
@@ -83,6 +87,10 @@ class Workshop(db.Model):
     stage: Mapped[str] = mapped_column(String(40))
     stage_started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    # which history the seqs count: made anew when the database is restored from a
+    # backup (backups.restore), so a client whose last seq came from the history the
+    # backup cut off gets a snapshot at its next sync, not the restored room's events
+    log_epoch: Mapped[str] = mapped_column(String(16), default=new_epoch)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # closed: phones read only, the plan frozen; facilitators may still correct texts
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -22,10 +22,10 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests about PostgreSQL itself run in the PostgreSQL pass of `make test` only."""
-    if dialect() == "postgresql":
-        return
-    kept = [item for item in items if item.get_closest_marker("postgres") is None]
+    """Tests about one database itself (marked `postgres` or `sqlite`) run in that
+    database's pass of `make test` only."""
+    other = "sqlite" if dialect() == "postgresql" else "postgres"
+    kept = [item for item in items if item.get_closest_marker(other) is None]
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept

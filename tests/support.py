@@ -55,7 +55,8 @@ class LiveServer(Served):
     """`python wsgi.py` on 127.0.0.1:<free port>, its database (SQLite or PostgreSQL, see
     tests/databases.py) made by the migrations."""
 
-    def __init__(self, workdir: Path, async_mode: str = "eventlet"):
+    def __init__(self, workdir: Path, async_mode: str = "eventlet", **settings: str):
+        """settings: more environment for the server (BACKUP_POLL_SECONDS="0.5")."""
         self.workdir = workdir
         self.database_url = new_database(workdir)
         self.port = free_port()
@@ -70,6 +71,7 @@ class LiveServer(Served):
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
             "PUBLIC_URL": f"http://127.0.0.1:{self.port}",
+            **settings,
         }
         self.process: subprocess.Popen | None = None
 
@@ -100,7 +102,8 @@ class LiveServer(Served):
         self.stop()
         raise RuntimeError(f"server did not answer /healthz:\n{self.log_path.read_text()}")
 
-    def stop(self) -> None:
+    def stop(self, keep_database: bool = False) -> None:
+        """Stop the server; its database goes too unless kept (to start it again)."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -110,7 +113,8 @@ class LiveServer(Served):
                 self.process.wait()
         if getattr(self, "_log", None):
             self._log.close()
-        drop_database(self.database_url)
+        if not keep_database:
+            drop_database(self.database_url)
 
 
 def sign_in_page(page, base: str, email: str, password: str) -> None:
