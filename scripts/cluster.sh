@@ -156,6 +156,12 @@ events { worker_connections 16384; }
 http {
     access_log off;
     client_max_body_size 21m;      # a workshop archive is at most 20 MiB
+    # temporary files in our folder (Debian's defaults are under /var/lib/nginx)
+    client_body_temp_path $dir/nginx/body;
+    proxy_temp_path $dir/nginx/proxy;
+    fastcgi_temp_path $dir/nginx/fastcgi;
+    uwsgi_temp_path $dir/nginx/uwsgi;
+    scgi_temp_path $dir/nginx/scgi;
     # every Engine.IO session id starts with its process's node name ("a.Xy3..."):
     # a request of that session goes back to that process; a new one to any
     map \$arg_sid \$facilitator_upstream {
