@@ -20,8 +20,10 @@ edition), `--runs` times each, the kinds of process in a rotating order:
 - **app**, instrumented: a fresh Python that imports the app, `create_app("venue")`,
   then `plan.gather` + `report.plan_html` + `report.html_to_pdf_pages`, each phase timed;
 - **plan_render**: the product's render process, `python -m facilitator.plan_render
-  WORKSHOP SEQ LANGUAGE EDITION` with the environment `plan_render.start_process` gives
-  it, after `plan_render.ask_render` made its lock (the cached PDF removed before each run);
+  WORKSHOP SEQ LANGUAGE EDITION` with the command line and environment
+  `plan_render.process_command` gives `plan_render.start_process`, handed the render
+  place `plan_render.ask_render` took (the PDF kept in the database deleted before each
+  run, so it renders again);
 - **export-pdf**: `flask --app facilitator export-pdf WORKSHOP --language L --output F`;
 - with `--gc-experiment`, **app-gc**: the instrumented app path with Python's garbage
   collector tuned after create_app (gc.freeze(), higher thresholds). Not the product.
@@ -40,9 +42,10 @@ room (welcome <-> ideas) every `--interval` seconds (the next change waits for t
 previous ack); every frame is time-stamped as it is read. A change's latency to a phone:
 the console's emit -> that phone reads the `stage.changed` frame. Each round: a baseline
 of `--baseline` seconds with no render, then the large workshop's organiser (signed in)
-POSTs /workshops/<id>/plan/render for every language and edition (3 x 2 = 6 renders: the
-product starts six processes, two render at once and the others wait for a slot), the
-changes going on until all six PDFs are ready. A probe process GETs /healthz every
+POSTs /workshops/<id>/plan/render for every language and edition (3 x 2 = 6 renders: two
+render at once, the others are answered "busy" and asked again every 2 s, as the
+organiser would press Prepare again), the changes going on until all six PDFs are ready
+(read from the database's plan_file rows). A probe process GETs /healthz every
 0.25 s throughout. The render processes (children of the server) are sampled from /proc
 every 0.1 s (count, working or waiting, RSS), and so is the time the server and this
 benchmark waited for a CPU (/proc/<pid>/schedstat). `--nice N` (an experiment, not the
@@ -259,19 +262,58 @@ def spawn(args: list[str], env: dict, log: Path) -> dict:
     return {**result, **measured, "output": text}
 
 
-def pdf_pages(path: Path) -> int:
+def pdf_pages(source: Path | bytes) -> int:
+    import io
+
     from pypdf import PdfReader
 
-    return len(PdfReader(str(path)).pages)
+    return len(PdfReader(io.BytesIO(source) if isinstance(source, bytes) else str(source))
+               .pages)
 
 
-def render_cost(args, workdir: Path, env: dict, workshop_id: int, seq: int) -> list[dict]:
+def plan_rows(app, workshop_id: int) -> dict[str, tuple[str, str]]:
+    """A workshop's plan versions in the database: their key's name -> (state, reason)."""
+    from sqlalchemy import select
+
+    from facilitator.extensions import db
+    from facilitator.models import PlanFile
+    from facilitator.plan_render import Key
+
+    with app.app_context():
+        rows = db.session.execute(select(PlanFile.seq, PlanFile.language, PlanFile.edition,
+                                         PlanFile.state, PlanFile.reason)
+                                  .where(PlanFile.workshop_id == workshop_id)).all()
+    return {Key(workshop_id, row.seq, row.language, row.edition).name: (row.state, row.reason)
+            for row in rows}
+
+
+def forget_pdfs(app, workshop_id: int, **plan) -> None:
+    """Delete a workshop's PDFs kept in the database (of one language and edition, when
+    given), so that the same keys render again."""
+    from sqlalchemy import delete
+
+    from facilitator.extensions import db
+    from facilitator.models import PlanFile
+
+    with app.app_context():
+        db.session.execute(delete(PlanFile).where(
+            PlanFile.workshop_id == workshop_id, PlanFile.state.in_(("ready", "failed")),
+            *(getattr(PlanFile, column) == value for column, value in plan.items())))
+        db.session.commit()
+
+
+def ready_pdf(app, key) -> bytes:
+    from facilitator import plan_render
+
+    with app.app_context():
+        return plan_render.ready_pdf(key)
+
+
+def render_cost(args, workdir: Path, env: dict, workshop_id: int) -> list[dict]:
     from facilitator.assets import font_path
 
     import harness
 
-    folder = workdir / "instance" / "plans"
-    folder.mkdir(parents=True, exist_ok=True)
     out = workdir / "out"
     out.mkdir(exist_ok=True)
     me = [sys.executable, str(Path(__file__).resolve()), "--child"]
@@ -299,8 +341,7 @@ def render_cost(args, workdir: Path, env: dict, workshop_id: int, seq: int) -> l
             "app": lambda n: spawn([*me, "app", str(workshop_id), language, "public",
                                     str(out / f"app-{language}-{n}.pdf"), ""],
                                    env, out / "app.log"),
-            "plan_render": lambda n: product_render(env, folder, workshop_id, seq,
-                                                    language, out),
+            "plan_render": lambda n: product_render(workshop_id, language, out),
             "export-pdf": lambda n: cli_render(env, workshop_id, language,
                                                out / f"cli-{language}-{n}.pdf", out),
         }
@@ -326,34 +367,33 @@ def render_cost(args, workdir: Path, env: dict, workshop_id: int, seq: int) -> l
     return rows
 
 
-def product_render(env: dict, folder: Path, workshop_id: int, seq: int, language: str,
-                   out: Path) -> dict:
-    """The product's render process for this key: plan_render.ask_render makes the lock (the
-    cached PDF removed first, so it renders again) and our spawn runs
-    `python -m facilitator.plan_render` with start_process's environment."""
+def product_render(workshop_id: int, language: str, out: Path) -> dict:
+    """The product's render process for this key: plan_render.ask_render takes a render
+    place (the PDF kept in the database deleted first, so it renders again) and our
+    spawn runs `python -m facilitator.plan_render` with the command line and the
+    environment plan_render.process_command gives the server's start_process."""
+    from flask import current_app
+
     from facilitator import plan_render
     from facilitator.extensions import db
     from facilitator.models import Workshop
 
+    app = current_app._get_current_object()
     key = plan_render.key_for(db.session.get(Workshop, workshop_id), language, "public")
-    for path in folder.glob(f"w{key.workshop_id}-*-{key.language}-{key.edition}*"):
-        path.unlink(missing_ok=True)  # the cached PDF, a lock or a failure: render again
+    forget_pdfs(app, workshop_id, language=language, edition="public")
     ran = {}
 
-    def start(key, folder, *, slot, token):
-        # the measured process takes a render place of its own (as when run by hand);
-        # ask_render gives back the one it took once this returns
-        process_env = {**env, "PLAN_RENDER_FOLDER": str(folder)}
-        ran.update(spawn([sys.executable, "-m", "facilitator.plan_render", *key.args()],
-                         process_env, out / "plan_render.log"))
+    def start(key, token):
+        command, env = plan_render.process_command(app, key, token)
+        ran.update(spawn(command, env, out / "plan_render.log"))
 
-    state = plan_render.ask_render(key, folder, spawn=start)
+    state = plan_render.ask_render(key, spawn=start)
     if state["state"] != "ready":
         raise RuntimeError(f"plan_render: {state}")
-    pdf = folder / f"{key.name}.pdf"
+    content = plan_render.ready_pdf(key)
     spawned_at = ran["exited_at"] - ran["wall"]  # the PDF is in place before the exit
-    return {**ran, "pages": pdf_pages(pdf), "bytes": pdf.stat().st_size,
-            "ready": pdf.stat().st_mtime - spawned_at}
+    return {**ran, "pages": pdf_pages(content), "bytes": len(content),
+            "ready": state["rendered_at"] - spawned_at}
 
 
 def cli_render(env: dict, workshop_id: int, language: str, output: Path, out: Path) -> dict:
@@ -418,7 +458,7 @@ def print_cost(rows: list[dict]) -> None:
 
 # --- part 2: fan-out during renders --------------------------------------------------------
 
-async def fanout(args, workdir: Path, large_id: int, seq: int, created: int) -> dict:
+async def fanout(args, workdir: Path, app, large_id: int, seq: int) -> dict:
     import asyncio
     import re
 
@@ -426,6 +466,7 @@ async def fanout(args, workdir: Path, large_id: int, seq: int, created: int) -> 
 
     import harness
     import lightclient as lc
+    from facilitator import plan_render
 
     lc.raise_nofile()
     conn = lc.connector()
@@ -443,7 +484,6 @@ async def fanout(args, workdir: Path, large_id: int, seq: int, created: int) -> 
         staff = await lc.sign_in(server.url, conn, BENCH_EMAIL, BENCH_PASSWORD)
         organiser = await lc.sign_in(server.url, conn, LARGE_EMAIL, LARGE_PASSWORD)
         print(f"{args.phones} phones joined in {time.perf_counter() - t:.1f} s", flush=True)
-        folder = workdir / "instance" / "plans"
         probe = harness.Probe(server.url, interval=0.25, max_seconds=900)
         probe_t0 = time.perf_counter()
         async with aiohttp.ClientSession(connector=conn, connector_owner=False) as http:
@@ -534,8 +574,7 @@ async def fanout(args, workdir: Path, large_id: int, seq: int, created: int) -> 
             tasks = [asyncio.create_task(mover()), asyncio.create_task(watch_renders())]
             try:
                 for round_ in range(args.rounds):
-                    for path in folder.glob("*.pdf") if folder.exists() else []:
-                        path.unlink()  # the same keys render again
+                    forget_pdfs(app, large_id)  # the same keys render again
                     info = {"load_before": harness.machine_line()}
                     state["phase"] = f"baseline {round_}"
                     info["baseline"] = (time.perf_counter(), None)
@@ -557,28 +596,29 @@ async def fanout(args, workdir: Path, large_id: int, seq: int, created: int) -> 
                         for edition in EDITIONS:
                             t_req = time.perf_counter()
                             statuses.append(await request_render(language, edition))
-                            plan = f"w{large_id}-c{created}-{language}-{edition}"
-                            name = f"w{large_id}-c{created}-s{seq}-{language}-{edition}"
+                            name = f"w{large_id}-s{seq}-{language}-{edition}"
                             wanted.append((name, t_req))
-                            plans[name] = (plan, language, edition)
+                            plans[name] = (language, edition)
                     info["post_status"] = statuses
                     ready: dict[str, float] = {}
                     asked_again = 0
                     last_ask = time.perf_counter()
                     deadline = started + args.render_timeout
                     while len(ready) < len(wanted) and time.perf_counter() < deadline:
+                        rows = plan_rows(app, large_id)
                         for name, t_req in wanted:
-                            if name not in ready and (folder / f"{name}.pdf").exists():
+                            found, reason = rows.get(name, ("none", ""))
+                            if name not in ready and found == "ready":
                                 ready[name] = time.perf_counter() - t_req
-                            if (folder / f"{name}.failed").exists():
-                                raise RuntimeError((folder / f"{name}.failed").read_text())
+                            if found == "failed":
+                                raise RuntimeError(f"{name}: {reason}")
                         # at most two renders at once: a plan the server answered "busy"
                         # for is asked again, as the organiser would press Prepare again
                         if time.perf_counter() - last_ask > 2:
                             last_ask = time.perf_counter()
                             for name, _t_req in wanted:
-                                plan, language, edition = plans[name]
-                                if name not in ready and not (folder / f"{plan}.lock").exists():
+                                language, edition = plans[name]
+                                if rows.get(name, ("none",))[0] == "none":
                                     await request_render(language, edition)
                                     asked_again += 1
                         await asyncio.sleep(0.1)
@@ -589,8 +629,8 @@ async def fanout(args, workdir: Path, large_id: int, seq: int, created: int) -> 
                                                    info["render"][1] - started)
                     info["server_cpu_render"] = lc.cpu_seconds(pid) - cpu0
                     info["ready_after"] = ready
-                    info["pages"] = {name: pdf_pages(folder / f"{name}.pdf")
-                                     for name in ready}
+                    info["pages"] = {name: pdf_pages(ready_pdf(app, plan_render.Key(
+                        large_id, seq, *plans[name]))) for name in ready}
                     info["rss_server"] = lc.rss_mib(pid)
                     report["rounds"].append(info)
                     print(f"round {round_ + 1}: {len(ready)} of {len(wanted)} ready, the last "
@@ -856,19 +896,12 @@ def main() -> None:
                "DATABASE_URL": f"sqlite:///{workdir / 'live.sqlite'}"}
         if not args.skip_cost:
             with app.app_context():  # font_path and plan_render.ask_render read the config
-                rows = render_cost(args, workdir, env, workshop_id, seq)
+                rows = render_cost(args, workdir, env, workshop_id)
             print_cost(rows)
         if not args.skip_fanout:
             import asyncio
 
-            from facilitator import plan_render
-            from facilitator.extensions import db
-            from facilitator.models import Workshop
-
-            with app.app_context():
-                created = plan_render.created_stamp(
-                    db.session.get(Workshop, workshop_id).created_at)
-            report = asyncio.run(fanout(args, workdir, workshop_id, seq, created))
+            report = asyncio.run(fanout(args, workdir, app, workshop_id, seq))
             print_fanout(args, report)
 
 

@@ -264,7 +264,7 @@ def _served_sqlite(path: Path) -> bool:
     return False
 
 
-def _served_postgres(uri: str) -> list[str]:
+def _served_postgres() -> list[str]:
     """The app's other connections to this database (servers, renders), as host:pid."""
     from .database import APPLICATION_NAME
 
@@ -323,7 +323,7 @@ def restore(app: Flask, source: Path) -> Path | None:
             backup.close()
     elif make_url(uri).get_backend_name() == "postgresql":
         _run(["pg_restore", "--list", str(source)], "pg_restore")
-        others = _served_postgres(uri)
+        others = _served_postgres()
         if others:
             raise BackupError(SERVER_RUNNING.format(where=", ".join(others)))
         saved = take(app, label="before-restore")
@@ -336,5 +336,4 @@ def restore(app: Flask, source: Path) -> Path | None:
     upgrade()  # a backup made by an earlier version is brought up to date
     db.session.execute(update(Workshop).values(log_epoch=new_epoch()))
     db.session.commit()
-    shutil.rmtree(Path(app.instance_path) / "plans", ignore_errors=True)
     return saved

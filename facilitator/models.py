@@ -11,8 +11,8 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String,
-                        Text, UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index,
+                        Integer, LargeBinary, String, Text, UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -509,3 +509,57 @@ class CommitteeMember(db.Model):
     consented_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     participant: Mapped[Participant] = relationship()
+
+
+# --- The action plan's PDFs --------------------------------------------------------------
+
+# a render holds its plan and its render place while its row is in one of these states
+RENDERING = "state IN ('queued', 'rendering')"
+
+
+class PlanFile(db.Model):
+    """One version of a workshop's action-plan PDF (language, edition, the seq it shows)
+    and its render: queued, rendering, ready (the PDF is here) or failed (the reason).
+    A cache of facilitator/plan_render.py, written in short transactions of its own,
+    never through the room's operations.
+
+    It lives in the workshop's database, so every server process serves what another
+    rendered, the rows go with their workshop (CASCADE) and a restored database brings
+    back its own plans. The database also keeps the bound on renders, for every process
+    on every machine: while a row is queued or rendering it holds its plan (one render
+    per workshop, language and edition) and a render place, `slot` (at most
+    RENDER_SLOTS renders at once): two partial unique indexes over those rows only.
+    Its render process refreshes `heartbeat_at`; a row whose lease has run out is taken
+    for dead. Times are the database's clock (plan_render.database_now), so machines
+    whose clocks differ still agree on a lease."""
+
+    __tablename__ = "plan_file"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "language", "edition", "seq"),
+        Index("ix_plan_file_one_render_per_plan", "workshop_id", "language", "edition",
+              unique=True, sqlite_where=text(RENDERING), postgresql_where=text(RENDERING)),
+        Index("ix_plan_file_one_render_per_place", "slot", unique=True,
+              sqlite_where=text(RENDERING), postgresql_where=text(RENDERING)),
+        CheckConstraint(f"slot IS NOT NULL OR NOT ({RENDERING})",
+                        name="ck_plan_file_a_render_holds_a_place"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    language: Mapped[str] = mapped_column(String(5))
+    edition: Mapped[str] = mapped_column(String(10))  # public or internal
+    # the room's state it shows (its last event's seq); while queued, the one asked for:
+    # the render shows the room as it is when its process starts
+    seq: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(10))  # queued, rendering, ready, failed
+    slot: Mapped[int | None] = mapped_column(Integer)  # the render place, while it renders
+    reason: Mapped[str] = mapped_column(Text, default="")  # why it failed
+    token: Mapped[str] = mapped_column(String(32))  # this render's, known to its process
+    process: Mapped[str] = mapped_column(String(120), default="")  # "host:pid" rendering
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
+    rendered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    size: Mapped[int | None] = mapped_column(Integer)
+    # loaded only when a PDF is sent: the states are read without it
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)

@@ -1,29 +1,33 @@
 """The action plan (issue 11): what plan.gather reads, the PDF in English, French and
 Arabic (text extracted with pypdf), the editions and who gets which, the draft mark, the
-CSV of all actions, and the render cache shared by every server process (one render for
-two requests at once, a dead render noticed, a real render process)."""
+CSV of all actions, and the PDFs kept in the database, shared by every server process
+(one render for two requests at once, the bound on renders across processes, a dead
+render noticed by its reaper or its lease, a real render process)."""
 from __future__ import annotations
 
 import csv
-import fcntl
 import io
-import json
 import os
 import re
+import sys
 import threading
 import time
 import unicodedata
 from datetime import date
 
 import pytest
+from flask_migrate import upgrade
 from pypdf import PdfReader
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select, update
 
-from facilitator import accounts, operations, participants, plan, plan_render, workshops
+from facilitator import (accounts, create_app, operations, participants, plan, plan_render,
+                         workshops)
 from facilitator.extensions import db
-from facilitator.models import Action, Actor, Event, Idea, Participant, WorkingGroup, Workshop
+from facilitator.models import (Action, Actor, Event, Idea, Participant, PlanFile,
+                                WorkingGroup, Workshop)
 from facilitator.report import plan_html, plan_pdf
 from facilitator.sample import BOARDS, COMMITTEE, MEASURES, PRIORITIES, create_sample
+from tests.databases import drop_database, new_database
 
 OWNER = ("plan-owner@example.org", "owner-password")
 ORGANISER = ("plan-organiser@example.org", "organiser-password")
@@ -56,13 +60,6 @@ def _signed_in_per_request(app):
         g.pop("_login_user", None)
 
     app.before_request_funcs.setdefault(None, []).insert(0, forget)
-
-
-@pytest.fixture
-def cache(app, tmp_path):
-    """Each test its own instance folder, so renders never meet another test's."""
-    app.instance_path = str(tmp_path / "instance")
-    return plan_render.cache_dir()
 
 
 def add_arabic_action(workshop: Workshop) -> None:
@@ -336,10 +333,23 @@ def login(client, email, password):
     return client
 
 
-def render_here(key, folder, **_slot):
+def render_here(key, token):
     """The render process's work, done in this process (the test database is in memory,
     which no other process can read)."""
-    plan_render.render_key(key, folder)
+    plan_render.render(key, token)
+
+
+def start_nothing(key, token):
+    """A render process that never starts (nor ends): its render stays queued."""
+
+
+def versions(workshop_id: int, edition: str | None = None) -> list[tuple]:
+    """(language, edition, seq, state) of a workshop's plan rows."""
+    query = select(PlanFile.language, PlanFile.edition, PlanFile.seq, PlanFile.state).where(
+        PlanFile.workshop_id == workshop_id).order_by(PlanFile.id)
+    if edition is not None:
+        query = query.where(PlanFile.edition == edition)
+    return [tuple(row) for row in db.session.execute(query)]
 
 
 @pytest.fixture
@@ -353,7 +363,7 @@ def phone(app, seminar):
     return client
 
 
-def test_staff_download_both_editions_once_rendered(app, seminar, cache, monkeypatch):
+def test_staff_download_both_editions_once_rendered(app, seminar, monkeypatch):
     monkeypatch.setattr(plan_render, "start_process", render_here)
     client = login(app.test_client(), *ORGANISER)
     page = client.get(f"/workshops/{seminar.id}/plan")
@@ -377,7 +387,7 @@ def test_staff_download_both_editions_once_rendered(app, seminar, cache, monkeyp
 
 
 
-def test_an_email_withdrawn_is_never_in_an_internal_edition_offered(app, seminar, cache,
+def test_an_email_withdrawn_is_never_in_an_internal_edition_offered(app, seminar,
                                                                     monkeypatch):
     """Only the room as it is now makes an internal edition: after a committee member
     leaves, the earlier one (with their email) is neither offered nor served, and is
@@ -394,18 +404,19 @@ def test_an_email_withdrawn_is_never_in_an_internal_edition_offered(app, seminar
         Participant.workshop_id == seminar.id, Participant.name == "Rania Haddad"))
     with app.test_request_context():
         assert do(participants.viewer_for(rania), "committee.leave")["ok"]
-    monkeypatch.setattr(plan_render, "start_process", lambda key, folder, **_slot: None)
+    monkeypatch.setattr(plan_render, "start_process", start_nothing)
     html = owner.get(f"{base}/plan").get_data(as_text=True)
     assert f"edition=public&amp;language=en&amp;seq={before}" in html
     assert "edition=internal&amp;language=en&amp;seq=" not in html
     assert owner.get(f"{base}/plan.pdf?edition=internal&seq={before}").status_code == 404
     response = owner.get(f"{base}/plan.pdf?edition=internal")
     assert response.status_code == 202  # the room as it is now, being prepared
-    assert not list(cache.glob("*-internal.pdf"))  # the earlier one is gone from the disk
+    # the earlier one is gone from the database; the room as it is now is queued
+    assert [state for *_plan, state in versions(seminar.id, "internal")] == ["queued"]
     earlier = owner.get(f"{base}/plan.pdf?edition=public&seq={before}")
     assert earlier.status_code == 200 and "@" not in "\n".join(pdf_pages(earlier.data))
 
-def test_a_participant_gets_the_public_edition_only_once_shared(app, seminar, cache, phone,
+def test_a_participant_gets_the_public_edition_only_once_shared(app, seminar, phone,
                                                                  monkeypatch):
     monkeypatch.setattr(plan_render, "start_process", render_here)
     url = f"/workshops/{seminar.id}/plan.pdf"
@@ -441,10 +452,10 @@ def test_only_facilitators_share_the_plan(app, seminar):
     assert "data-share" not in html
 
 
-def test_a_pdf_not_ready_gets_a_page_that_reloads_until_it_is(app, seminar, cache):
+def test_a_pdf_not_ready_gets_a_page_that_reloads_until_it_is(app, seminar):
     started = []
     owner = login(app.test_client(), *OWNER)
-    plan_render.start_process, real = (lambda key, folder, **_: started.append(key)), \
+    plan_render.start_process, real = (lambda key, token: started.append(key)), \
         plan_render.start_process
     try:
         response = owner.get(f"/workshops/{seminar.id}/plan.pdf?language=fr")
@@ -477,11 +488,11 @@ LANGUAGE_REFUSED = "The action plan is available in English, French and Arabic o
 EDITION_REFUSED = "The action plan has two editions only: public and internal."
 
 
-def test_an_unknown_language_or_edition_is_refused_in_a_sentence(app, seminar, cache,
-                                                                 phone, monkeypatch):
+def test_an_unknown_language_or_edition_is_refused_in_a_sentence(app, seminar, phone,
+                                                                 monkeypatch):
     started = []
     monkeypatch.setattr(plan_render, "start_process",
-                        lambda key, folder, **_slot: started.append(key))
+                        lambda key, token: started.append(key))
     owner = login(app.test_client(), *OWNER)
     base = f"/workshops/{seminar.id}"
     for page in ("/plan.pdf", "/plan.html", "/actions.csv", "/plan"):
@@ -565,120 +576,180 @@ def test_the_csv_keeps_formulas_typed_on_phones_as_text(app, seminar):
     brings = next(r for r in rows if r["No."] == "S1")["Brings together"]
     assert "=HYPERLINK" in brings and not brings.startswith("'")  # not at the start
 
-# --- the render cache ----------------------------------------------------------------------
 
-def test_two_requests_at_once_cause_one_render(app, seminar, cache):
-    key = plan_render.key_for(seminar, "en", "public")
-    spawned = []
+# --- the PDFs in the database: the bound on renders, dead renders ------------------------
+
+@pytest.fixture
+def on_disk(tmp_path):
+    """Server processes sharing one database on disk (an SQLite file, or a PostgreSQL
+    database of its own): each call makes another app object on it, as another
+    process would."""
+    url = new_database(tmp_path)
+    made = []
+
+    def another_process():
+        app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+        app.instance_path = str(tmp_path / "instance")
+        made.append(app)
+        return app
+
+    with another_process().app_context():
+        upgrade()
+    yield another_process
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    drop_database(url)
+
+
+def holding(spawned: list):
+    """A stand-in for a render process that never ends: its render stays under way,
+    holding its plan and its render place."""
+    def spawn(key, token):
+        spawned.append((key, token))
+    return spawn
+
+
+def fake_pdf(monkeypatch, meanwhile=None):
+    """Renders make a small stand-in PDF at once (after `meanwhile()`, when given)."""
+    def make(_data):
+        if meanwhile is not None:
+            meanwhile()
+        return b"%PDF-1.7 stand-in"
+    monkeypatch.setattr("facilitator.report.plan_pdf", make)
+
+
+real_start_process = plan_render.start_process
+
+
+def wait_for(key, done, seconds: float = 120) -> dict:
+    """The plan's state, once done(state) (a render process works meanwhile)."""
+    deadline = time.monotonic() + seconds
+    while not done(state := plan_render.status(key)):
+        assert time.monotonic() < deadline, f"still {state} after {seconds} s"
+        time.sleep(0.2)
+    return state
+
+
+def lease_runs_out(key) -> None:
+    """Nothing heard of this plan's render for longer than a lease: its machine died."""
+    db.session.execute(update(PlanFile).where(
+        PlanFile.workshop_id == key.workshop_id, PlanFile.language == key.language,
+        PlanFile.edition == key.edition, PlanFile.state.in_(plan_render.UNDER_WAY))
+        .values(heartbeat_at=plan_render.database_now(-plan_render.LEASE_SECONDS - 1)))
+    db.session.commit()
+
+
+def test_two_requests_at_once_cause_one_render(on_disk):
+    app = on_disk()
+    with app.app_context():
+        workshop = create_sample(*OWNER, until="ideas")
+        key = plan_render.key_for(workshop, "en", "public")
+    spawned, answers = [], []
     barrier = threading.Barrier(8)
-    answers = []
-
-    def spawn(key, folder, **_slot):
-        spawned.append(key)
 
     def ask():
-        barrier.wait()
-        answers.append(plan_render.ask_render(key, cache, spawn=spawn)["state"])
+        with app.app_context():
+            barrier.wait()
+            answers.append(plan_render.ask_render(key, spawn=holding(spawned))["state"])
 
     threads = [threading.Thread(target=ask) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(spawned) == 1 and answers == ["queued"] * 8
-    # the render happens; everyone then sees it ready, and nobody renders again
-    plan_render.render_key(key, cache)
-    assert plan_render.ask_render(key, cache, spawn=spawn)["state"] == "ready"
-    assert len(spawned) == 1
-    # the room moves on: a new key, a new render; the earlier one is still downloadable
-    seminar.last_seq += 1
-    db.session.commit()
-    newer = plan_render.key_for(seminar, "en", "public")
-    assert plan_render.status(newer, cache)["state"] == "none"
-    assert plan_render.latest_ready(newer, cache)[0] == key
+    assert [k for k, _token in spawned] == [key] and answers == ["queued"] * 8
+    with app.app_context():
+        # the render happens; everyone then sees it ready, and nobody renders again
+        assert plan_render.render(key, spawned[0][1])
+        assert plan_render.ask_render(key, spawn=holding(spawned))["state"] == "ready"
+        assert len(spawned) == 1
+        assert plan_render.ready_pdf(key).startswith(b"%PDF")
+        # the room moves on: a new key, a new render; the earlier one is still there
+        workshop = db.session.get(Workshop, key.workshop_id)
+        workshop.last_seq += 1
+        db.session.commit()
+        newer = plan_render.key_for(workshop, "en", "public")
+        assert plan_render.status(newer)["state"] == "none"
+        assert plan_render.latest_ready(newer)[0] == key
 
 
+def test_the_bound_holds_across_processes_sharing_the_database(on_disk, monkeypatch):
+    """Two server processes on one database: one render per plan and RENDER_SLOTS at once
+    whichever process asks, and a PDF one of them had rendered is served by the other."""
+    one, two = on_disk(), on_disk()
+    with one.app_context():
+        workshop_id = create_sample(*OWNER, until="ideas").id
+    spawned = []
 
-def test_a_restored_database_reusing_ids_and_seqs_never_gets_another_plan(app, seminar,
-                                                                           cache,
-                                                                           monkeypatch):
-    """The key holds the workshop's creation time: another workshop under the same id at
-    the same seq (a database made again, a restore) is another plan."""
-    monkeypatch.setattr(plan_render, "start_process", render_here)
-    owner = login(app.test_client(), *OWNER)
-    url = f"/workshops/{seminar.id}/plan.pdf"
-    assert owner.get(url).status_code == 200
-    assert len(list(cache.glob("*.pdf"))) == 1
-    monkeypatch.setattr(plan_render, "start_process", lambda key, folder, **_slot: None)
-    seminar = db.session.get(Workshop, seminar.id)
-    seminar.created_at = seminar.created_at.replace(year=seminar.created_at.year - 1)
-    seminar.title = "Another seminar"
-    db.session.commit()
-    response = owner.get(url)
-    assert response.status_code == 202  # being prepared: not the other workshop's file
-    html = owner.get(f"/workshops/{seminar.id}/plan").get_data(as_text=True)
-    assert "seq=" not in html and 'data-download="' not in html  # no earlier version
-    key = plan_render.key_for(seminar, "en", "public")
-    assert plan_render.latest_ready(key) is None
+    def ask(app, language: str, edition: str = "public") -> str:
+        with app.app_context():
+            key = plan_render.key_for(db.session.get(Workshop, workshop_id), language,
+                                      edition)
+            return plan_render.ask_render(key, spawn=holding(spawned))["state"]
 
-
-def holding(spawned: list, held: list):
-    """A stand-in for the render process that never ends: it keeps the render place it
-    is handed (as a live render process holds it until it exits) and renders nothing."""
-    def spawn(key, folder, **given):
-        spawned.append(key)
-        if given.get("slot") is not None:
-            held.append(os.dup(given["slot"]))
-    return spawn
+    assert ask(one, "en") == "queued"
+    assert ask(two, "en") == "queued"  # the render one started serves two as well
+    assert ask(two, "fr") == "queued"
+    assert [ask(one, "ar"), ask(two, "ar"), ask(two, "en", "internal")] == ["busy"] * 3
+    assert len(spawned) == plan_render.RENDER_SLOTS == 2
+    # the English render ends (in its own process, whichever): its place is free for all
+    fake_pdf(monkeypatch)
+    with two.app_context():
+        assert plan_render.render(*spawned[0])
+    assert ask(two, "ar") == "queued" and len(spawned) == 3
+    assert ask(one, "en", "internal") == "busy"
+    # what one asked for, two serves
+    owner = login(two.test_client(), *OWNER)
+    response = owner.get(f"/workshops/{workshop_id}/plan.pdf?language=en")
+    assert response.status_code == 200 and response.data == b"%PDF-1.7 stand-in"
 
 
-def test_renders_are_bounded_one_per_plan_and_render_slots_at_once(app, seminar, cache):
+def test_renders_are_bounded_one_per_plan_and_render_slots_at_once(app, seminar,
+                                                                   monkeypatch):
     """However many people ask while the room moves on, in however many languages: one
     render at a time per workshop, language and edition, and never more than
     RENDER_SLOTS render processes at once; past that, "try again shortly"."""
-    spawned, held = [], []
-    spawn = holding(spawned, held)
-    try:
-        key = plan_render.key_for(seminar, "en", "public")
-        assert plan_render.ask_render(key, cache, spawn=spawn)["state"] == "queued"
-        for _ in range(3):  # the room moves on while it waits: the same render serves
-            seminar.last_seq += 1
-            db.session.commit()
-            newer = plan_render.key_for(seminar, "en", "public")
-            assert plan_render.ask_render(newer, cache, spawn=spawn)["state"] == "queued"
-        assert spawned == [key]
-        # its process starts rendering the room as it is then; asking for a later state
-        # meanwhile reuses it rather than starting another
-        lock = cache / f"{key.plan}.lock"
-        rendering = os.open(lock, os.O_RDWR)
-        fcntl.flock(rendering, fcntl.LOCK_EX)
-        os.ftruncate(rendering, 0)
-        os.pwrite(rendering, json.dumps({"state": "rendering", "seq": newer.seq,
-                                         "since": time.time()}).encode(), 0)
+    spawned = []
+    spawn = holding(spawned)
+    key = plan_render.key_for(seminar, "en", "public")
+    assert plan_render.ask_render(key, spawn=spawn)["state"] == "queued"
+    for _ in range(3):  # the room moves on while it waits: the same render serves
+        seminar.last_seq += 1
+        db.session.commit()
+        newer = plan_render.key_for(seminar, "en", "public")
+        assert plan_render.ask_render(newer, spawn=spawn)["state"] == "queued"
+    assert [k for k, _token in spawned] == [key]
+    # its process renders the room as it is when it starts; meanwhile the room moves on
+    # again, and asking for that later state reuses it rather than starting another
+    seen = {}
+
+    def meanwhile():
         seminar.last_seq += 1
         db.session.commit()
         latest = plan_render.key_for(seminar, "en", "public")
-        assert plan_render.ask_render(latest, cache, spawn=spawn)["state"] == "rendering"
-        assert spawned == [key]
+        seen["latest"] = plan_render.ask_render(latest, spawn=spawn)
         # another plan takes the other place; a third finds none: refused, nothing waits
         french = plan_render.key_for(seminar, "fr", "public")
-        assert plan_render.ask_render(french, cache, spawn=spawn)["state"] == "queued"
-        arabic = plan_render.key_for(seminar, "ar", "internal")
-        assert plan_render.ask_render(arabic, cache, spawn=spawn)["state"] == "busy"
-        assert len(spawned) == plan_render.RENDER_SLOTS == 2
-        assert plan_render.status(arabic, cache)["state"] == "none"
-        assert not (cache / f"{arabic.plan}.lock").exists()
-        os.close(held.pop(0))  # a render process ends: its place is free again
-        assert plan_render.ask_render(arabic, cache, spawn=spawn)["state"] == "queued"
-        assert spawned[-1] == arabic and len(spawned) == 3
-        os.close(rendering)
-    finally:
-        for fd in held:
-            os.close(fd)
+        seen["french"] = plan_render.ask_render(french, spawn=spawn)["state"]
+        seen["arabic"] = plan_render.ask_render(arabic, spawn=spawn)["state"]
+        seen["spawned"] = len(spawned)
+        seen["arabic rows"] = [v for v in versions(seminar.id) if v[0] == "ar"]
+
+    arabic = plan_render.key_for(seminar, "ar", "internal")
+    fake_pdf(monkeypatch, meanwhile)
+    assert plan_render.render(*spawned[0])  # its process ends: its place is free again
+    assert seen["latest"]["state"] == "rendering" and seen["latest"]["of_seq"] == newer.seq
+    assert seen["french"] == "queued" and seen["arabic"] == "busy"
+    assert seen["spawned"] == plan_render.RENDER_SLOTS == 2 and seen["arabic rows"] == []
+    assert plan_render.status(newer)["state"] == "ready"  # the state it started with
+    assert plan_render.ask_render(arabic, spawn=spawn)["state"] == "queued"
+    assert spawned[-1][0] == arabic and len(spawned) == 3
 
 
 def test_a_participant_gets_the_latest_public_file_and_never_tries_again(
-        app, seminar, cache, phone, monkeypatch):
+        app, seminar, phone, monkeypatch):
     monkeypatch.setattr(plan_render, "start_process", render_here)
     owner = login(app.test_client(), *OWNER)
     owner.post(f"/workshops/{seminar.id}/plan/share", data={"shared": "1"})
@@ -687,7 +758,7 @@ def test_a_participant_gets_the_latest_public_file_and_never_tries_again(
     assert first.status_code == 200
     started = []
 
-    def broken(key, folder, **_slot):
+    def broken(key, token):
         started.append(key)
         raise RuntimeError("no fonts")
 
@@ -699,125 +770,194 @@ def test_a_participant_gets_the_latest_public_file_and_never_tries_again(
         again = phone.get(url + ask)
         assert again.status_code == 200 and again.data == first.data  # the latest ready
     assert len(started) == 1  # the room as it is now asked for once, never again
-    for pdf in cache.glob("*.pdf"):
-        pdf.unlink()
+    db.session.execute(delete(PlanFile).where(PlanFile.state == "ready"))
+    db.session.commit()
     page = phone.get(url + "?retry=1")  # nothing ready: no "Try again" for a phone
     assert page.status_code == 503 and "retry=1" not in page.get_data(as_text=True)
     assert len(started) == 1
     waiting = owner.get(url)
     assert waiting.status_code == 503 and "retry=1" in waiting.get_data(as_text=True)
+    assert "The render could not start: no fonts" in waiting.get_data(as_text=True)
     owner.get(url + "?retry=1")  # the staff may
     assert len(started) == 2
 
 
 def test_when_every_render_place_is_taken_people_are_asked_to_try_again(
-        app, seminar, cache, monkeypatch):
+        app, seminar, monkeypatch):
     started = []
     monkeypatch.setattr(plan_render, "start_process",
-                        lambda key, folder, **_slot: started.append(key))
-    taken = [plan_render.take_slot(cache) for _ in range(plan_render.RENDER_SLOTS)]
-    try:
-        assert None not in taken and plan_render.take_slot(cache) is None
-        owner = login(app.test_client(), *OWNER)
-        base = f"/workshops/{seminar.id}"
-        response = owner.post(f"{base}/plan/render", data={"edition": "public"})
-        assert response.status_code == 302
-        page = owner.get(f"{base}/plan").get_data(as_text=True)
-        assert "The server is preparing other PDFs just now" in page
-        waiting = owner.get(f"{base}/plan.pdf?language=fr")
-        assert waiting.status_code == 503 and waiting.headers["Retry-After"]
-        html = waiting.get_data(as_text=True)
-        assert "try again shortly" in html and 'http-equiv="refresh"' in html
-        assert not started and not list(cache.glob("*.lock"))
-    finally:
-        for fd in taken:
-            if fd is not None:
-                os.close(fd)
+                        lambda key, token: started.append(key))
+    held = []  # both places, held by renders of another workshop
+    other = create_sample("other@example.org", "other-password", until="ideas")
+    for language in ("en", "ar"):
+        key = plan_render.key_for(other, language, "internal")
+        assert plan_render.ask_render(key, spawn=holding(held))["state"] == "queued"
+    owner = login(app.test_client(), *OWNER)
+    base = f"/workshops/{seminar.id}"
+    response = owner.post(f"{base}/plan/render", data={"edition": "public"})
+    assert response.status_code == 302
+    page = owner.get(f"{base}/plan").get_data(as_text=True)
+    assert "The server is preparing other PDFs just now" in page
+    waiting = owner.get(f"{base}/plan.pdf?language=fr")
+    assert waiting.status_code == 503 and waiting.headers["Retry-After"]
+    html = waiting.get_data(as_text=True)
+    assert "try again shortly" in html and 'http-equiv="refresh"' in html
+    assert not started and versions(seminar.id) == []
+    fake_pdf(monkeypatch)
+    for key, token in held:  # their processes end
+        assert plan_render.render(key, token)
     assert owner.get(f"{base}/plan.pdf?language=fr").status_code == 202
     assert len(started) == 1
 
-def test_a_render_that_died_is_said_failed_and_tried_again_on_request(app, seminar, cache):
-    key = plan_render.key_for(seminar, "en", "internal")
-    lock = cache / f"{key.plan}.lock"
-    lock.write_text('{"state": "rendering", "seq": %d, "since": %f, "pid": 1}'
-                    % (key.seq, time.time()))
-    state = plan_render.status(key, cache)  # nobody holds the lock's flock: it died
-    assert state["state"] == "failed" and "stopped" in state["reason"] and not lock.exists()
+
+def test_a_render_that_died_is_said_failed_and_tried_again_on_request(on_disk,
+                                                                      monkeypatch):
+    """The server process that started a render process reaps it: one that died
+    (killed, or before it could say why) is said failed at once, with the end of what it
+    wrote; a page's reload does not try again, the staff's "Try again" does."""
+    app = on_disk()
+    with app.app_context():
+        workshop = create_sample(*OWNER, until="ideas")
+        key = plan_render.key_for(workshop, "en", "internal")
+        monkeypatch.setattr(plan_render, "process_command", lambda app, key, token: (
+            [sys.executable, "-c", "import sys; sys.exit('Killed by the fonts')"],
+            dict(os.environ)))
+        process = []
+        monkeypatch.setattr(plan_render, "start_process", lambda key, token: process.append(
+            real_start_process(key, token)))
+        assert plan_render.ask_render(key)["state"] == "queued"
+        assert process[0].wait(timeout=60) == 1
+        state = wait_for(key, lambda state: state["state"] == "failed")
+        assert state["reason"] == "The render process ended with code 1. Killed by the fonts"
+        spawned = []
+        assert plan_render.ask_render(key, spawn=holding(spawned))["state"] == "failed"
+        assert not spawned  # a page's reload does not retry
+        assert plan_render.ask_render(key, retry=True,
+                                      spawn=holding(spawned))["state"] == "queued"
+        assert [k for k, _token in spawned] == [key]
+
+
+def test_a_render_whose_lease_ran_out_is_taken_for_dead(app, seminar):
+    """A render process whose machine died has nobody to reap it: its lease runs out
+    (no heartbeat for LEASE_SECONDS), its render is said failed and its place freed,
+    queued or rendering, even when every place was held by such renders."""
     spawned = []
-    assert plan_render.ask_render(key, cache, spawn=lambda k, f, **_: spawned.append(k))[
-        "state"] == "failed" and not spawned  # a page's reload does not retry
-    assert plan_render.ask_render(key, cache, retry=True,
-                               spawn=lambda k, f, **_: spawned.append(k))["state"] == "queued"
-    assert spawned == [key]
-    # a queued render whose process never started is given up after a while
-    old = plan_render.key_for(seminar, "fr", "public")
-    (cache / f"{old.plan}.lock").write_text(
-        '{"state": "queued", "requested_at": %f}' % (time.time() - plan_render.QUEUE_TIMEOUT - 1))
-    assert plan_render.status(old, cache)["state"] == "failed"
+    english = plan_render.key_for(seminar, "en", "public")
+    french = plan_render.key_for(seminar, "fr", "internal")
+    for key in (english, french):
+        assert plan_render.ask_render(key, spawn=holding(spawned))["state"] == "queued"
+    arabic = plan_render.key_for(seminar, "ar", "public")
+    assert plan_render.ask_render(arabic, spawn=holding(spawned))["state"] == "busy"
+    # the English render process is alive and says so; then both machines die
+    assert plan_render.keep_place(*spawned[0])
+    assert plan_render.status(english)["state"] == "queued"
+    lease_runs_out(english)
+    lease_runs_out(french)
+    state = plan_render.status(english)
+    assert state["state"] == "failed" and state["reason"] == plan_render.STOPPED
+    assert not plan_render.keep_place(*spawned[0])  # a late heartbeat: its place is gone
+    # the French one is taken for dead by the next request that needs a place
+    assert plan_render.ask_render(arabic, spawn=holding(spawned))["state"] == "queued"
+    assert plan_render.status(french)["state"] == "failed"
+    assert plan_render.ask_render(english, spawn=holding(spawned))["state"] == "failed"
+    assert plan_render.ask_render(english, retry=True,
+                                  spawn=holding(spawned))["state"] == "queued"
+    assert [k for k, _token in spawned] == [english, french, arabic, english]
 
 
-def test_a_render_that_fails_says_why(app, seminar, cache, monkeypatch):
+def test_a_render_process_keeps_its_place_and_stops_once_it_is_taken_back(on_disk,
+                                                                           monkeypatch):
+    """The render process's lease: a thread refreshes its heartbeat while it renders;
+    should its place be taken back all the same (taken for dead by another process), it
+    is told at once (the render process then exits: its place is another's)."""
+    monkeypatch.setattr(plan_render, "HEARTBEAT_SECONDS", 0.05)
+    app = on_disk()
+    with app.app_context():
+        key = plan_render.key_for(create_sample(*OWNER, until="ideas"), "en", "public")
+        spawned = []
+        plan_render.ask_render(key, spawn=holding(spawned))
+        lost = threading.Event()
+        lease = plan_render.Lease(lost.set)
+
+        def heartbeat():
+            return db.session.scalar(select(PlanFile.heartbeat_at).where(
+                PlanFile.workshop_id == key.workshop_id))
+
+        first = heartbeat()
+        lease.start(*spawned[0])
+        try:
+            deadline = time.monotonic() + 30
+            while heartbeat() == first:
+                assert time.monotonic() < deadline, "no heartbeat came"
+                time.sleep(0.05)
+            db.session.execute(update(PlanFile).values(
+                state="failed", slot=None, reason=plan_render.STOPPED))
+            db.session.commit()
+            assert lost.wait(30)
+        finally:
+            lease.stop()
+
+
+def test_a_render_that_fails_says_why(app, seminar, monkeypatch):
     key = plan_render.key_for(seminar, "en", "public")
 
     def broken(_data):
         raise RuntimeError("no fonts")
 
     monkeypatch.setattr("facilitator.report.plan_pdf", broken)
-    plan_render.ask_render(key, cache, spawn=render_here)
-    state = plan_render.status(key, cache)
+    plan_render.ask_render(key, spawn=render_here)
+    state = plan_render.status(key)
     assert state["state"] == "failed" and "no fonts" in state["reason"]
 
 
-def test_a_real_render_process_fills_the_cache(tmp_path):
+def test_a_workshop_made_again_under_the_same_id_never_gets_another_plan(app, seminar,
+                                                                         monkeypatch):
+    """A workshop's plans live in its database and go with it: one made again under the
+    same id (a database made again, or restored from a backup) starts with none."""
+    monkeypatch.setattr(plan_render, "start_process", render_here)
+    owner = login(app.test_client(), *OWNER)
+    assert owner.get(f"/workshops/{seminar.id}/plan.pdf").status_code == 200
+    gone = seminar.id
+    db.session.execute(delete(Workshop).where(Workshop.id == gone))
+    db.session.commit()
+    db.session.remove()  # its rows are gone: so are the objects read from them
+    assert versions(gone) == []
+    again = create_sample(*OWNER, until="closing")
+    if db.engine.dialect.name == "sqlite":
+        assert again.id == gone  # SQLite gives the highest id again
+    monkeypatch.setattr(plan_render, "start_process", start_nothing)
+    assert owner.get(f"/workshops/{again.id}/plan.pdf").status_code == 202
+    html = owner.get(f"/workshops/{again.id}/plan").get_data(as_text=True)
+    assert "seq=" not in html and 'data-download="' not in html  # no earlier version
+
+
+def test_a_real_render_process_fills_the_cache(on_disk):
     """With a database on disk, `python -m facilitator.plan_render` renders in its own
-    process; two requests at once start one process."""
-    from flask_migrate import upgrade
-
-    from facilitator import create_app
-
-    database = tmp_path / "plan.sqlite"
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
-    app.instance_path = str(tmp_path / "instance")
+    process; two requests at once start one process, which gives its place back as it
+    ends."""
+    app = on_disk()
     with app.app_context():
-        upgrade()
         workshop = create_sample(*OWNER, until="closed")
-        workshop = db.session.get(Workshop, workshop.id)
         key = plan_render.key_for(workshop, "ar", "internal")
-        folder = plan_render.cache_dir()
-        started = []
-        real = plan_render.start_process
+    processes = []
 
-        def counted(key, folder, **slot):
-            started.append(key)
-            real(key, folder, **slot)
+    def counted(key, token):
+        processes.append(real_start_process(key, token))
 
-        def ask():
-            with app.app_context():
-                plan_render.ask_render(key, folder, spawn=counted)
+    def ask():
+        with app.app_context():
+            plan_render.ask_render(key, spawn=counted)
 
-        threads = [threading.Thread(target=ask) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        deadline = time.monotonic() + 120
-        while plan_render.status(key, folder)["state"] in ("queued", "rendering"):
-            assert time.monotonic() < deadline, "the render process took too long"
-            time.sleep(0.2)
-        state = plan_render.status(key, folder)
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with app.app_context():
+        state = wait_for(key, lambda state: state["state"] not in ("queued", "rendering"))
         assert state["state"] == "ready", state
-        assert len(started) == 1
-        pages = pdf_pages(plan_render.ready_file(key, folder).read_bytes())
+        assert len(processes) == 1 and processes[0].wait(timeout=60) == 0
+        pages = pdf_pages(plan_render.ready_pdf(key))
         assert any("rania.haddad@example.org" in page for page in pages)
-        assert not list(folder.glob("*.lock"))
-        # the process held its render place until it ended: then every place is free
-        while True:
-            places = [plan_render.take_slot(folder) for _ in range(plan_render.RENDER_SLOTS)]
-            for fd in places:
-                if fd is not None:
-                    os.close(fd)
-            if None not in places:
-                break
-            assert time.monotonic() < deadline, "the render process kept its place"
-            time.sleep(0.2)
-        db.session.remove()
+        # its place is free: the rows hold nothing under way
+        assert [v[3] for v in versions(key.workshop_id)] == ["ready"]

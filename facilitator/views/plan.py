@@ -3,9 +3,10 @@ actions, and sharing the plan with the participants.
 
 Facilitators and organisers (the workshop's staff) get everything, drafts included;
 participants get the public edition's PDF only once a facilitator shares it (from their
-phone page); anyone else gets 403. The PDF is rendered in another process
-(facilitator/plan_render.py): a page asking for one that is not ready yet starts it and
-reloads itself (a meta refresh: no script) until it is.
+phone page); anyone else gets 403. The PDF is rendered in another process and kept in
+the database (facilitator/plan_render.py), so any server process serves it: a page
+asking for one that is not ready yet starts it and reloads itself (a meta refresh: no
+script) until it is.
 """
 from __future__ import annotations
 
@@ -110,7 +111,7 @@ def _states(workshop: Workshop, language: str) -> dict[str, dict]:
             earlier = plan_render.latest_ready(key)
             if earlier is not None:
                 state["earlier"] = {"seq": earlier[0].seq,
-                                    "rendered": _when(workshop, earlier[1].stat().st_mtime)}
+                                    "rendered": _when(workshop, earlier[1])}
         states[edition] = state
     return states
 
@@ -208,26 +209,23 @@ def pdf(workshop_id: int):
         earlier = plan_render.latest_ready(key)  # public only
         if earlier is None or earlier[0].seq != wanted:
             abort(404)
-        return _send(earlier[1], workshop, language, edition)
+        return _send(plan_render.ready_pdf(earlier[0]), workshop, language, edition)
     state = plan_render.ask_render(key, retry=staff is not None
                                    and request.args.get("retry") == "1")
-    path = plan_render.ready_file(key)
-    if path is None and staff is None:
+    content = plan_render.ready_pdf(key) if state["state"] == "ready" else None
+    if content is None and staff is None:
         latest = plan_render.latest_ready(key)
-        path = latest[1] if latest else None
-    if path is not None:
-        return _send(path, workshop, language, edition)
-    if state["state"] == "ready":  # replaced by a newer render between the two looks
-        return redirect(request.full_path)
+        content = plan_render.ready_pdf(latest[0]) if latest else None
+    if content is not None or state["state"] == "ready":  # (ready, then deleted: again)
+        return _send(content, workshop, language, edition)
     return _waiting(workshop, state, staff is not None, edition, language)
 
 
-def _send(path, workshop: Workshop, language: str, edition: str):
-    try:
-        file = open(path, "rb")  # noqa: SIM115 (send_file closes it)
-    except FileNotFoundError:  # deleted by a newer render since the look
+def _send(content: bytes | None, workshop: Workshop, language: str, edition: str):
+    if content is None:  # deleted by a newer render since the look
         return redirect(request.full_path)
-    response = send_file(file, mimetype="application/pdf", as_attachment=True,
+    response = send_file(io.BytesIO(content), mimetype="application/pdf",
+                         as_attachment=True,
                          download_name=_download_name(workshop, language, edition),
                          max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
