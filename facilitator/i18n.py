@@ -1,13 +1,25 @@
 """Languages: English, French and Arabic, chosen per request.
 
-A page shows in, by order of precedence: the language asked for with ?lang= (kept in a
-cookie), the language a view sets for its workshop (g.workshop_locale), the browser's
-Accept-Language, English. Arabic pages are right to left.
+Each page speaks the language of whoever reads it:
+- a person's own pages (home, sign-in, workshops, the console, settings): the language
+  asked for with ?lang= (kept in a cookie for their next pages), else the browser's
+  (Accept-Language), else English;
+- a phone's pages (the join link, the live page) and an invitation to a team: the same,
+  except that a browser language the app does not have falls back to the workshop's
+  (the view calls `person_language`);
+- the room's screens (the projector, a group's screen, the join sheet, and the map they
+  show): the language in their own URL (?lang=, never kept in the cookie, so the
+  console open in the same browser keeps its own), else the workshop's (the view calls
+  `screen_language`);
+- anything else about a workshop (the live sockets set g.workshop_locale): the language
+  asked for or kept, else the workshop's.
+Arabic pages are right to left.
 """
 from __future__ import annotations
 
-from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale, get_translations, lazy_gettext as _l
+from babel.lists import format_list
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import get_locale, get_translations, lazy_gettext as _l, refresh
 
 from .extensions import babel
 
@@ -21,24 +33,40 @@ def select_locale() -> str:
     workshop_locale = g.get("workshop_locale")
     if not has_request_context():  # CLI, background work: the workshop's language
         return workshop_locale if workshop_locale in languages else "en"
+    if g.get("screen_locale") in languages:
+        return g.screen_locale
     asked = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
     if asked in languages:
         return asked
-    if workshop_locale in languages:
-        return workshop_locale
-    return request.accept_languages.best_match(languages) or "en"
+    browser = request.accept_languages.best_match(languages)
+    if browser and (g.get("browser_first") or workshop_locale not in languages):
+        return browser
+    return workshop_locale if workshop_locale in languages else "en"
+
+
+def screen_language(workshop_language: str) -> str:
+    """A screen of the room speaks the language its URL asks for, else the workshop's:
+    never the browser's kept choice, which belongs to the console beside it."""
+    asked = request.args.get("lang")
+    g.screen_locale = asked if asked in _languages() else workshop_language
+    refresh()  # in case something asked for the locale before the view knew the workshop
+    return g.screen_locale
+
+
+def person_language(workshop_language: str) -> None:
+    """A participant's or an invited person's page: their choice, else their browser's
+    language when the app has it, else the workshop's."""
+    g.workshop_locale = workshop_language
+    g.browser_first = True
+    refresh()
 
 
 def _languages() -> tuple[str, ...]:
-    from flask import current_app
-
     return tuple(current_app.config["LANGUAGES"])
 
 
 def listed(values) -> str:
     """"1, 2 and 3" in the reader's language (Babel's list patterns)."""
-    from babel.lists import format_list
-
     return format_list([str(v) for v in values], locale=str(get_locale() or "en"))
 
 
@@ -94,6 +122,7 @@ JS_MESSAGES = {
     "make_theme": _l("Make it a theme"),
     "no_suggestions": _l("No similar cards found among the cards not yet in a theme."),
     "voting_not_open": _l("Voting opens when the facilitator says so."),
+    "voting_closed": _l("The vote is closed. The facilitator will show the results."),
     "my_dots": _l("My dots"),
     "add_dot": _l("Add a dot"),
     "remove_dot": _l("Take a dot back"),
@@ -135,7 +164,7 @@ JS_MESSAGES = {
     "confirm_hint": _l("The themes with the most dots are ticked. Settle ties, adjust the titles, then confirm."),
     "confirm_hint_no_dots": _l("No dots yet: tick the priorities yourself, or open the vote first."),
     "priorities_confirmed": _l("Priorities confirmed: the projector and phones show them."),
-    "tie_legend": _l("= marks themes with the same number of dots."),
+    "tie_legend": _l("= marks themes tied for the last priority's place: the room decides."),
     # the phone
     "locked_reason": _l("The facilitator has closed the input. Your text stays here."),
     "card_merged": _l("Merged with another card: it is on the wall with both texts."),
@@ -283,7 +312,10 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def remember_language(response):
+        """A person's choice is kept for their next pages; a screen's stays in its URL."""
         asked = request.args.get("lang")
+        if g.get("screen_locale") is not None:
+            return response
         if asked in app.config["LANGUAGES"] and asked != request.cookies.get(LANG_COOKIE):
             response.set_cookie(LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
         return response
@@ -448,6 +480,7 @@ JS_MESSAGES.update({
     "p4_due": _l("Due"),
     "p4_no_factors": _l("No success factor yet. Propose the first one."),
     "p4_endorse": _l("Endorse"),
+    "p4_endorsed": _l("Endorsed"),
     "p4_you_endorse": _l("You endorse it."),
     "p4_proposed_by_you": _l("Proposed by you"),
     "p4_empty_factor": _l("Please write the success factor first."),

@@ -15,9 +15,15 @@ from flask_babel import lazy_gettext as _l
 
 @dataclass(frozen=True)
 class Step:
-    number: int
+    number: int  # the order; what a person sees is `shown`
     key: str
     title: object  # a lazy translated string
+    numbered: bool = True  # the closing follows the four steps without a number
+
+    @property
+    def shown(self) -> int | None:
+        """The number a person sees (1 to 4), or None (the welcome, the closing)."""
+        return self.number if self.numbered and self.number else None
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ STEPS = (
     Step(2, "priorities", _l("Define priorities")),
     Step(3, "groups", _l("Working groups")),
     Step(4, "synergies", _l("Synergies and action plan")),
-    Step(5, "closing", _l("Closing")),
+    Step(5, "closing", _l("Closing"), numbered=False),
 )
 
 STAGES = (
@@ -158,6 +164,7 @@ def describe(key: str) -> dict:
         "key": key,
         "title": str(current.title),
         "step": step.number,
+        "step_number": step.shown,  # what a person reads: none for the closing
         "step_key": step.key,
         "step_title": str(step.title),
         "hint": str(current.hint),

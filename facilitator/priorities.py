@@ -302,12 +302,17 @@ def _wire_totals(workshop_id: int) -> list[dict]:
     return [{"theme_id": tid, "dots": n} for tid, n in totals(workshop_id).items()]
 
 
-def _publish_totals(workshop: Workshop, actor: str) -> None:
-    """Counts to everyone once revealed; to the facilitators only before."""
+def _publish_totals(workshop: Workshop, actor: str, turnout_may_move: bool = True) -> None:
+    """Counts to everyone once revealed; to the facilitators only before. Before, the
+    room still sees how many have voted ("4 of 5 have voted"), never the dots: told
+    when that number may have moved (a first dot placed, a last one taken back)."""
     revealed = ideas.step_settings(workshop.id).votes_revealed
+    turnout = voters(workshop.id)
     eventlog.append(workshop, "votes.updated", {"totals": _wire_totals(workshop.id),
-                                                "voters": voters(workshop.id)},
+                                                "voters": turnout},
                     audience="all" if revealed else "facilitators", actor=actor)
+    if not revealed and turnout_may_move:
+        eventlog.append(workshop, "votes.turnout", {"voters": turnout}, actor=actor)
 
 
 def set_voting(viewer: Viewer, open: object = None, revealed: object = None,  # noqa: A002
@@ -367,7 +372,8 @@ def _require_voting(viewer: Viewer, workshop: Workshop) -> None:
 def _after_dot(workshop: Workshop, viewer: Viewer) -> dict:
     db.session.flush()
     mine = _my_dots(workshop, viewer.participant_id)
-    _publish_totals(workshop, viewer.actor)
+    used = workshop.dots_per_participant - mine["dots_left"]
+    _publish_totals(workshop, viewer.actor, turnout_may_move=used <= 1)
     eventlog.append(workshop, "dots.mine", mine, audience="participant",
                     target_id=viewer.participant_id, actor=viewer.actor)
     return mine

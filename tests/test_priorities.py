@@ -156,9 +156,12 @@ def test_totals_stay_hidden_until_revealed(vote_room):
         assert "totals" not in str(events)
         state = snapshot(viewer)["priorities"]
         assert state["totals"] is None and state["results"] is None
-    # a phone hears only of its own dots
+    # a phone hears of its own dots, and of how many have voted when that moves (a
+    # first dot: Karim's second dot moves nothing), never of anyone's dots
     assert seen_by(vote_room["rania"], before) == [
-        ("dots.mine", {"dots_left": 2, "dots": [{"theme_id": investment, "count": 1}]})]
+        ("votes.turnout", {"voters": 1}),
+        ("dots.mine", {"dots_left": 2, "dots": [{"theme_id": investment, "count": 1}]}),
+        ("votes.turnout", {"voters": 2})]
     assert snapshot(vote_room["karim"])["priorities"]["mine"]["dots_left"] == 1
     # the facilitators follow the count live
     staff = [data for type_, data in seen_by(vote_room["console"], before)

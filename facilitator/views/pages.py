@@ -15,6 +15,6 @@ def page_config(workshop: Workshop, view: str, **extra) -> dict:
         "view": view,
         "max_message_bytes": current_app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
         "stages": [method.describe(stage.key) for stage in method.STAGES],
-        "steps": [{"number": s.number, "key": s.key, "title": str(s.title)}
+        "steps": [{"number": s.shown, "key": s.key, "title": str(s.title)}
                   for s in method.STEPS],
     }

@@ -63,7 +63,7 @@ function renderStage(state) {
     el("button", {
       type: "button", class: "link", dataset: { action: "stage", stage: stage.key },
       "aria-current": stage.key === current.key ? "step" : null, disabled: !runs,
-    }, `${stage.step ? stage.step + "." : ""} ${stage.title}`))));
+    }, `${stage.step_number ? stage.step_number + "." : ""} ${stage.title}`))));
   const back = $("[data-stage-back]");
   const next = $("[data-stage-next]");
   if (back) back.disabled = !current.previous;

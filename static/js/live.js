@@ -334,7 +334,7 @@ export function setText(selector, text) {
 export function showStage(state) {
   const current = stageInfo(state.stage.stage);
   setText("[data-stage-title]", current.title);
-  setText("[data-stage-step]", current.step ? `${current.step} · ${current.step_title}` : current.step_title);
+  setText("[data-stage-step]", current.step_number ? `${current.step_number} · ${current.step_title}` : current.step_title);
   setText("[data-stage-hint]", current.hint);
   return current;
 }

@@ -104,12 +104,14 @@ function renderVote(state) {
   const mine = pr.mine || { dots_left: 0, dots: [] };
   const onTheme = new Map(mine.dots.map((d) => [d.theme_id, d.count]));
   setText("[data-dots-left]", tn("dots_left", mine.dots_left));
-  setText("[data-voting-state]", pr.voting.open ? "" : t("voting_not_open"));
+  // open; revealed (and so closed); closed after people voted; not opened yet
+  setText("[data-voting-state]", pr.voting.open ? "" : pr.voting.revealed ? t("revealed_closed")
+    : pr.voting.voters ? t("voting_closed") : t("voting_not_open"));
   $("[data-vote-list]").replaceChildren(...pr.themes.map((theme) => {
     const n = onTheme.get(theme.id) || 0;
     return el("li", { dataset: { theme: theme.id }, class: n ? "voted" : "" },
       el("span", { class: "vote-title" }, userText(theme.title)),
-      el("span", { class: "my-dots", "aria-label": t("my_dots") }, "●".repeat(n)),
+      el("span", { class: "my-dots", role: "img", "aria-label": `${t("my_dots")}: ${n}` }, "●".repeat(n)),
       el("button", { type: "button", class: "secondary round", disabled: !n || !pr.voting.open,
         "aria-label": `${t("remove_dot")}: ${theme.title}`, onclick: () => dot("dot.remove", theme.id) }, "−"),
       el("button", { type: "button", class: "round", disabled: !pr.voting.open || mine.dots_left <= 0,
@@ -121,8 +123,10 @@ function renderVote(state) {
   const confirmed = pr.confirmed && pr.confirmed.length;
   setText("[data-priorities-heading]", confirmed ? t("our_priorities") : t("themes"));
   $("[data-priorities]").replaceChildren(...(confirmed ? pr.confirmed : pr.themes).map((theme) =>
-    el("li", {}, el("strong", {}, userText(theme.title)),
-      theme.description ? el("span", { class: "hint" }, " ", userText(theme.description)) : null)));
+    // title and description are two paragraphs, each in its own direction: an Arabic
+    // title beside a French description must not run together
+    el("li", {}, el("strong", { class: "priority-title", dir: "auto" }, theme.title),
+      theme.description ? el("span", { class: "hint priority-description", dir: "auto" }, theme.description) : null)));
 }
 
 async function dot(name, themeId) {

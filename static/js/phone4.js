@@ -231,10 +231,14 @@ function factorItem(state, factor, open) {
       el("p", { class: "p4-endorsements", dataset: { count: (factor.endorsements || []).length } },
         tn("p4_n_endorsements", (factor.endorsements || []).length),
         endorsed ? el("span", { class: "p4-you-endorse" }, ` · ${t("p4_you_endorse")}`) : null),
+      // A toggle: its name stays "Endorse" (aria-pressed says on or off); what it shows
+      // follows aria-pressed through the CSS, as a focused button's content is never
+      // morphed (dom.js) but its attributes are
       open ? el("button", { type: "button", class: endorsed ? "p4-endorse" : "p4-endorse secondary",
-        "aria-pressed": endorsed ? "true" : "false", "aria-describedby": `p4-factor-text-${factor.id}`,
-        dataset: { p4: "endorse", id: factor.id } },
-      t("p4_endorse")) : null), // its state is aria-pressed: a focused button's content is never morphed
+        "aria-pressed": endorsed ? "true" : "false", "aria-label": t("p4_endorse"),
+        "aria-describedby": `p4-factor-text-${factor.id}`, dataset: { p4: "endorse", id: factor.id } },
+      el("span", { class: "p4-when-off" }, t("p4_endorse")),
+      el("span", { class: "p4-when-on" }, t("p4_endorsed"))) : null),
     mine ? el("p", { class: "p4-mine-line" }, el("span", { class: "p4-by-you" }, t("p4_proposed_by_you")),
       open && !asking ? el("button", { type: "button", class: "link danger", dataset: { p4: "remove-factor", id: factor.id } },
         t("remove")) : null) : null,

@@ -27,9 +27,20 @@ function more(node, hiddenCount) {
   if (node) node.textContent = hiddenCount > 0 ? tn("n_more", hiddenCount) : "";
 }
 
+/** "12 participants" in the page's language (Arabic has six plural forms), the number
+ *  drawn large where the sentence has one. */
+function renderCount(n) {
+  const text = tn("n_participants", n);
+  const at = text.indexOf(String(n));
+  morph($("[data-participant-count]"), at < 0 ? [el("span", { class: "count-label" }, text)] : [
+    at > 0 ? el("span", { class: "count-label" }, text.slice(0, at)) : null,
+    el("span", { class: "count-number" }, String(n)),
+    el("span", { class: "count-label" }, text.slice(at + String(n).length))].filter(Boolean));
+}
+
 function renderRoom(state) {
   const { list, by_profile: byProfile } = state.participants;
-  setText("[data-participant-count]", String(list.length));
+  renderCount(list.length);
   const max = Math.max(1, ...Object.values(byProfile));
   morph($("[data-profile-counts]"), Object.entries(byProfile)
     .sort((a, b) => b[1] - a[1])
@@ -87,7 +98,15 @@ function renderBoard(state) {
 function renderResults(state) {
   const rows = ranking(state);
   const confirmed = state.priorities.confirmed || [];
-  $("[data-results-hidden]").hidden = Boolean(rows) || confirmed.length > 0;
+  const underWay = !rows && !confirmed.length; // the dots are not shown yet
+  $("[data-results-hidden]").hidden = !underWay;
+  // while the room votes: the themes to vote on and how many have voted, never the dots
+  const voters = state.priorities.voting.voters || 0;
+  setText("[data-turnout]", underWay ? tn("voted_of", voters, { total: state.participants.list.length }) : "");
+  const themes = $("[data-vote-themes]");
+  morph(themes, underWay ? state.priorities.themes.map((theme) =>
+    el("li", { id: `vote-theme-${theme.id}` }, userText(theme.title))) : []);
+  more($("[data-more=vote-themes]"), underWay ? themes.children.length - fit(themes) : 0);
   const list = $("[data-results]");
   const shownRows = rows && !confirmed.length ? rows : [];
   morph(list, barChart(shownRows));
@@ -101,10 +120,12 @@ function render(state, event) {
   const stage = showStage(state).key;
   showFor(stage);
   const j = state.joining;
+  // nobody joins a closed workshop: its code leaves the screen
+  const joinable = j.joining_open && !state.workshop.closed_at;
   const panel = $("[data-join-panel]");
-  panel.hidden = !j.joining_open;
+  panel.hidden = !joinable;
   panel.classList.toggle("compact", stage !== "welcome");
-  $("[data-layout]").classList.toggle("with-corner", j.joining_open && stage !== "welcome");
+  $("[data-layout]").classList.toggle("with-corner", joinable && stage !== "welcome");
   setText("[data-join-code]", j.join_code);
   setText("[data-join-url]", j.join_url);
   if (event && event.type === "joining.updated") {

@@ -77,6 +77,9 @@ export function applySteps12(state, event) {
       pr.totals = d.totals;
       if (d.voters !== undefined) pr.voting = { ...pr.voting, voters: d.voters };
       break;
+    case "votes.turnout": // before the reveal: how many have voted, no dots
+      pr.voting = { ...pr.voting, voters: d.voters };
+      break;
     case "votes.revealed":
       pr.results = d.results;
       pr.totals = d.results.map((r) => ({ theme_id: r.theme.id, dots: r.dots }));
@@ -124,18 +127,20 @@ export function cardElement(card, { extra = [], showAuthors = true } = {}) {
 }
 
 /** Dots per theme: from the totals clients receive (facilitators always, others once
- *  revealed), most first, with ties flagged. */
+ *  revealed), most first. A tie is flagged only where it crosses the cut (the last
+ *  priority's place): themes tied inside the top N, or below it, are chosen or not
+ *  alike, so the room has nothing to settle there (as priorities.results says). */
 export function ranking(state) {
   const pr = state.priorities;
   if (!pr.totals) return null;
   const dots = new Map(pr.totals.map((x) => [x.theme_id, x.dots]));
   const rows = pr.themes.map((theme) => ({ theme, dots: dots.get(theme.id) || 0 }));
   rows.sort((a, b) => b.dots - a.dots || a.theme.position - b.theme.position || a.theme.id - b.theme.id);
-  const count = new Map();
-  for (const r of rows) count.set(r.dots, (count.get(r.dots) || 0) + 1);
+  const cut = state.workshop.priority_count;
+  const atCut = rows.length > cut && rows[cut - 1].dots === rows[cut].dots ? rows[cut].dots : null;
   for (const r of rows) {
     r.rank = 1 + rows.filter((o) => o.dots > r.dots).length;
-    r.tied = count.get(r.dots) > 1;
+    r.tied = atCut !== null && r.dots === atCut;
   }
   return rows;
 }
