@@ -117,6 +117,55 @@ class LiveServer(Served):
             drop_database(self.database_url)
 
 
+# --- what every screen is checked for ---------------------------------------------------
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {runOnly: {type: "tag",
+    values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} @ ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+}"""
+
+# What a screen that must fit (the projector) shows of itself that a person cannot read:
+# the page scrolling, anything past the window's edges, and anything cut by a box that
+# hides its overflow (a card half under the bottom of the wall, a title's top cut off).
+OVERFLOW = """() => {
+  const w = window.innerWidth, h = window.innerHeight, out = [];
+  const doc = document.documentElement;
+  const name = (node) => `${node.tagName.toLowerCase()}.${node.className}`;
+  const clips = (node) => /hidden|clip|auto|scroll/.test(getComputedStyle(node).overflowX + getComputedStyle(node).overflowY);
+  if (doc.scrollHeight > h + 1) out.push(`page ${doc.scrollHeight}px high`);
+  if (doc.scrollWidth > w + 1) out.push(`page ${doc.scrollWidth}px wide`);
+  for (const node of document.querySelectorAll("main *")) {
+    if (!node.getClientRects().length) continue;
+    const r = node.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (r.bottom > h + 1 || r.right > w + 1 || r.left < -1) {
+      out.push(`${name(node)} ${Math.round(r.left)},${Math.round(r.top)}-${Math.round(r.right)},${Math.round(r.bottom)}`);
+      continue;
+    }
+    let box = node.parentElement;
+    while (box && box !== document.body && !clips(box)) box = box.parentElement;
+    if (!box || box === document.body) continue;
+    const b = box.getBoundingClientRect();
+    if (r.bottom > b.bottom + 1 || r.right > b.right + 1 || r.left < b.left - 1 || r.top < b.top - 1) {
+      out.push(`${name(node)} ${Math.round(r.top)}-${Math.round(r.bottom)} cut by ${name(box)} ${Math.round(b.top)}-${Math.round(b.bottom)}`);
+    }
+  }
+  return out.slice(0, 8);
+}"""
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_problems(page) -> list[str]:
+    """axe-core's serious and critical findings on the page (WCAG 2.1 A and AA)."""
+    if not page.evaluate("() => Boolean(window.axe)"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;Boolean(window.axe)")
+    return page.evaluate(AXE_RUN)
+
+
 def sign_in_page(page, base: str, email: str, password: str) -> None:
     """Sign a browser page in as a facilitator, through the real login form."""
     page.goto(base + "/login")

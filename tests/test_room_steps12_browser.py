@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 
 from tests.clients import Live, sign_in
-from tests.support import ARTIFACTS, ROOT, open_room_screens
+from tests.support import ARTIFACTS, OVERFLOW, ROOT, axe_problems, open_room_screens
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 EMAIL, PASSWORD = "room12@example.org", "room12-password"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 GALLERY = os.environ.get("FACILITATOR_SCREENSHOTS")
 STAGES = ["welcome", "ideas", "themes", "vote", "confirm"]
 # what the facilitator needs at each stage, in the first screen of the console
@@ -47,36 +46,6 @@ DOTS_LEFT = {
     "ar": {3: "تبقّت لك 3 نقاط.", 2: "تبقّت لك نقطتان.", 1: "تبقّت لك نقطة واحدة.",
            0: "لم تبقَ لك أي نقطة."},
 }
-
-AXE_RUN = """async () => {
-  const result = await axe.run(document, {runOnly: {type: "tag",
-    values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
-  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} @ ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
-}"""
-
-OVERFLOW = """() => {
-  const w = window.innerWidth, h = window.innerHeight, out = [];
-  const doc = document.documentElement;
-  if (doc.scrollHeight > h + 1) out.push(`page ${doc.scrollHeight}px high`);
-  if (doc.scrollWidth > w + 1) out.push(`page ${doc.scrollWidth}px wide`);
-  for (const node of document.querySelectorAll("main *")) {
-    if (!node.getClientRects().length) continue;
-    const r = node.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;
-    if (r.bottom > h + 1 || r.right > w + 1 || r.left < -1) {
-      out.push(`${node.tagName.toLowerCase()}.${node.className} ${Math.round(r.left)},${Math.round(r.top)}-${Math.round(r.right)},${Math.round(r.bottom)}`);
-    }
-  }
-  return out.slice(0, 8);
-}"""
-
-
-def axe_problems(page) -> list[str]:
-    if not page.evaluate("() => Boolean(window.axe)"):
-        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;Boolean(window.axe)")
-    return page.evaluate(AXE_RUN)
-
 
 def shoot(page, name: str, full_page: bool = False) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)

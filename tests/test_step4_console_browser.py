@@ -20,8 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.clients import Live, join, sign_in
-from tests.support import ARTIFACTS, ROOT, open_room_screens
-from tests.test_room_steps12_browser import OVERFLOW, axe_problems
+from tests.support import ARTIFACTS, OVERFLOW, ROOT, axe_problems, open_room_screens
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 EMAIL, PASSWORD = "step4@example.org", "step4-password"

@@ -64,8 +64,8 @@ function renderWall(state) {
   const wall = $("[data-wall]");
   wall.dataset.density = density(cards.length);
   morph(wall, cards.slice(-WALL_MAX).reverse().map((card) => cardElement(card)));
+  setText("[data-card-count]", tn("n_cards", cards.length)); // before the fit: it takes a line
   const shown = fit(wall);
-  setText("[data-card-count]", tn("n_cards", cards.length));
   setText("[data-wall-more]", shown < cards.length ? `· ${tn("newest_shown", shown)}` : "");
 }
 
@@ -144,6 +144,9 @@ window.addEventListener("resize", () => {
   clearTimeout(resizing);
   resizing = setTimeout(() => client.state && render(client.state), 100);
 });
+// the lists were fitted with the fonts at hand: fit them again whenever the app's own
+// fonts arrive (a face is fetched when text first needs it, after the first fit)
+document.fonts.addEventListener("loadingdone", () => client.state && render(client.state));
 step4.setup();
 client = new LiveClient({ reducers: [applySteps12, applySteps3, applySteps4], onState: render, onStatus: showConnection });
 startTimerDisplay(client);
