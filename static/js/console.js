@@ -5,7 +5,7 @@
 import { LiveClient, config, el, setText, showConnection, showError, showStage, stageInfo, t } from "./live.js";
 import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay, userText } from "./steps12.js";
 import { morph, on } from "./dom.js";
-import { fill, tn } from "./i18n.js";
+import { fill, labelled, tn } from "./i18n.js";
 import { applySteps3 } from "./steps3.js";
 import { applySteps4 } from "./steps4.js";
 import * as step3 from "./console3.js";
@@ -69,7 +69,7 @@ function renderStage(state) {
   if (back) back.disabled = !current.previous;
   if (next) {
     next.disabled = !current.next;
-    next.textContent = current.next ? `${t("next")}: ${stageInfo(current.next).title}` : t("next");
+    next.textContent = current.next ? labelled(t("next"), stageInfo(current.next).title) : t("next");
   }
 }
 

@@ -20,3 +20,9 @@ export function fill(text, values = {}) {
     return String(values[name]);
   });
 }
+
+/** "Label: value" with the page's typography: French puts a narrow no-break space
+ *  before the colon ("Suivant : Thèmes"). */
+export function labelled(label, value) {
+  return `${label}${lang === "fr" ? "\u202f:" : ":"} ${value}`;
+}

@@ -4,7 +4,7 @@
 // for the next one; a refused card gives its text back.
 import { LiveClient, config, el, setText, showError, showStage, t } from "./live.js";
 import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay, userText } from "./steps12.js";
-import { tn } from "./i18n.js";
+import { labelled, tn } from "./i18n.js";
 import { applySteps3 } from "./steps3.js";
 import { applySteps4 } from "./steps4.js";
 import * as step3 from "./phone3.js";
@@ -111,11 +111,11 @@ function renderVote(state) {
     const n = onTheme.get(theme.id) || 0;
     return el("li", { dataset: { theme: theme.id }, class: n ? "voted" : "" },
       el("span", { class: "vote-title" }, userText(theme.title)),
-      el("span", { class: "my-dots", role: "img", "aria-label": `${t("my_dots")}: ${n}` }, "●".repeat(n)),
+      el("span", { class: "my-dots", role: "img", "aria-label": labelled(t("my_dots"), n) }, "●".repeat(n)),
       el("button", { type: "button", class: "secondary round", disabled: !n || !pr.voting.open,
-        "aria-label": `${t("remove_dot")}: ${theme.title}`, onclick: () => dot("dot.remove", theme.id) }, "−"),
+        "aria-label": labelled(t("remove_dot"), theme.title), onclick: () => dot("dot.remove", theme.id) }, "−"),
       el("button", { type: "button", class: "round", disabled: !pr.voting.open || mine.dots_left <= 0,
-        "aria-label": `${t("add_dot")}: ${theme.title}`, onclick: () => dot("dot.place", theme.id) }, "+"));
+        "aria-label": labelled(t("add_dot"), theme.title), onclick: () => dot("dot.place", theme.id) }, "+"));
   }));
   const rows = ranking(state);
   $("[data-results-hidden]").hidden = Boolean(rows);
