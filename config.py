@@ -54,6 +54,18 @@ class Config:
     BACKUP_POLL_SECONDS = float(os.environ.get("BACKUP_POLL_SECONDS", "15"))
     # A public URL for join links and QR codes; unset means "the laptop's LAN address".
     PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
+    # Invitations to a workshop's team are also emailed when a mail server is set
+    # (facilitator/mail.py); without MAIL_SERVER nothing is sent and the owner copies the
+    # link. MAIL_USE_TLS: STARTTLS on MAIL_PORT (587 usually); MAIL_USE_SSL: TLS from the
+    # start (465). MAIL_TIMEOUT bounds every exchange with the server, in seconds.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 0) or None
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0").lower() in ("1", "true", "yes")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0").lower() in ("1", "true", "yes")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER") or None
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT") or 10)
     LANGUAGES = ("en", "fr", "ar")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
@@ -125,6 +137,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SOCKETIO_ASYNC_MODE = "threading"
     WTF_CSRF_ENABLED = False
+    MAIL_SERVER = None  # a test that sends mail starts its own SMTP server
 
 
 CONFIGS = {"venue": VenueConfig, "production": ProductionConfig, "test": TestConfig}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .errors import OperationError
@@ -18,6 +18,13 @@ def normalise_email(email: str) -> str:
     return plain(email).strip().lower()
 
 
+def valid_email(email: str) -> bool:
+    """Enough to tell a typo from an address (the mail server says the rest)."""
+    name, at, domain = email.rpartition("@")
+    return bool(at and name and domain) and len(email) <= 254 and not any(
+        ch.isspace() for ch in email)
+
+
 def validate_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise OperationError("weak_password", _l(
@@ -25,7 +32,7 @@ def validate_password(password: str) -> None:
 
 
 def has_accounts() -> bool:
-    return bool(db.session.scalar(select(func.count()).select_from(Facilitator)))
+    return db.session.scalar(select(Facilitator.id).limit(1)) is not None
 
 
 def find(email: str) -> Facilitator | None:
@@ -35,7 +42,7 @@ def find(email: str) -> Facilitator | None:
 
 def create_facilitator(email: str, name: str, password: str) -> Facilitator:
     email = normalise_email(email)
-    if "@" not in email or len(email) > 254:
+    if not valid_email(email):
         raise OperationError("bad_email", _l("Please give a valid email address."))
     name = plain(name).strip()
     if not name:

@@ -563,3 +563,38 @@ class PlanFile(db.Model):
     size: Mapped[int | None] = mapped_column(Integer)
     # loaded only when a PDF is sent: the states are read without it
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+
+
+# --- The team: invitations ---------------------------------------------------------------
+
+
+class Invitation(db.Model):
+    """The owner's invitation to join a workshop's team as co-facilitator or organiser.
+
+    Only whoever holds the link knows its token: the row keeps the token's hash (as for a
+    phone's token). It works once (accepted_at), until expires_at, unless the owner
+    revokes it (revoked_at). The email lives in this row only, never in the event log.
+    `language`: the email's, and the page's when the person's browser has none the app
+    speaks. `mail_state`: how the emailed copy went ("sending", "sent", "failed"), empty
+    when no mail server is set up."""
+
+    __tablename__ = "invitation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"),
+                                             index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(20))  # cofacilitator or organiser
+    language: Mapped[str] = mapped_column(String(5))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("facilitator.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("facilitator.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    mail_state: Mapped[str] = mapped_column(String(10), default="")
+
+    workshop: Mapped[Workshop] = relationship()
+    invited_by: Mapped[Facilitator | None] = relationship(foreign_keys=[invited_by_id])

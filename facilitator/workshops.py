@@ -225,53 +225,73 @@ def viewer_for(workshop: Workshop, facilitator: Facilitator) -> Viewer | None:
                   facilitator_id=facilitator.id)
 
 
+TEAM_ROLES = ("cofacilitator", "organiser")  # what the owner may make someone
+
+
+def require_owner(viewer: Viewer, refusal) -> None:
+    """Who runs the workshop with them is the owner's decision alone."""
+    if viewer.role != "owner":
+        raise OperationError("forbidden", refusal)
+
+
+def check_team_role(role: object) -> str:
+    if role not in TEAM_ROLES:
+        raise OperationError("bad_role", _l("Choose co-facilitator or organiser."))
+    return role
+
+
 def add_member(viewer: Viewer, email: str, role: str) -> Membership:
     """The owner adds an existing account as co-facilitator or organiser, or changes the
-    role of someone already in; their open consoles take the new rights at once."""
+    role of someone already in (people without an account are invited: invitations.py)."""
     from .accounts import find
 
-    if viewer.role != "owner":
-        raise OperationError("forbidden", _l("Only the workshop's owner can add people."))
-    if role not in ("cofacilitator", "organiser"):
-        raise OperationError("bad_role", _l("Choose co-facilitator or organiser."))
+    require_owner(viewer, _l("Only the workshop's owner can add people."))
+    check_team_role(role)
     facilitator = find(email)
     if facilitator is None:
         raise OperationError("unknown_email", _l(
-            "No account has this email; ask them to create one first."))
-    member = membership(viewer.workshop_id, facilitator.id)
+            "No account has this email: invite them instead."))
+    return join_team(viewer.workshop_id, facilitator, role, actor=viewer.actor)
+
+
+def join_team(workshop_id: int, facilitator: Facilitator, role: str, actor: str) -> Membership:
+    """The one way into a workshop's team, or to another role in it: added by the owner
+    or by accepting an invitation. Logged for the staff, and every open console of the
+    workshop takes the new rights at once (after the commit)."""
+    member = membership(workshop_id, facilitator.id)
     if member is not None and member.role == "owner":
         raise OperationError("bad_role", _l("The owner already runs this workshop."))
     if member is None:
-        member = Membership(workshop_id=viewer.workshop_id, facilitator_id=facilitator.id,
+        member = Membership(workshop_id=workshop_id, facilitator_id=facilitator.id,
                             role=role)
         db.session.add(member)
     member.role = role
     db.session.flush()
-    _membership_changed(viewer, facilitator, role)
+    _membership_changed(workshop_id, facilitator, role, actor)
     return member
 
 
 def remove_member(viewer: Viewer, facilitator_id: int) -> None:
     """The owner removes a co-facilitator or organiser; their open consoles lose every
     right and every facilitators-only event at once."""
-    if viewer.role != "owner":
-        raise OperationError("forbidden", _l("Only the workshop's owner can remove people."))
+    require_owner(viewer, _l("Only the workshop's owner can remove people."))
     member = membership(viewer.workshop_id, facilitator_id)
     if member is None or member.role == "owner":
         raise OperationError("bad_role", _l("This person cannot be removed."))
     facilitator = member.facilitator
     db.session.delete(member)
     db.session.flush()
-    _membership_changed(viewer, facilitator, None)
+    _membership_changed(viewer.workshop_id, facilitator, None, viewer.actor)
 
 
-def _membership_changed(viewer: Viewer, facilitator: Facilitator, role: str | None) -> None:
+def _membership_changed(workshop_id: int, facilitator: Facilitator, role: str | None,
+                        actor: str) -> None:
     """Log it for the staff, and move every staff socket again after the commit: the
     facilitators' room is emptied on every server process and its members re-`sync`."""
-    workshop = db.session.get(Workshop, viewer.workshop_id)
+    workshop = db.session.get(Workshop, workshop_id)
     eventlog.append(workshop, "membership.changed",
                     {"facilitator": {"id": facilitator.id, "name": facilitator.name},
-                     "role": role}, audience="facilitators", actor=viewer.actor)
+                     "role": role}, audience="facilitators", actor=actor)
     realign_staff(workshop.id, extra=[facilitator.id])
 
 

@@ -10,12 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask_migrate import upgrade
 
 from facilitator import create_app
 from facilitator.extensions import db
 from tests.databases import dialect, drop_database, new_database
-from tests.support import ARTIFACTS, LiveServer
+from tests.support import ARTIFACTS, Browser, LiveServer
 
 IN_CI = os.environ.get("CI") == "true"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -50,6 +51,13 @@ def app(tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def separate_browsers(monkeypatch):
+    """Each test client a browser of its own (tests.support.Browser), for tests where
+    several people's browsers meet in one test."""
+    monkeypatch.setattr(Flask, "test_client_class", Browser)
 
 
 @pytest.fixture

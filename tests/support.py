@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import requests
+from flask import g
+from flask.testing import FlaskClient
 
 from tests.databases import drop_database, new_database
 
@@ -255,3 +257,13 @@ class Cluster(Served):
             except (FileNotFoundError, IndexError):
                 return
             time.sleep(0.05)
+
+
+class Browser(FlaskClient):
+    """A browser of its own: each request starts with an empty `g`, as when served. (The
+    app fixture keeps one app context for the whole test, whose `g` would otherwise carry
+    who is signed in, or a screen's language, from one client's request to the next.)"""
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        return super().open(*args, **kwargs)

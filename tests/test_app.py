@@ -11,17 +11,39 @@ import pytest
 from flask import request
 
 from config import ProductionConfig, VenueConfig
-from facilitator import create_app
+from facilitator import accounts, create_app, operations
 from tests import databases
 from tests.support import ROOT
 
 
+@pytest.fixture
+def installed(app):
+    """An installation past its first run: a facilitator account exists."""
+    operations.run(accounts.create_facilitator, "first@example.org", "First",
+                   "first-password")
+
+
+def test_a_new_installation_opens_on_the_first_run_page(client):
+    assert client.get("/").headers["Location"] == "/setup"
+    assert client.get("/login").headers["Location"] == "/setup"
+    page = client.get("/setup?lang=fr").get_data(as_text=True)
+    assert 'lang="fr"' in page and "Créer le premier compte animateur" in page
+    made = client.post("/setup", data={"name": "Lea", "email": "lea@example.org",
+                                       "password": "long-enough"})
+    assert made.headers["Location"] == "/workshops/new"
+    client.post("/logout")
+    assert client.get("/").status_code == 200
+    assert client.get("/setup").status_code == 404
+
+
+@pytest.mark.usefixtures("installed")
 def test_home_page_in_english_by_default(client):
     page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'lang="en"' in page and 'dir="ltr"' in page
     assert "Run your strategy seminar live" in page
 
 
+@pytest.mark.usefixtures("installed")
 @pytest.mark.parametrize(
     "lang, direction, heading",
     [("fr", "ltr", "Animez votre séminaire stratégique en direct"),
@@ -37,16 +59,19 @@ def test_home_page_translated(client, lang, direction, heading):
     assert f'lang="{lang}"' in client.get("/").get_data(as_text=True)
 
 
+@pytest.mark.usefixtures("installed")
 def test_browser_language_is_followed(client):
     page = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
     assert 'lang="fr"' in page
 
 
+@pytest.mark.usefixtures("installed")
 def test_unknown_language_falls_back(client):
     page = client.get("/?lang=xx", headers={"Accept-Language": "de"}).get_data(as_text=True)
     assert 'lang="en"' in page
 
 
+@pytest.mark.usefixtures("installed")
 def test_content_security_policy_forbids_inline_script(client):
     response = client.get("/")
     policy = response.headers["Content-Security-Policy"]
@@ -85,6 +110,7 @@ def test_front_end_packages_are_served_by_the_app(client):
     assert client.get("/vendor/not-a-file.js").status_code == 404
 
 
+@pytest.mark.usefixtures("installed")
 def test_pages_load_nothing_from_outside(client):
     page = client.get("/").get_data(as_text=True)
     css = client.get("/static/css/app.css").get_data(as_text=True)

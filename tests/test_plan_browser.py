@@ -30,17 +30,20 @@ def test_the_organiser_downloads_the_sample_plan(live_server, browser):
     page = owner.new_page()
     sign_in_page(page, base, *OWNER)
     page.goto(f"{base}/workshops/{workshop_id}/edit")
-    form = page.locator("form.inline-form")
+    form = page.locator("#team form.inline-form")  # the owner invites the organiser
     form.locator("input[name=email]").fill(ORGANISER[0])
     form.locator("select[name=role]").select_option("organiser")
     form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    link = page.locator("#invitation-link").input_value()
     owner.close()
 
     context = browser.new_context(viewport={"width": 1366, "height": 820},
                                   accept_downloads=True)
     page = context.new_page()
     sign_in_page(page, base, *ORGANISER)
+    page.goto(link)  # an account already: one button joins the team
+    page.get_by_role("button", name="Join the team").click()
+    page.wait_for_url(f"**/workshops/{workshop_id}/**")
     page.goto(f"{base}/workshops/")
     page.get_by_role("link", name="Action plan").first.click()
     page.wait_for_url(f"**/workshops/{workshop_id}/plan")

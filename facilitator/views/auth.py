@@ -1,11 +1,15 @@
-"""Signing in and out, and the first-run page that creates the first account."""
+"""Signing in and out, the first-run page that creates the first account, and the page
+where an invited person joins a workshop's team (facilitator/invitations.py)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
 
-from .. import accounts, operations, throttle, workshops
+from .. import accounts, i18n, invitations, operations, throttle, workshops
 from ..payload import MAX_ID
 from ..errors import OperationError
 from ..extensions import db, login
@@ -13,6 +17,30 @@ from ..forms import FirstAccountForm, LoginForm
 from ..models import Facilitator
 
 bp = Blueprint("auth", __name__)
+# the token of the invitation being opened: kept in the session, out of the page's address
+INVITATION = "invitation"
+ENDED = {"not_found": 404, "invitation_used": 410, "invitation_revoked": 410,
+         "invitation_expired": 410}
+
+
+class NewAccountForm(FlaskForm):
+    """An invited person without an account: the invitation gives the email."""
+
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    password = PasswordField(_l("Password (8 characters or more)"),
+                             validators=[DataRequired(), Length(max=200)])
+
+
+class SignInForm(FlaskForm):
+    """An invited person with an account; the email (shown, not changed) also names the
+    account whose wrong passwords are slowed down (throttle.password_guesses)."""
+
+    email = EmailField(_l("Email"), render_kw={"readonly": True})
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class JoinForm(FlaskForm):
+    """Already signed in with the invitation's email: one button."""
 
 
 @login.user_loader
@@ -27,11 +55,11 @@ def load_facilitator(session_id: str) -> Facilitator | None:
     return facilitator
 
 
-def _next_url() -> str:
+def _next_url(default: str = "console.workshops_list") -> str:
     target = request.args.get("next", "")
     # only a path on this site, never another host
     return target if target.startswith("/") and not target.startswith("//") else url_for(
-        "console.workshops_list")
+        default)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -84,4 +112,74 @@ def logout():
     """Signing out here signs this person out everywhere, open consoles included."""
     operations.run(workshops.signed_out, current_user._get_current_object())
     logout_user()
-    return redirect(url_for("main.home"))
+    return redirect(_next_url("main.home"))
+
+
+@bp.get("/invitations/<token>")
+def open_invitation(token: str):
+    """The link sent to an invited person. Its token moves into the session and the page
+    to an address without it, so it is in no later address, Referer or logged error."""
+    session[INVITATION] = token[:100]
+    return redirect(url_for("auth.invitation"))
+
+
+@bp.route("/invitation", methods=["GET", "POST"])
+@throttle.password_guesses
+def invitation():
+    """Join the team the invitation names: with a new account, by signing in to the
+    account that has its email, or with one button when already signed in with it."""
+    token = session.get(INVITATION)
+    invited = invitations.find(token)
+    if invited is not None:
+        i18n.person_language(invited.language)
+    try:
+        invitations.usable(token)
+    except OperationError as exc:
+        return _invitation_ended(exc)
+    if current_user.is_authenticated:
+        mode = "join" if current_user.email == invited.email else "other_account"
+    else:
+        mode = "sign_in" if accounts.find(invited.email) else "new_account"
+    form = {"join": JoinForm, "other_account": JoinForm, "sign_in": SignInForm,
+            "new_account": NewAccountForm}[mode]()
+    if mode == "sign_in":
+        form.email.data = invited.email
+    error = None
+    if mode != "other_account" and form.validate_on_submit():
+        try:
+            facilitator = _accept(mode, token, form)
+        except OperationError as exc:
+            if exc.code in ENDED:
+                return _invitation_ended(exc)
+            error = str(exc.message)
+        else:
+            session.pop(INVITATION, None)
+            login_user(facilitator, remember=True)
+            flash(_("Welcome to the team of “%(title)s”.", title=invited.workshop.title))
+            return redirect(url_for("console.console", workshop_id=invited.workshop_id))
+    elif form.is_submitted():
+        error = " ".join(str(m) for messages in form.errors.values() for m in messages) or \
+            _("The form expired. Please send it again.")
+    return render_template("auth/invitation.html", invitation=invited, mode=mode, form=form,
+                           error=error, expires=invitations.expiry_date(invited),
+                           role=invitations.ROLE_NAMES[invited.role]), 400 if error else 200
+
+
+def _accept(mode: str, token: str, form) -> Facilitator:
+    if mode == "join":
+        operations.run(invitations.accept, token, current_user._get_current_object())
+        return current_user._get_current_object()
+    if mode == "sign_in":
+        return operations.run(invitations.accept_signing_in, token, form.password.data)
+    return operations.run(invitations.accept_with_new_account, token, form.name.data,
+                          form.password.data)
+
+
+def _invitation_ended(refusal: OperationError):
+    """A link that no longer works: the page says why, and where to go instead."""
+    action = None
+    if refusal.code == "invitation_used":
+        action = (url_for("console.workshops_list"), _("My workshops")) \
+            if current_user.is_authenticated else (url_for("auth.login_page"), _("Sign in"))
+    return render_template("message.html", message=refusal.message, action=action), \
+        ENDED.get(refusal.code, 400)

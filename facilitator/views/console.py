@@ -1,22 +1,36 @@
-"""The facilitator's pages: workshops, their settings and people, the console, the join
-sheet. The console's live controls go through Socket.IO operations (live.py)."""
+"""The facilitator's pages: workshops, their settings and team (invitations too), the
+console, the projector, the join sheet. The console's live controls go through Socket.IO
+operations (live.py).
+
+The projector, a group's screen and the join sheet speak the workshop's language, or the
+one in their own URL (?lang=), whatever the console's: i18n.screen_language."""
 from __future__ import annotations
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   url_for)
-from flask_babel import force_locale, get_locale, gettext as _
+                   session, url_for)
+from flask_babel import force_locale, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField
+from wtforms.validators import DataRequired, Length
 
-from .. import drawings, joining, operations, workshops
+from .. import drawings, i18n, invitations, joining, operations, workshops
 from ..errors import OperationError
 from ..extensions import db
 from ..forms import ImportForm, MemberForm, WorkshopForm
-from ..i18n import text_direction
 from ..models import WorkingGroup, Workshop
 from ..viewers import Viewer
 from .pages import page_config
 
 bp = Blueprint("console", __name__, url_prefix="/workshops")
+# the link of the invitation just made, shown once on the team page (only its hash is kept)
+NEW_INVITATION = "new_invitation"
+ROLE_CHOICES = [("cofacilitator", _l("Co-facilitator")), ("organiser", _l("Organiser"))]
+
+
+class InvitationForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
 
 
 @bp.before_request
@@ -88,23 +102,75 @@ def edit_workshop(workshop_id: int):
     elif form.is_submitted():
         error = _("Please check the fields marked below.")
     return render_template("console/workshop_form.html", form=form, error=error,
-                           workshop=workshop, viewer=viewer, member_form=MemberForm()), \
+                           workshop=workshop, viewer=viewer, **_team(workshop, viewer)), \
         400 if error else 200
+
+
+def _team(workshop: Workshop, viewer: Viewer) -> dict:
+    """The team part of the settings page: the owner also sees the invitations waiting,
+    and the link just made (once)."""
+    if viewer.role != "owner":
+        return {"invitation_form": None}
+    new = session.pop(NEW_INVITATION, None)
+    waiting = invitations.waiting(workshop.id)
+    just_made = next((i for i in waiting if new and i.id == new.get("id")), None)
+    return {"invitation_form": InvitationForm(formdata=None), "waiting": waiting, "state": invitations.state,
+            "expiry_date": invitations.expiry_date,
+            "new_invitation": {"invitation": just_made, "link": new["link"]}
+            if just_made else None}
+
+
+def _team_page(workshop: Workshop):
+    return redirect(url_for("console.edit_workshop", workshop_id=workshop.id,
+                            _anchor="team"))
+
+
+@bp.post("/<int:workshop_id>/invitations")
+def invite(workshop_id: int):
+    """The owner invites an email: the link is shown once to copy, and emailed when a
+    mail server is set up."""
+    workshop, viewer = staff_workshop(workshop_id, runner=True)
+    form = InvitationForm()
+    if not form.validate_on_submit():
+        flash(_("Please give the email of the person to invite, and their role."), "error")
+        return _team_page(workshop)
+    try:
+        invitation, token = operations.run(invitations.invite, viewer, form.email.data,
+                                           form.role.data, str(get_locale()))
+    except OperationError as exc:
+        flash(str(exc.message), "error")
+        return _team_page(workshop)
+    invitations.mail_invitation(invitation, token)
+    session[NEW_INVITATION] = {"id": invitation.id, "link": invitations.link(token)}
+    return _team_page(workshop)
+
+
+@bp.post("/<int:workshop_id>/invitations/<int:invitation_id>/revoke")
+def revoke_invitation(workshop_id: int, invitation_id: int):
+    workshop, viewer = staff_workshop(workshop_id, runner=True)
+    try:
+        operations.run(invitations.revoke, viewer, invitation_id)
+        flash(_("Invitation revoked: its link no longer works."))
+    except OperationError as exc:
+        flash(str(exc.message), "error")
+    return _team_page(workshop)
 
 
 @bp.post("/<int:workshop_id>/members")
 def add_member(workshop_id: int):
+    """A member's role changed (the team page's buttons), or an existing account added
+    by its email (scripts); people are otherwise invited."""
     workshop, viewer = staff_workshop(workshop_id)
     form = MemberForm()
     if form.validate_on_submit():
         try:
             operations.run(workshops.add_member, viewer, form.email.data, form.role.data)
-            flash(_("Added."))
+            flash(_("Saved."))
         except OperationError as exc:
             flash(str(exc.message), "error")
     else:
         flash(_("Please give the email of an existing account."), "error")
-    return redirect(url_for("console.edit_workshop", workshop_id=workshop.id))
+    return _team_page(workshop)
 
 
 @bp.post("/<int:workshop_id>/members/<int:facilitator_id>/remove")
@@ -115,7 +181,7 @@ def remove_member(workshop_id: int, facilitator_id: int):
         flash(_("Removed."))
     except OperationError as exc:
         flash(str(exc.message), "error")
-    return redirect(url_for("console.edit_workshop", workshop_id=workshop.id))
+    return _team_page(workshop)
 
 
 @bp.get("/<int:workshop_id>/console")
@@ -131,6 +197,7 @@ def console(workshop_id: int):
 @bp.get("/<int:workshop_id>/projector")
 def projector(workshop_id: int):
     workshop, viewer = staff_workshop(workshop_id)
+    i18n.screen_language(workshop.language)
     return render_template("projector.html", workshop=workshop,
                            config=page_config(workshop, "projector",
                                               synergy_map_url=_map_url(workshop)))
@@ -144,6 +211,7 @@ def group_screen(workshop_id: int, group_id: int):
     group = db.session.get(WorkingGroup, group_id)
     if group is None or group.workshop_id != workshop.id:
         abort(404)
+    i18n.screen_language(workshop.language)
     return render_template("projector.html", workshop=workshop,
                            config=page_config(workshop, "projector", group_screen=group.id,
                                               synergy_map_url=_map_url(workshop)))
@@ -152,6 +220,7 @@ def group_screen(workshop_id: int, group_id: int):
 @bp.get("/<int:workshop_id>/join-sheet")
 def join_sheet(workshop_id: int):
     workshop, _viewer = staff_workshop(workshop_id)
+    i18n.screen_language(workshop.language)
     url = joining.join_url(workshop.join_code)
     return render_template("console/join_sheet.html", workshop=workshop, join_url=url)
 
@@ -165,15 +234,22 @@ def qr_code(workshop_id: int):
 
 
 def _map_url(workshop: Workshop) -> str:
-    return url_for("console.synergy_map", workshop_id=workshop.id)
+    """The map in the language of the page that shows it (a projector's may differ from
+    the console's in the same browser)."""
+    return url_for("console.synergy_map", workshop_id=workshop.id,
+                   language=str(get_locale()))
 
 
 @bp.get("/<int:workshop_id>/synergies/map.svg")
 def synergy_map(workshop_id: int):
     """The synergy map as the room has agreed it so far, drawn by the server for the
-    console and the projector, in the workshop's language and direction."""
+    console and the projector: a drawing, in the language the page showing it asks for
+    (?language=, as for the plan's documents; else the workshop's) and its direction."""
     workshop, _viewer = staff_workshop(workshop_id)
-    with force_locale(workshop.language):
+    language = request.args.get("language")
+    if language not in workshops.LANGUAGES:
+        language = workshop.language
+    with force_locale(language):
         svg = drawings.synergy_map_svg(drawings.map_data(workshop.id),
-                                       rtl=text_direction(workshop.language) == "rtl")
+                                       rtl=i18n.text_direction(language) == "rtl")
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})

@@ -1,10 +1,11 @@
-"""The home page and the health check."""
+"""The home page (the first-run page while no account exists) and the health check."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from sqlalchemy import text
 from werkzeug.routing import IntegerConverter
 
+from ..accounts import has_accounts
 from ..cluster import process_name
 from ..extensions import db
 from ..payload import MAX_ID
@@ -30,6 +31,9 @@ def too_many_attempts(_error):
 
 @bp.get("/")
 def home():
+    """A new installation opens on the page that creates its first account."""
+    if not has_accounts():
+        return redirect(url_for("auth.first_account"))
     return render_template("home.html")
 
 

@@ -1,15 +1,16 @@
 """The participant's pages: type the code, join, rejoin, and the live phone page.
 
-Phone pages show in the workshop's language unless the person picks another one.
+Phone pages speak the language the person picks, else their phone's when the app has
+it, else the workshop's (i18n.person_language).
 """
 from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import operations, participants, throttle
+from .. import i18n, operations, participants, throttle
 from ..errors import OperationError
 from ..extensions import db
 from ..forms import JoinForm, RejoinForm
@@ -65,7 +66,7 @@ def join(code: str):
     if workshop is None:
         return render_template("phone/enter_code.html", error=_(
             "No workshop has this code. Check the code on the screen and try again.")), 404
-    g.workshop_locale = workshop.language
+    i18n.person_language(workshop.language)
     if _current_participant(workshop) is not None:
         return redirect(url_for("phone.phone", workshop_id=workshop.id))
     form = _join_form(workshop)
@@ -89,7 +90,7 @@ def join(code: str):
 @throttle.rejoin_code_guesses
 def rejoin(code: str):
     workshop = participants.find_by_code(code) or abort(404)
-    g.workshop_locale = workshop.language
+    i18n.person_language(workshop.language)
     form = RejoinForm()
     token = request.cookies.get(participants.cookie_name(workshop.id)) or secrets.token_hex(32)
     error = None
@@ -110,7 +111,7 @@ def rejoin(code: str):
 @bp.get("/w/<int:workshop_id>")
 def phone(workshop_id: int):
     workshop = db.session.get(Workshop, workshop_id) or abort(404)
-    g.workshop_locale = workshop.language
+    i18n.person_language(workshop.language)
     participant = _current_participant(workshop)
     if participant is None:  # never reveal the join code to someone who has not got it
         return redirect(url_for("phone.enter_code"))
