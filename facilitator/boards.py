@@ -17,7 +17,7 @@ from sqlalchemy import select
 from . import eventlog, matching, method
 from .errors import OperationError
 from .extensions import db
-from .groups import find_group
+from .groups import find_group, isolate
 from .models import (Action, Actor, Objective, Participant, WorkingGroup, Workshop, iso,
                      of_workshop, utcnow)
 from .payload import ids_among, is_id, is_whole, switch
@@ -217,7 +217,7 @@ def remove_objective(viewer: Viewer, objective_id: object) -> dict:
     if used:
         raise OperationError("in_use", _l(
             "The action “%(title)s” serves this objective: change the action first.",
-            title=used[0]))
+            title=isolate(used[0])))
     return _removed(workshop, "objective", entry, viewer)
 
 
@@ -261,7 +261,8 @@ def _same_actor(group_id: int, name: str, except_id: int | None = None) -> None:
         if reason:
             raise OperationError("similar_actor", _l(
                 "Your group already has “%(existing)s”: is it the same as “%(name)s”? "
-                "Use it, or add yours anyway.", existing=other.name, name=name),
+                "Use it, or add yours anyway.", existing=isolate(other.name),
+                name=isolate(name)),
                 actor=actor_view(other), reason=reason)
 
 
@@ -300,7 +301,7 @@ def remove_actor(viewer: Viewer, actor_id: object) -> dict:
     if used:
         raise OperationError("in_use", _l(
             "The action “%(title)s” names this actor: change the action first.",
-            title=used[0]))
+            title=isolate(used[0])))
     return _removed(workshop, "actor", entry, viewer)
 
 
@@ -331,7 +332,10 @@ def checked_date(workshop: Workshop, value: object) -> date | None:
 
 
 def _action_fields(workshop: Workshop, group_id: int, given: dict,
-                   partial: bool = False) -> dict:
+                   current: Action | None = None) -> dict:
+    """The fields given, checked; `current`: the action an edit changes (the fields left
+    out keep their values)."""
+    partial = current is not None
     fields = {}
     if "title" in given or not partial:
         fields["title"] = clean_line(given.get("title"), LIMITS["title"], _l(
@@ -359,9 +363,11 @@ def _action_fields(workshop: Workshop, group_id: int, given: dict,
         if key in given or not partial:
             fields[key] = clean_line(given.get(key), LIMITS[key], _l(
                 "This text is too long (%(n)d characters at most).", n=LIMITS[key]))
-    lead = fields.get("lead_actor_id")
-    if lead is not None and lead in fields.get("partner_ids", []):
-        fields["partner_ids"] = [p for p in fields["partner_ids"] if p != lead]
+    # the lead is never also a partner, whichever of the two an edit changes
+    lead = fields.get("lead_actor_id", current.lead_actor_id if current else None)
+    partners = fields.get("partner_ids", list(current.partner_ids or []) if current else [])
+    if lead is not None and lead in partners:
+        fields["partner_ids"] = [p for p in partners if p != lead]
     return fields
 
 
@@ -387,7 +393,7 @@ def edit_action(viewer: Viewer, action_id: object, version: object = None,
     entry = _entry(viewer, "action", action_id)
     before = action_view(entry)
     present = {key: value for key, value in given.items() if value is not None}
-    for key, value in _action_fields(workshop, entry.group_id, present, partial=True).items():
+    for key, value in _action_fields(workshop, entry.group_id, present, entry).items():
         setattr(entry, key, value)
     return _edited(workshop, "action", entry, viewer, version, before)
 

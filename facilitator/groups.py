@@ -1,6 +1,8 @@
 """Step 3: the working groups. One per confirmed priority, formed when the room enters
-Step 3; filled by a balanced assignment the server proposes and the facilitator applies,
-or by the participants' own choice; each with a rapporteur.
+Step 3 and filled at once: by the balanced assignment (the facilitator then reviews it
+and moves people), or by the participants' own choice, which opens on the phones. Each
+group has a rapporteur: a member volunteers while there is none; after that only the
+facilitator or the rapporteur (handing over) changes it, and only during the group work.
 
 Moving someone between groups moves their sockets too: after the commit the old group's
 room is emptied on every server process and the people concerned re-`sync`, so a phone
@@ -9,6 +11,7 @@ switches to its new board without a reload and stops hearing the old group.
 from __future__ import annotations
 
 from collections import Counter
+from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -19,6 +22,7 @@ from .extensions import db
 from .models import (Action, Actor, GroupSettings, Objective, Participant, Theme,
                      WorkingGroup, Workshop, of_workshop)
 from .payload import is_whole
+from .priorities import confirmed
 from .viewers import Viewer, room_all, room_group, room_participant
 from .workshops import require_runner, require_staff
 
@@ -80,18 +84,19 @@ def entries_count(workshop_id: int) -> int:
 
 @method.on_enter(*STEP3_STAGES)
 def _form_groups(workshop: Workshop, viewer: Viewer) -> None:
-    """Entering Step 3: one group per confirmed priority (made once, kept after)."""
+    """Entering Step 3: one group per confirmed priority (made once, kept after). In
+    balanced mode, while nobody is in a group yet, everyone is placed at once: the room
+    starts its group work with its groups, and the facilitator reviews them and moves
+    people. In the choose mode nobody is placed: each phone offers the choice."""
     ensure_groups(workshop, viewer.actor)
+    if group_settings(workshop.id).mode == "balanced" and not _anyone_placed(workshop.id):
+        place_loose(workshop, viewer.actor)
 
 
 def ensure_groups(workshop: Workshop, actor: str) -> None:
     """A group for each confirmed priority; a group whose priority is no longer
     confirmed is retired with its members and entries, never deleted."""
-    from .priorities import confirmed
-
-    if db.session.get(GroupSettings, workshop.id) is None:
-        db.session.add(GroupSettings(workshop_id=workshop.id, mode="balanced"))
-        db.session.info.get("facilitator.group_settings", {}).pop(workshop.id, None)
+    settings = _settings_row(workshop.id)
     chosen = {theme.id for theme in confirmed(workshop.id)}
     existing = {group.theme_id: group for group in db.session.scalars(
         select(WorkingGroup).where(WorkingGroup.workshop_id == workshop.id))}
@@ -108,8 +113,53 @@ def ensure_groups(workshop: Workshop, actor: str) -> None:
         db.session.flush()
         eventlog.append(workshop, "groups.formed",
                         {"groups": [group_view(g) for g in groups_of(workshop.id)],
-                         "settings": settings_info(group_settings(workshop.id))},
+                         "settings": settings_info(settings)},
                         actor=actor)
+
+
+def _settings_row(workshop_id: int) -> GroupSettings:
+    """The saved row, made (balanced, no cap) the first time it is needed."""
+    settings = db.session.get(GroupSettings, workshop_id)
+    if settings is None:
+        settings = GroupSettings(workshop_id=workshop_id, mode="balanced", cap=None)
+        db.session.add(settings)
+        db.session.flush()
+        db.session.info.get("facilitator.group_settings", {}).pop(workshop_id, None)
+    return settings
+
+
+def _anyone_placed(workshop_id: int) -> bool:
+    return db.session.scalar(select(Participant.id).where(
+        Participant.workshop_id == workshop_id, Participant.group_id.is_not(None)
+    ).limit(1)) is not None
+
+
+def place_loose(workshop: Workshop, actor: str) -> list[dict]:
+    """Put everyone who is in no group into one. Nobody placed yet: the balanced
+    assignment of the whole room; otherwise each one goes where the balance is kept,
+    and nobody already in a group moves."""
+    active = [g for g in groups_of(workshop.id) if not g.retired]
+    people = db.session.scalars(select(Participant).where(
+        Participant.workshop_id == workshop.id).order_by(Participant.id)).all()
+    loose = [p for p in people if p.group_id is None]
+    if not active or not loose:
+        return []
+    if len(loose) == len(people):
+        return _move(workshop, balanced(list(people), active), actor)
+    placed = [p for p in people if p.group_id is not None]
+    moves = {}
+    for person in loose:
+        moves[person.id] = _keeps_balance(placed, person, active)
+        placed.append(SimpleNamespace(group_id=moves[person.id], profile=person.profile))
+    return _move(workshop, moves, actor)
+
+
+def _keeps_balance(placed: list, person: Participant, active: list[WorkingGroup]) -> int:
+    """The group a newcomer goes into: the smallest, then the one with fewest of their
+    profile."""
+    size = Counter(p.group_id for p in placed)
+    same = Counter(p.group_id for p in placed if p.profile == person.profile)
+    return min((g.id for g in active), key=lambda gid: (size[gid], same[gid], gid))
 
 
 def priorities_warning(workshop_id: int) -> str | None:
@@ -195,6 +245,15 @@ def _move(workshop: Workshop, moves: dict[int, int | None], actor: str) -> list[
         return []
     db.session.flush()
     eventlog.append(workshop, "participants.grouped", {"moves": changed}, actor=actor)
+    # a rapporteur who leaves a group no longer reports for it
+    moved = {m["participant_id"] for m in changed}
+    old_groups = {m["previous_group_id"] for m in changed if m["previous_group_id"]}
+    for group in db.session.scalars(select(WorkingGroup).where(
+            WorkingGroup.id.in_(old_groups))):
+        if group.rapporteur_id in moved and people[group.rapporteur_id].group_id != group.id:
+            group.rapporteur_id = None
+            eventlog.append(workshop, "group.updated", {"group": group_view(group)},
+                            actor=actor)
     # the old groups' rooms are emptied everywhere; whoever was in them re-syncs
     if len(changed) > 10:
         eventlog.realign(workshop.id, close=sorted(rooms), people=[room_all(workshop.id)])
@@ -248,37 +307,69 @@ def choose_group(viewer: Viewer, group_id: object) -> dict:
 
 
 def place_newcomer(workshop: Workshop, participant: Participant) -> None:
-    """Someone joining once groups are assigned gets the group that keeps the balance."""
+    """Someone joining once groups are assigned (balanced mode) gets the group that keeps
+    the balance: from the first placement on, or from entering Step 3 if the room was
+    empty then."""
     if group_settings(workshop.id).mode != "balanced":
         return
     active = [g for g in groups_of(workshop.id) if not g.retired]
-    if not active or not db.session.scalar(select(Participant.id).where(
-            Participant.workshop_id == workshop.id, Participant.group_id.is_not(None))):
+    if not active or not (_anyone_placed(workshop.id) or workshop.stage in STEP3_STAGES):
         return
-    people = db.session.scalars(select(Participant).where(
+    placed = db.session.scalars(select(Participant).where(
         Participant.workshop_id == workshop.id, Participant.group_id.is_not(None))).all()
-    size = Counter(p.group_id for p in people)
-    same = Counter(p.group_id for p in people if p.profile == participant.profile)
-    participant.group_id = min((g.id for g in active),
-                               key=lambda gid: (size[gid], same[gid], gid))
+    participant.group_id = _keeps_balance(list(placed), participant, active)
 
 
 def set_rapporteur(viewer: Viewer, group_id: object, participant_id: object = None) -> dict:
-    """Who reports for the group: chosen in the group (by a member) or by the facilitator."""
+    """Who reports for the group. A member volunteers while the group has none; then
+    the rapporteur may hand over to another member (or step down), and the facilitator
+    may name anyone in the group. Only during the group work: once its stages are over
+    the syntheses are given, and who gave them stays."""
     workshop = db.session.get(Workshop, viewer.workshop_id)
     group = find_group(viewer, group_id)
-    if not viewer.runs_workshop and viewer.group_id != group.id:
+    if not viewer.runs_workshop and (viewer.kind != "participant"
+                                     or viewer.group_id != group.id):
         raise OperationError("forbidden", _l("Only the group's members or a facilitator "
                                              "can choose its rapporteur."))
+    if workshop.stage not in STEP3_STAGES:
+        raise OperationError("wrong_stage", _l(
+            "Rapporteurs are chosen during the group work (Step 3) only: the rapporteur "
+            "no longer changes."), stage=workshop.stage)
     if participant_id is not None:
         person = _participant(viewer, participant_id)
         if person.group_id != group.id:
             raise OperationError("not_member", _l(
                 "The rapporteur must be a member of the group."))
+    if participant_id == group.rapporteur_id:
+        return {"group": group_view(group)}  # nothing changes
+    if not viewer.runs_workshop:
+        _member_may_name(viewer, group, participant_id)
     group.rapporteur_id = participant_id
     eventlog.append(workshop, "group.updated", {"group": group_view(group)},
                     actor=viewer.actor)
     return {"group": group_view(group)}
+
+
+def _member_may_name(viewer: Viewer, group: WorkingGroup, participant_id: object) -> None:
+    """A member volunteers themselves while there is no rapporteur; the rapporteur hands
+    over or steps down; nobody else takes the role away from them."""
+    current = group.rapporteur_id
+    if current is None:
+        if participant_id != viewer.participant_id:
+            raise OperationError("volunteer_only", _l(
+                "Your group has no rapporteur yet: you can volunteer yourself. Anyone "
+                "else volunteers from their own phone, or the facilitator names them."))
+    elif current != viewer.participant_id:
+        rapporteur = db.session.get(Participant, current)
+        raise OperationError("rapporteur_taken", _l(
+            "Your group's rapporteur is %(name)s. Only they can hand the role over, or "
+            "a facilitator can change it.", name=isolate(rapporteur.name)))
+
+
+def isolate(text: str) -> str:
+    """A person's words inside a sentence, isolated for direction (FSI … PDI): an
+    Arabic name in a French sentence, or the reverse, keeps its place."""
+    return f"\u2068{text}\u2069"
 
 
 def _formed_settings(viewer: Viewer) -> GroupSettings:
@@ -291,22 +382,27 @@ def _formed_settings(viewer: Viewer) -> GroupSettings:
 
 def set_group_settings(viewer: Viewer, mode: object = None, cap: object = None) -> dict:
     """How groups are filled: balanced by the server or chosen by each participant, with
-    an optional cap per group (0: no limit)."""
+    an optional cap per group (0: no limit). Set before Step 3 (at the confirmation of
+    the priorities), it says what entering Step 3 does. Back to balanced in Step 3,
+    whoever is in no group is placed where the balance is kept; nobody else moves."""
     require_runner(viewer)
     workshop = db.session.get(Workshop, viewer.workshop_id)
-    settings = _formed_settings(viewer)
+    settings = _settings_row(workshop.id)
+    if mode is not None and mode not in MODES:
+        raise OperationError("bad_request", _l("Choose balanced groups or let people choose."))
+    if cap is not None and (not is_whole(cap) or not 0 <= cap <= MAX_CAP):
+        raise OperationError("bad_number", _l(
+            "The size of a group is a whole number from 1 to %(n)d (0: no limit).",
+            n=MAX_CAP))
+    now_balanced = mode == "balanced" and settings.mode != "balanced"
     if mode is not None:
-        if mode not in MODES:
-            raise OperationError("bad_request", _l("Choose balanced groups or let people choose."))
         settings.mode = mode
     if cap is not None:
-        if not is_whole(cap) or not 0 <= cap <= MAX_CAP:
-            raise OperationError("bad_number", _l(
-                "The size of a group is a whole number from 1 to %(n)d (0: no limit).",
-                n=MAX_CAP))
         settings.cap = cap or None
     info = settings_info(settings)
     eventlog.append(workshop, "groups.settings", info, actor=viewer.actor)
+    if now_balanced and workshop.stage in STEP3_STAGES:
+        place_loose(workshop, viewer.actor)
     return info
 
 

@@ -191,6 +191,17 @@ def _make_query_handler(name: str, fields: tuple[str, ...]):
     return handler
 
 
+@socketio.on("*")
+def on_unknown(event, *_args) -> dict:
+    """An event no handler knows (a misspelt operation, a client newer than the server):
+    answered like every request, with its own code; nothing is read or changed."""
+    current_identity()  # the sentence speaks the workshop's language
+    name = event if isinstance(event, str) else ""
+    return OperationError("unknown_operation", _l(
+        "The server does not know this operation, so nothing was changed. Please reload "
+        "the page."), operation=name[:100]).to_ack()
+
+
 @socketio.on_error_default
 def on_error(error: Exception) -> dict:
     """Whatever breaks in a handler, the client gets an ack it can show, no traceback."""

@@ -13,7 +13,7 @@ from . import eventlog, method
 from .boards import KINDS, _publish, boards
 from .errors import OperationError
 from .extensions import db
-from .groups import find_group
+from .groups import find_group, group_settings, group_view, groups_of, settings_info
 from .models import Participant, Synthesis, WorkingGroup, Workshop, iso, of_workshop, utcnow
 from .payload import switch
 from .snapshot import part, personal
@@ -100,8 +100,6 @@ def highlight(viewer: Viewer, entry: object, entry_id: object,
 @part("groups")
 def _groups_part(workshop: Workshop, staff: bool) -> dict:
     """Groups, their members, boards and syntheses: built once per seq, shared."""
-    from .groups import group_settings, groups_of, group_view, settings_info
-
     members: dict[int, list[int]] = {}
     for pid, gid in db.session.execute(select(Participant.id, Participant.group_id).where(
             Participant.workshop_id == workshop.id, Participant.group_id.is_not(None))):

@@ -1,6 +1,7 @@
-"""Step 3 in-process: groups formed from the priorities, a balanced assignment, boards
-that only their members change, actors recognised under another spelling, deadlines,
-edits that replace someone else's text, syntheses by the rapporteur."""
+"""Step 3 in-process: groups formed from the priorities and filled on entering Step 3
+(balanced, or chosen on the phones), boards that only their members change, actors
+recognised under another spelling, deadlines, edits that replace someone else's text,
+rapporteurs (volunteered, handed over, named by the facilitator) and their syntheses."""
 from __future__ import annotations
 
 from collections import Counter
@@ -11,23 +12,30 @@ from hypothesis import given, settings, strategies as st
 
 from facilitator import accounts, groups, operations, participants, workshops
 from facilitator.extensions import db
-from facilitator.models import Participant, WorkingGroup, Workshop
+from facilitator.models import Action, Participant, WorkingGroup, Workshop
 from facilitator.sample import create_sample
 from facilitator.snapshot import snapshot
 from tests.steps import do, seen_by
 
 
 @pytest.fixture
-def room(app):
-    """The sample seminar with its three priorities, entering Step 3 (a request context
-    stays open: snapshots build join URLs from the request's host)."""
+def confirmed(app):
+    """The sample seminar with its three priorities confirmed, before Step 3 (a request
+    context stays open: snapshots build join URLs from the request's host)."""
     with app.test_request_context():
         workshop = create_sample("owner3@example.org", "owner-password", until="confirm")
         console = workshops.viewer_for(workshop, accounts.find("owner3@example.org"))
-        assert do(console, "stage.change", from_stage="confirm", to_stage="objectives")["ok"]
         people = db.session.scalars(db.select(Participant).where(
             Participant.workshop_id == workshop.id).order_by(Participant.id)).all()
         yield {"workshop": workshop, "console": console, "people": people}
+
+
+@pytest.fixture
+def room(confirmed):
+    """The same, entering Step 3."""
+    assert do(confirmed["console"], "stage.change", from_stage="confirm",
+              to_stage="objectives")["ok"]
+    return confirmed
 
 
 def phone(person):
@@ -51,6 +59,68 @@ def test_entering_step_3_forms_one_group_per_priority(room):
     do(room["console"], "stage.change", from_stage="objectives", to_stage="confirm")
     do(room["console"], "stage.change", from_stage="confirm", to_stage="objectives")
     assert db.session.query(WorkingGroup).count() == 3
+
+
+def test_entering_step_3_places_everyone_in_balanced_groups(confirmed):
+    workshop, console = confirmed["workshop"], confirmed["console"]
+    person = confirmed["people"][0]
+    before = db.session.get(Workshop, workshop.id).last_seq
+    assert phone(person).group_id is None
+    assert do(console, "stage.change", from_stage="confirm", to_stage="objectives")["ok"]
+    # what a phone receives, in order: the stage, the groups, everyone's move
+    seen = seen_by(phone(person), before)
+    assert [t for t, _d in seen] == ["stage.changed", "groups.formed", "participants.grouped"]
+    moves = seen[2][1]["moves"]
+    assert len(moves) == 25 and all(m["previous_group_id"] is None for m in moves)
+    people = db.session.scalars(db.select(Participant).where(
+        Participant.workshop_id == workshop.id)).all()
+    sizes = Counter(p.group_id for p in people)
+    assert None not in sizes and len(sizes) == 3
+    assert max(sizes.values()) - min(sizes.values()) <= 1
+    for profile in {p.profile for p in people}:  # each profile spread over the groups
+        counts = Counter({gid: 0 for gid in sizes})
+        counts.update(p.group_id for p in people if p.profile == profile)
+        assert max(counts.values()) - min(counts.values()) <= 1, profile
+    # the phone's snapshot names its group and carries its board
+    mine = snapshot(phone(person))["groups"]
+    assert mine["my_group_id"] == phone(person).group_id
+    assert list(mine["boards"]) in ([], [str(mine["my_group_id"])])
+    # the balanced proposal is what was applied: applying it again moves nobody
+    proposal = operations.query(console, "groups.propose")["assignments"]
+    assert do(console, "groups.assign", assignments=proposal)["moves"] == []
+    # the facilitator moves someone; leaving and entering Step 3 again reshuffles nobody
+    other = next(g.id for g in groups.groups_of(workshop.id) if g.id != phone(person).group_id)
+    assert do(console, "group.move", participant_id=person.id, group_id=other)["ok"]
+    do(console, "stage.change", from_stage="objectives", to_stage="confirm")
+    do(console, "stage.change", from_stage="confirm", to_stage="objectives")
+    assert phone(person).group_id == other
+
+
+def test_in_the_choose_mode_the_phones_choose_on_entering_step_3(confirmed):
+    workshop, console = confirmed["workshop"], confirmed["console"]
+    # chosen while confirming the priorities, before any group exists
+    assert do(console, "groups.settings", mode="choose", cap=9)["ok"]
+    before = db.session.get(Workshop, workshop.id).last_seq
+    assert do(console, "stage.change", from_stage="confirm", to_stage="objectives")["ok"]
+    first, second = (phone(p) for p in confirmed["people"][:2])
+    seen = seen_by(first, before)
+    assert [t for t, _d in seen] == ["stage.changed", "groups.formed"]
+    assert seen[1][1]["settings"] == {"mode": "choose", "cap": 9, "spotlight_group_id": None}
+    assert first.group_id is None and snapshot(first)["groups"]["my_group_id"] is None
+    chosen = groups.groups_of(workshop.id)[1].id
+    assert do(first, "group.join", group_id=chosen)["moves"][0]["group_id"] == chosen
+    # a latecomer is not placed: they choose too
+    late, _token = operations.run(participants.join, workshop, "nonce-late-choose-0000",
+                                  "Late Chooser", "", workshop.profiles[0], True)
+    assert late.group_id is None
+    # back to balanced: whoever is in no group is placed, whoever chose stays
+    ack = do(console, "groups.settings", mode="balanced")
+    assert ack["ok"] and ack["mode"] == "balanced"
+    assert phone(confirmed["people"][0]).group_id == chosen
+    assert phone(confirmed["people"][1]).group_id is not None
+    assert db.session.scalar(db.select(db.func.count(Participant.id)).where(
+        Participant.workshop_id == workshop.id, Participant.group_id.is_(None))) == 0
+    assert do(second, "group.join", group_id=chosen)["error"]["code"] == "not_choosing"
 
 
 def test_the_balanced_assignment_applies_and_moves_people(room):
@@ -143,6 +213,18 @@ def test_actions_check_their_objectives_actors_and_deadline(room):
     assert ack["ok"], ack
     action = ack["action"]
     assert action["partner_ids"] == [partner["id"]] and action["deadline"] == "2015-12-31"
+    # an edit of the partners alone, the lead among them: the lead is still no partner
+    edited = do(member, "action.edit", action_id=action["id"],
+                partner_ids=[lead["id"], partner["id"]])
+    assert edited["action"]["partner_ids"] == [partner["id"]]
+    assert db.session.get(Action, action["id"]).partner_ids == [partner["id"]]
+    # a new lead that was a partner stops being one
+    edited = do(member, "action.edit", action_id=action["id"], lead_actor_id=partner["id"])
+    assert edited["action"]["lead_actor_id"] == partner["id"]
+    assert edited["action"]["partner_ids"] == []
+    edited = do(member, "action.edit", action_id=action["id"], lead_actor_id=lead["id"],
+                partner_ids=[partner["id"]])
+    assert edited["action"]["partner_ids"] == [partner["id"]]
     in_use = do(member, "actor.remove", actor_id=lead["id"])
     assert in_use["error"]["code"] == "in_use"
     # a text or a list where the other belongs is refused, nothing half-saved
@@ -166,6 +248,71 @@ def test_an_edit_that_replaces_someone_else_s_tells_them(room):
     assert theirs["ok"] and theirs["replaced"]["by"] == room["people"][0].name
     told = [d for t, d in seen_by(first, before) if t == "entry.overwritten"]
     assert told and told[0]["previous"]["text"] == "Attract diaspora investment"
+
+
+def members_of(room, group_id):
+    return [phone(p) for p in room["people"] if phone(p).group_id == group_id]
+
+
+def test_a_member_volunteers_and_only_the_rapporteur_or_a_facilitator_changes_it(room):
+    first, second, third = members_of(room, groups.groups_of(room["workshop"].id)[0].id)[:3]
+    group_id, console = first.group_id, room["console"]
+    rapporteur = lambda: db.session.get(WorkingGroup, group_id).rapporteur_id  # noqa: E731
+
+    # nobody yet: a member volunteers themselves, and only themselves
+    refused = do(first, "group.rapporteur", group_id=group_id,
+                 participant_id=second.participant_id)
+    assert refused["error"]["code"] == "volunteer_only" and rapporteur() is None
+    assert do(first, "group.rapporteur", group_id=group_id,
+              participant_id=first.participant_id)["ok"]
+    # taken: another member can neither take the role nor clear it; they are told who has it
+    name = db.session.get(Participant, first.participant_id).name
+    for participant_id in (second.participant_id, None):
+        refused = do(second, "group.rapporteur", group_id=group_id, participant_id=participant_id)
+        assert refused["error"]["code"] == "rapporteur_taken"
+        assert f"\u2068{name}\u2069" in refused["error"]["message"]  # isolated for direction
+    assert rapporteur() == first.participant_id
+    # the rapporteur hands over, to a member of the group only
+    outsider = next(phone(p) for p in room["people"] if phone(p).group_id != group_id)
+    assert do(first, "group.rapporteur", group_id=group_id,
+              participant_id=outsider.participant_id)["error"]["code"] == "not_member"
+    before = db.session.get(Workshop, room["workshop"].id).last_seq
+    handed = do(first, "group.rapporteur", group_id=group_id, participant_id=second.participant_id)
+    assert handed["ok"] and handed["group"]["rapporteur_id"] == second.participant_id
+    assert [d["group"]["rapporteur_id"] for t, d in seen_by(outsider, before)
+            if t == "group.updated"] == [second.participant_id]
+    # the former rapporteur no longer decides; the facilitator names anyone in the group
+    assert do(first, "group.rapporteur", group_id=group_id,
+              participant_id=first.participant_id)["error"]["code"] == "rapporteur_taken"
+    assert do(console, "group.rapporteur", group_id=group_id,
+              participant_id=third.participant_id)["ok"]
+    assert rapporteur() == third.participant_id
+    # the rapporteur steps down; then anyone may volunteer again
+    assert do(third, "group.rapporteur", group_id=group_id, participant_id=None)["ok"]
+    assert do(second, "group.rapporteur", group_id=group_id,
+              participant_id=second.participant_id)["ok"]
+    # a rapporteur moved to another group no longer reports for this one
+    before = db.session.get(Workshop, room["workshop"].id).last_seq
+    assert do(console, "group.move", participant_id=second.participant_id,
+              group_id=outsider.group_id)["ok"]
+    assert rapporteur() is None
+    assert [t for t, _d in seen_by(outsider, before)] == ["participants.grouped", "group.updated"]
+
+
+def test_nobody_changes_rapporteurs_after_the_group_work(room):
+    member, other = members_of(room, groups.groups_of(room["workshop"].id)[0].id)[:2]
+    group_id, console = member.group_id, room["console"]
+    assert do(member, "group.rapporteur", group_id=group_id,
+              participant_id=member.participant_id)["ok"]
+    do(console, "stage.change", from_stage="objectives", to_stage="actions_synthesis")
+    assert do(member, "group.rapporteur", group_id=group_id,
+              participant_id=other.participant_id)["ok"]  # still the group work
+    do(console, "stage.change", from_stage="actions_synthesis", to_stage="synergies")
+    for who, participant_id in ((other, member.participant_id), (other, None),
+                                (console, None), (console, member.participant_id)):
+        ack = do(who, "group.rapporteur", group_id=group_id, participant_id=participant_id)
+        assert ack["error"]["code"] == "wrong_stage" and "Step 3" in ack["error"]["message"]
+    assert db.session.get(WorkingGroup, group_id).rapporteur_id == other.participant_id
 
 
 def test_the_rapporteur_writes_the_synthesis_for_the_room(room):

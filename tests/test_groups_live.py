@@ -1,5 +1,7 @@
-"""Step 3 over real sockets: groups editing at once stay consistent, nobody writes into
-another group's board, and moving a participant moves their socket to the new room."""
+"""Step 3 over real sockets: entering it puts every phone in its group (events, then
+`resync`, then a snapshot with the group's board), groups editing at once stay consistent,
+nobody writes into another group's board, and moving a participant moves their socket to
+the new room."""
 from __future__ import annotations
 
 import threading
@@ -7,7 +9,7 @@ import time
 
 import pytest
 
-from tests.clients import Live, join, sign_in, snapshot
+from tests.clients import Live, events_of, join, sign_in, snapshot
 
 pytestmark = pytest.mark.live
 EMAIL, PASSWORD = "groups-live@example.org", "groups-password"
@@ -116,3 +118,37 @@ def test_moving_a_participant_moves_their_socket(room):
 
 def snapshot_seq(live: Live) -> int:
     return max((e["seq"] for e in live.events), default=0)
+
+
+def test_entering_step_3_puts_every_phone_in_its_group(live_server):
+    email = "enter-step3@example.org"
+    workshop_id, code = live_server.sample(email, PASSWORD, "Entering Lead", until="confirm")
+    base = live_server.url
+    lead = Live(base, sign_in(base, email, PASSWORD), workshop_id, "console").connect()
+    mobile = Live(base, join(base, code, "Nadia Entering", "Ministry"), workshop_id, "phone").connect()
+    try:
+        before = snapshot(mobile)
+        assert before["groups"]["my_group_id"] is None and before["groups"]["list"] == []
+        assert lead.call("stage.change", {"from_stage": "confirm", "to_stage": "objectives"})["ok"]
+        # the stage, the groups, everyone's move, in this order; then `resync`
+        mobile.wait_for(lambda e: e["type"] == "participants.grouped", timeout=WAIT)
+        assert [e["type"] for e in events_of(mobile, "stage.changed", "groups.formed",
+                                               "participants.grouped")] == [
+            "stage.changed", "groups.formed", "participants.grouped"]
+        deadline = time.monotonic() + WAIT
+        while not mobile.resyncs and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert mobile.resyncs, "the server did not tell the phone to sync"
+        # a sync with the old scope gets a snapshot: the phone's group and its stream
+        ack = mobile.call("sync", {"since": before["seq"], "scope": before["scope"]})
+        mine = ack["snapshot"]["groups"]["my_group_id"]
+        assert mine is not None
+        assert f"g{mine}" in ack["snapshot"]["scope"].split("/")[1].split(",")
+        # the group's events reach it now
+        written = lead.call("objective.add", {"text": "Said to the new group", "group_id": mine})
+        assert written["ok"]
+        mobile.wait_for(lambda e: e["type"] == "objective.saved"
+                        and e["data"]["objective"]["id"] == written["objective"]["id"], timeout=WAIT)
+    finally:
+        lead.disconnect()
+        mobile.disconnect()

@@ -184,3 +184,20 @@ def test_rejoin_code_brings_back_the_same_participant(room):
         assert names.count("Ranya Rejoin") == 1
     finally:
         lead.disconnect()
+
+
+def test_an_operation_the_server_does_not_know_is_answered_with_its_own_code(room):
+    """Every request is answered: a misspelt (or newer) operation too, and nothing else
+    about the socket changes."""
+    lead, mobile = console(room), phone(room, "Typo Phone")
+    try:
+        for client in (lead, mobile):
+            for payload in ({"op_id": "unknown-op-0001", "text": "x"}, None, "text", [1, 2]):
+                ack = client.client.call("idea.psot", payload, timeout=15)
+                assert ack["ok"] is False and ack["error"]["code"] == "unknown_operation", ack
+                assert ack["error"]["details"] == {"operation": "idea.psot"}
+                assert ack["error"]["message"]  # a sentence for the person
+            assert client.call("sync", {"since": 0})["ok"]  # the socket still works
+    finally:
+        lead.disconnect()
+        mobile.disconnect()

@@ -146,6 +146,10 @@ def test_the_sample_stops_at_the_objectives(app):
     assert workshop.stage == "objectives_synthesis"
     assert db.session.query(Objective).count() == 8 and db.session.query(Actor).count() == 0
     assert db.session.query(Synthesis).count() == 3
+    # entering Step 3 placed everyone: the sample had nothing to assign itself
+    assert db.session.query(Participant).filter_by(workshop_id=workshop.id, group_id=None).count() == 0
+    assert db.session.query(AppliedOperation).filter_by(workshop_id=workshop.id,
+                                                        name="groups.assign").count() == 0
 
 
 def test_the_sample_runs_through_step_4_and_closes_the_workshop(app):

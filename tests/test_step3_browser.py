@@ -1,9 +1,13 @@
-"""Step 3 in a real room (issue 9): phones in two working groups, one in French and one in
-Arabic, write objectives, actors (with the offer of an actor the group already has under
-another spelling) and actions; the console places everyone, moves someone by keyboard and
-by drag and drop, and corrects an entry; the person whose text was replaced is told; the
-rapporteur writes the synthesis; the projector shows the groups side by side, or one
-alone, with nothing off the screen at 1920×1080 and 1280×720; axe finds no serious or
+"""Step 3 in a real room (issues 9 and 16): entering it places everyone in balanced groups,
+which the projector lines up (names by group, with the mix of profiles) until the first
+entry, and each phone shows its group and rapporteur at the top; phones in two working
+groups, one in French and one in Arabic, write objectives, actors (with the offer of an
+actor the group already has under another spelling) and actions, French names among
+Arabic ones each isolated; the console moves someone by keyboard and by drag and drop,
+and corrects an entry; the person whose text was replaced is told; a member volunteers as
+rapporteur and hands over, the facilitator names the rapporteur back, who writes the
+synthesis; the projector shows the groups side by side, or one alone (its console button
+says so), with nothing off the screen at 1920×1080 and 1280×720; axe finds no serious or
 critical problem on the new screens.
 
 Set FACILITATOR_SCREENSHOTS=docs/screenshots to refresh the gallery (docs/gallery.md)."""
@@ -24,11 +28,14 @@ WAIT = 20_000
 GALLERY = os.environ.get("FACILITATOR_SCREENSHOTS")
 # the screens docs/gallery.md shows (every screen is kept in test-artifacts/)
 IN_GALLERY = {"console-objectives", "console-actions_synthesis", "projector-1920-actors",
+              "projector-1920-lineup", "projector-1280-lineup", "phone-ar-lineup", "phone-fr-lineup",
+              "console-lineup", "console-confirm-groups",
               "projector-1920-actions_synthesis", "projector-1280-actions_synthesis",
               "projector-1920-spotlight", "phone-fr-actors", "phone-ar-actions",
-              "phone-fr-objectives_synthesis", "phone-ar-waiting"}
+              "phone-fr-objectives_synthesis"}
 OBJECTIVES = {"fr": "Un guichet unique pour les investisseurs de la diaspora",
               "ar": "قاعدة بيانات لكفاءات المغتربين"}
+FRENCH_PARTNER = "Ministère des Affaires étrangères"
 
 
 def shoot(page, name: str, full_page: bool = False) -> None:
@@ -96,31 +103,55 @@ def test_step3_two_groups_in_french_and_arabic(browser, live_server):
         console, projectors = open_room_screens(laptop, base, workshop_id, EMAIL, PASSWORD,
                                                 timeout=WAIT)
 
-        # entering Step 3 forms the groups; phones wait to be placed
-        move_to(console, "objectives")
-        console.locator("[data-c3-groups] > li.group").nth(2).wait_for(timeout=WAIT)
+        # the phones join while the priorities are confirmed; the console says what entering
+        # Step 3 will do with the groups
         phones = {"fr": join(contexts["fr"], base, code, "Claire", "fr"),
                   "ar": join(contexts["ar"], base, code, "رنا", "ar")}
-        for page in phones.values():
-            page.locator("[data-g3-nogroup]").wait_for(state="visible", timeout=WAIT)
-            assert page.locator("[data-g3-mode-text]").inner_text().strip()
-        shoot(phones["ar"], "phone-ar-waiting", full_page=True)
+        console.locator("[data-c3-plan-hint]").filter(has_text="balanced groups").wait_for(timeout=WAIT)
+        shoot(console, "console-confirm-groups")
 
-        # participants may choose: the French phone joins a group itself
+        # entering Step 3 places everyone in balanced groups at once
+        move_to(console, "objectives")
+        console.locator("[data-c3-groups] > li.group").nth(2).wait_for(timeout=WAIT)
+        console.locator("#group-none .hint").wait_for(timeout=WAIT)  # nobody left outside
+        console.locator("[data-c3-start]").filter(has_text="balanced groups").wait_for(timeout=WAIT)
+        for lang, page in phones.items():
+            page.locator("[data-g3-group]").wait_for(state="visible", timeout=WAIT)
+            # the group and its rapporteur first, above the room's priorities
+            top = page.locator(".group-card").bounding_box()["y"]
+            assert top < page.locator("[data-priorities]").bounding_box()["y"]
+            assert page.locator("[data-g3-rapporteur]").inner_text().strip()
+            assert page.locator("[data-g3-be-rapporteur]").is_visible()
+        # the projector lines the groups up: names by group, with their profiles
+        for page in projectors:
+            lineup = page.locator("[data-p3-lineup]")
+            lineup.wait_for(state="visible", timeout=WAIT)
+            for name in ("Claire", "رنا"):
+                lineup.locator(".lineup3-names li bdi").filter(has_text=name).wait_for(timeout=WAIT)
+            assert page.locator(".lineup3-group").count() == 3
+            assert all(page.locator(".lineup3-mix").nth(i).inner_text().strip() for i in range(3))
+            assert page.locator("[data-p3-groups]").is_hidden()
+        check_screens("lineup", console, projectors, phones)
+
+        # participants may choose: the French phone changes group itself
         console.select_option("#c3-mode", "choose")
-        console.click("[data-c3-settings] button[type=submit]")
-        choice = phones["fr"].locator("[data-g3-choose] > li").first
-        choice.locator("button").click()
-        phones["fr"].locator("[data-g3-group]").wait_for(state="visible", timeout=WAIT)
+        console.click("[data-c3-settings=groups] button[type=submit]")
+        fr_before = phones["fr"].inner_text("[data-g3-title]")
+        change = phones["fr"].locator("[data-g3-change]")
+        change.wait_for(state="visible", timeout=WAIT)
+        change.locator("summary").click()
+        change.locator("[data-g3-change-list] > li").first.locator("button").click()
+        phones["fr"].locator("[data-g3-title]").filter(has_not_text=fr_before).wait_for(timeout=WAIT)
         console.select_option("#c3-mode", "balanced")
-        console.click("[data-c3-settings] button[type=submit]")
-        phones["ar"].locator("[data-g3-mode-text]").filter(has_text="الميسّر").wait_for(timeout=WAIT)
+        console.click("[data-c3-settings=groups] button[type=submit]")
+        change.wait_for(state="hidden", timeout=WAIT)
 
         # the balanced proposal, applied: everyone is in a group
         console.click("[data-c3=propose]")
         console.locator("[data-c3-proposal]").wait_for(state="visible", timeout=WAIT)
         assert console.locator("[data-c3-proposal-list] > li").count() == 3
         console.click("[data-c3=proposal-apply]")
+        console.locator("[data-c3-proposal]").wait_for(state="hidden", timeout=WAIT)
         console.locator("#group-none .hint").wait_for(timeout=WAIT)  # nobody left outside
         for page in phones.values():
             page.locator("[data-g3-group]").wait_for(state="visible", timeout=WAIT)
@@ -147,9 +178,13 @@ def test_step3_two_groups_in_french_and_arabic(browser, live_server):
         console.mouse.up()
         console.locator(f"#group-{other['id']} #person-{someone['id']}").wait_for(timeout=WAIT)
 
-        # objectives, one from each phone; the console sees them on the right board
+        # objectives, one from each phone; the console sees them on the right board; the
+        # first entry starts the work: the projector shows the boards instead of the line-up
         for lang, page in phones.items():
             add_entry(page, {"text": OBJECTIVES[lang]}, OBJECTIVES[lang])
+            for projector in projectors:
+                projector.locator("[data-p3-lineup]").wait_for(state="hidden", timeout=WAIT)
+                projector.locator(".group3-entries").filter(has_text=OBJECTIVES[lang]).wait_for(timeout=WAIT)
             assert page.locator("[data-g3-form] textarea[name=text]").input_value() == ""  # ready for the next
         console.locator(f"#board-{other['id']}").filter(has_text=OBJECTIVES["ar"]).wait_for(timeout=WAIT)
         console.locator(f"#board-{fr_group}").filter(has_text=OBJECTIVES["fr"]).wait_for(timeout=WAIT)
@@ -170,9 +205,21 @@ def test_step3_two_groups_in_french_and_arabic(browser, live_server):
         fr.click("[data-g3=dismiss-overwritten]")
         check_screens("objectives", console, projectors, phones)
 
-        # the synthesis of objectives: Claire becomes the rapporteur, highlights, writes
+        # the synthesis of objectives: Claire volunteers as rapporteur, hands over to another
+        # member, and the facilitator names her again
         move_to(console, "objectives_synthesis")
         fr.locator("[data-g3-be-rapporteur]").click()
+        fr.locator("[data-g3-synthesis-form]").wait_for(state="visible", timeout=WAIT)
+        assert fr.locator("[data-g3-be-rapporteur]").is_hidden()
+        members = lead.call("sync", {"since": 0})["snapshot"]["groups"]["list"]
+        claire_id = people["Claire"]["id"]
+        mate = next(pid for g in members if g["id"] == fr_group for pid in g["members"] if pid != claire_id)
+        fr.select_option("[data-g3-handover-select]", str(mate))
+        fr.click("[data-g3-handover] button[type=submit]")
+        fr.locator("[data-g3-synthesis-form]").wait_for(state="hidden", timeout=WAIT)
+        fr.locator("[data-g3-handover]").wait_for(state="hidden", timeout=WAIT)
+        assert console.locator(f"#rapporteur-{fr_group}").input_value() == str(mate)
+        console.select_option(f"#rapporteur-{fr_group}", str(claire_id))
         fr.locator("[data-g3-synthesis-form]").wait_for(state="visible", timeout=WAIT)
         fr.locator("[data-g3-entries] [data-g3=highlight]").first.click()
         fr.locator("[data-g3-entries] .entry.highlighted").wait_for(timeout=WAIT)
@@ -183,16 +230,23 @@ def test_step3_two_groups_in_french_and_arabic(browser, live_server):
             column.locator(".group3-synthesis").filter(has_text="des démarches en ligne").wait_for(timeout=WAIT)
             column.locator(".entry.highlighted").wait_for(timeout=WAIT)
         check_screens("objectives_synthesis", console, projectors, phones)
-        # one group alone on the projector while it reports
+        # one group alone on the projector while it reports; its console button says so
         console.click(f"#board-{fr_group} [data-c3=spotlight]")
         projectors[0].locator(f"#p3-group-{other['id']}").wait_for(state="detached", timeout=WAIT)
         assert projectors[0].locator(".group3").count() == 1
+        on_air = console.locator(f"#board-{fr_group} .spotlight-control.on")
+        on_air.wait_for(timeout=WAIT)
+        assert on_air.locator("[data-c3=spotlight]").get_attribute("aria-pressed") == "true"
+        assert on_air.locator("[data-c3=spotlight]").inner_text() == "Show all the groups"
+        assert console.locator(".spotlight-control.on").count() == 1
+        assert console.locator(f"#board-{other['id']} [data-c3=spotlight]").get_attribute("aria-pressed") == "false"
         for page in projectors:
             page.wait_for_timeout(300)
             assert not page.evaluate(OVERFLOW)
             shoot(page, f"projector-{page.viewport_size['width']}-spotlight")
         console.click(f"#board-{fr_group} [data-c3=spotlight]")
         projectors[0].locator(f"#p3-group-{other['id']}").wait_for(timeout=WAIT)
+        console.locator(f"#board-{fr_group} .spotlight-control.on").wait_for(state="detached", timeout=WAIT)
 
         # actors: the same name under another spelling is offered back
         move_to(console, "actors")
@@ -237,15 +291,22 @@ def test_step3_two_groups_in_french_and_arabic(browser, live_server):
         assert "IDAL" in entry.inner_text() and "150 investisseurs" in entry.inner_text()
         # a partner forgotten at the actors' sub-step is added while listing the actions
         ar.click("[data-g3-context] summary")
-        ar.fill("[data-g3-actor-form] input[name=name]", "وزارة الخارجية")
+        ar.fill("[data-g3-actor-form] input[name=name]", FRENCH_PARTNER)
         ar.click("[data-g3-actor-form] button[type=submit]")
-        ar.locator("[data-g3-form] fieldset label.pick").filter(has_text="وزارة الخارجية").wait_for(timeout=WAIT)
+        ar.locator("[data-g3-form] fieldset label.pick").filter(has_text=FRENCH_PARTNER).wait_for(timeout=WAIT)
         add_entry(ar, {"title": "إطلاق قاعدة بيانات المغتربين", "objective_ids": [OBJECTIVES["ar"]],
                        "lead_actor_id": "غرفة التجارة والصناعة",
-                       "partner_ids": ["شبكة رجال الأعمال في المهجر", "وزارة الخارجية"],
+                       "partner_ids": ["شبكة رجال الأعمال في المهجر", FRENCH_PARTNER],
                        "deadline": "2015-12-31"},
                   "إطلاق قاعدة بيانات المغتربين")
         console.locator(f"#board-{other['id']}").filter(has_text="إطلاق قاعدة بيانات المغتربين").wait_for(timeout=WAIT)
+        # the French name among the Arabic partners is isolated, each name on its own
+        for page, where in ((ar, "[data-g3-entries]"), (console, f"#board-{other['id']}")):
+            partners = page.locator(f"{where} .entry-action .entry-detail").filter(has_text=FRENCH_PARTNER)
+            assert partners.locator("bdi").all_inner_texts() == ["شبكة رجال الأعمال في المهجر", FRENCH_PARTNER]
+        # French typography: a narrow no-break space before the colon of each label
+        label = fr.locator("[data-g3-entries] .entry-label").first
+        assert label.evaluate("(n) => getComputedStyle(n, '::after').content") == '"\u202f:"'
         # other groups' boards can be read
         ar.select_option("[data-g3-other-select]", str(fr_group))
         ar.locator("[data-g3-other-board]").filter(has_text="Ouvrir un guichet").wait_for(timeout=WAIT)

@@ -1,7 +1,10 @@
 // Step 3's pieces every view draws: a group's entries (objectives, actors, actions) as
 // text, the sub-step a stage belongs to, counts, and the entry form (phone and console).
-// Text is always set as text; a person's words are isolated for direction.
-import { el, t } from "./live.js";
+// Text is always set as text; a person's words are isolated for direction: in the page,
+// each in its own <bdi> (or an element with dir="auto"); in a plain-text sentence (a
+// feedback line, a label), between FSI and PDI. French keeps its narrow no-break space
+// before : ; ! ? wherever a script composes a text.
+import { el, messages, t } from "./live.js";
 import { userText } from "./steps12.js";
 import { board, groupById } from "./steps3.js";
 
@@ -9,6 +12,48 @@ export const SUBSTEPS = ["objectives", "actors", "actions"];
 export const ENTRY = { objectives: "objective", actors: "actor", actions: "action" };
 export const ACTOR_KINDS = ["public", "chamber", "private", "diaspora", "international", "other"];
 const lang = document.documentElement.lang || "en";
+
+// Step 3's own strings, handed over by its templates (#step3-i18n), beside the page's.
+const own = document.getElementById("step3-i18n");
+if (own) Object.assign(messages, JSON.parse(own.textContent));
+
+/** A person's words inside a plain-text sentence (FSI … PDI). */
+export const isolate = (text) => `\u2068${text}\u2069`;
+
+/** A sentence with a person's words in it, as nodes: `values` that are strings go in
+ *  their own <bdi>; numbers and nodes are put as they are. */
+export function sentence(template, values = {}) {
+  return String(template).split(/(%\(\w+\)[sd])/).filter(Boolean).map((part) => {
+    const match = /^%\((\w+)\)[sd]$/.exec(part);
+    if (!match || !(match[1] in values)) return part;
+    const value = values[match[1]];
+    return typeof value === "string" ? userText(value) : value;
+  });
+}
+
+/** People's words as a list in the page's language ("A, B et C", "A وB وC"), each
+ *  isolated (`wrap`: how each is drawn). */
+export function listOf(texts, wrap = userText) {
+  try {
+    const format = new Intl.ListFormat(lang, { style: "long", type: "conjunction" });
+    let i = 0;
+    return format.formatToParts(texts.map((_, n) => String(n))).map((part) =>
+      (part.type === "element" ? wrap(texts[i++]) : part.value));
+  } catch (e) {
+    return texts.flatMap((text, n) => [n ? (lang === "ar" ? "، " : ", ") : "", wrap(text)]);
+  }
+}
+
+/** An objective's number, "#2": left to right on every page (in an Arabic line, "#2"
+ *  alone would show as "2#"). */
+export const numbered = (n) => el("bdi", { dir: "ltr", class: "ref" }, `#${n}`);
+
+/** A title quoted the page's way: « titre », “title”. */
+export function quoted(text) {
+  if (lang === "fr") return ["«\u202f", userText(text), "\u202f»"];
+  if (lang === "ar") return ["«", userText(text), "»"];
+  return ["“", userText(text), "”"];
+}
 
 /** "objectives" for objectives and objectives_synthesis; null outside Step 3. */
 export function substepOf(stage) {
@@ -72,9 +117,9 @@ export function entryBody(kind, entry, b, { compact = false } = {}) {
   const line = (label, ...value) => el("p", { class: "entry-detail" }, el("span", { class: "entry-label" }, label), " ", ...value);
   return [el("p", { class: "entry-text", dir: "auto" }, el("strong", {}, entry.title)),
     lead ? line(t("lead_actor"), userText(lead.name)) : null,
-    partners.length && !compact ? line(t("partners"), ...partners.flatMap((n, i) => [i ? ", " : "", userText(n)])) : null,
+    partners.length && !compact ? line(t("partners"), ...listOf(partners)) : null,
     entry.deadline ? line(t("deadline"), el("span", { class: "entry-date" }, formatDate(entry.deadline))) : null,
-    served.length && !compact ? line(t("serves_objectives"), served.map((n) => `#${n}`).join(" ")) : null,
+    served.length && !compact ? line(t("serves_objectives"), ...served.flatMap((n, i) => [i ? " " : "", numbered(n)])) : null,
     entry.expected_result && !compact ? line(t("expected_result"), userText(entry.expected_result)) : null,
     entry.resources && !compact ? line(t("resources"), userText(entry.resources)) : null];
 }
@@ -84,7 +129,7 @@ export function entryItem(kind, entry, b, { prefix = "", controls = null, number
   return el("li", { id: `${prefix}${kind}-${entry.id}`, class: `entry entry-${kind}${entry.highlighted ? " highlighted" : ""}`,
     dataset: { entry: kind, entryId: entry.id } },
   entry.highlighted ? el("span", { class: "star", role: "img", "aria-label": t("highlighted") }, "★") : null,
-  number ? el("span", { class: "entry-number" }, `#${number}`) : null,
+  number ? el("span", { class: "entry-number", dir: "ltr" }, `#${number}`) : null,
   el("div", { class: "entry-body" }, ...entryBody(kind, entry, b, { compact })),
   controls);
 }
@@ -127,16 +172,16 @@ export function entryFields(kind, b, values = {}, { prefix = "e3", minDate = nul
     el("legend", {}, legend),
     items.length ? items.map((item, i) => el("label", { class: "check pick" },
       el("input", { type: "checkbox", name, value: item.id, checked: chosen.has(item.id) }),
-      el("span", { dir: "auto" }, label(item, i))))
+      el("span", {}, ...label(item, i))))
       : el("p", { class: "hint" }, name === "objective_ids" ? t("no_objectives_yet") : t("no_actors_yet")));
   return [
     field("title", t("action_title"), el("input", { type: "text", id: id("title"), name: "title", maxlength: 200,
       dir: "auto", value: values.title || "", required: true, autocomplete: "off" })),
-    picker("objective_ids", t("serves_objectives"), b.objectives, servedIds, (o, i) => `#${i + 1} ${o.text}`),
+    picker("objective_ids", t("serves_objectives"), b.objectives, servedIds, (o, i) => [numbered(i + 1), " ", userText(o.text)]),
     field("lead_actor_id", t("lead_actor"), el("select", { id: id("lead_actor_id"), name: "lead_actor_id" },
       el("option", { value: "" }, t("no_lead")),
-      ...b.actors.map((a) => el("option", { value: a.id, selected: values.lead_actor_id === a.id }, a.name)))),
-    picker("partner_ids", t("partners"), b.actors, partnerIds, (a) => a.name),
+      ...b.actors.map((a) => el("option", { value: a.id, selected: values.lead_actor_id === a.id, dir: "auto" }, a.name)))),
+    picker("partner_ids", t("partners"), b.actors, partnerIds, (a) => [userText(a.name)]),
     field("deadline", t("deadline"), el("input", { type: "date", id: id("deadline"), name: "deadline",
       value: values.deadline || "", min: minDate })),
     field("expected_result", t("expected_result"), el("textarea", { id: id("expected_result"), name: "expected_result",

@@ -1,15 +1,17 @@
-// Step 3 on the console: the working groups at a glance (size, profile mix, entries,
-// rapporteur), how people are placed (balanced proposal or their own choice, a cap),
-// moving anyone (drag and drop, or the select by each name), the timer, and every group's
-// board for the current sub-step, which the facilitator can correct; at a synthesis, one
-// group can be put alone on the projector. Drawn from the state, morphed by id.
+// Step 3 on the console: how the groups will be formed (chosen while confirming the
+// priorities); then the working groups at a glance (size, profile mix, entries,
+// rapporteur), formed on entering Step 3, how people are placed (balanced, or their own
+// choice, a cap), moving anyone (drag and drop, or the select by each name), the timer,
+// and every group's board for the current sub-step, which the facilitator can correct;
+// at a synthesis, one group can be put alone on the projector. Drawn from the state,
+// morphed by id.
 import { config, el, t } from "./live.js";
 import { userText } from "./steps12.js";
 import { morph, on } from "./dom.js";
 import { fill, tn } from "./i18n.js";
 import {
   ENTRY, board, earliestDeadline, editPayload, entryCount, entryFields, entryItem, entriesOf, formValues,
-  groupById, isSynthesis, personById, substepOf,
+  groupById, isSynthesis, isolate, listOf, personById, quoted, sentence, substepOf,
 } from "./board3.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -38,17 +40,52 @@ function byRank(groups) {
 function groupOptions(state, chosen) {
   return [el("option", { value: "", selected: chosen == null }, t("no_group")),
     ...state.groups.list.filter((g) => !g.retired || g.id === chosen).map((g) =>
-      el("option", { value: g.id, selected: g.id === chosen }, g.title))];
+      el("option", { value: g.id, selected: g.id === chosen, dir: "auto" }, g.title))];
 }
 
 function personItem(state, person, editable) {
   return el("li", { id: `person-${person.id}`, class: "person", draggable: editable ? "true" : null,
-    title: [person.organisation, person.profile].filter(Boolean).join(" · "), dataset: { c3Person: person.id } },
-  el("span", { class: "person-name" }, el("strong", {}, userText(person.name)),
-    el("span", { class: "person-profile" }, " · ", userText(person.profile))),
+    title: [person.organisation, person.profile].filter(Boolean).map(isolate).join(" · "), dataset: { c3Person: person.id } },
+  el("span", { class: "person-name" }, el("strong", { dir: "auto" }, person.name), el("span", { "aria-hidden": "true" }, "·"),
+    el("span", { class: "person-profile", dir: "auto" }, person.profile)),
   editable ? el("select", { id: `move-${person.id}`, class: "move-select",
-    "aria-label": fill(t("group_of_person"), { name: person.name }), dataset: { c3Move: person.id } },
+    "aria-label": fill(t("group_of_person"), { name: isolate(person.name) }), dataset: { c3Move: person.id } },
   ...groupOptions(state, person.group_id)) : null);
+}
+
+/** Both settings forms (before Step 3, and in its groups panel) show the saved settings,
+ *  unless the facilitator is changing them. */
+function showSettings(state) {
+  for (const form of document.querySelectorAll("[data-c3-settings]")) {
+    if (form.contains(document.activeElement)) continue;
+    form.elements.mode.value = state.groups.settings.mode;
+    form.elements.cap.value = state.groups.settings.cap || "";
+  }
+}
+
+/** While confirming the priorities: what entering Step 3 will do with the groups. */
+function renderPlan(state) {
+  showSettings(state);
+  const s = state.groups.settings;
+  const hint = $("[data-c3-plan-hint]");
+  if (hint) {
+    hint.textContent = s.mode === "choose"
+      ? [t("c3_plan_choose"), s.cap ? fill(t("c3_plan_cap"), { n: s.cap }) : ""].filter(Boolean).join(" ")
+      : t("c3_plan_balanced");
+  }
+}
+
+/** From entering Step 3 until the first entry: how the groups were formed, and that the
+ *  projector shows them (the line-up, static/js/projector3.js). */
+function renderStart(state, groups) {
+  const box = $("[data-c3-start]");
+  if (!box) return;
+  const started = state.stage.stage !== "objectives"
+    || groups.some((group) => entryCount(board(state, group.id)));
+  box.hidden = started || !groups.length;
+  if (box.hidden) return;
+  box.textContent = [state.groups.settings.mode === "choose" ? t("c3_formed_choose") : t("c3_formed_balanced"),
+    t("c3_lineup_shown")].join(" ");
 }
 
 function renderGroups(state) {
@@ -56,16 +93,14 @@ function renderGroups(state) {
   const editable = runs();
   const groups = byRank(g.list);
   $("[data-c3-group-count]").textContent = String(groups.filter((x) => !x.retired).length);
-  const settings = $("[data-c3-settings]");
-  if (settings && document.activeElement?.closest("[data-c3-settings]") !== settings) {
-    settings.elements.mode.value = g.settings.mode;
-    settings.elements.cap.value = g.settings.cap || "";
-  }
+  showSettings(state);
+  renderStart(state, groups);
   const retired = groups.filter((x) => x.retired);
   const warn = $("[data-c3-retired]");
   if (warn) {
     warn.hidden = !retired.length;
-    warn.textContent = retired.length ? fill(t("retired_groups"), { titles: retired.map((x) => `“${x.title}”`).join(", ") }) : "";
+    warn.replaceChildren(...(retired.length ? sentence(t("retired_groups"), {
+      titles: el("span", {}, ...listOf(retired.map((x) => x.title), quoted)) }) : []));
   }
   const people = state.participants.list;
   const cards = groups.map((group) => {
@@ -90,7 +125,7 @@ function renderGroups(state) {
       el("label", { for: `rapporteur-${group.id}`, class: "inline-label" }, t("rapporteur")),
       el("select", { id: `rapporteur-${group.id}`, disabled: !editable, dataset: { c3Rapporteur: group.id } },
         el("option", { value: "", selected: !group.rapporteur_id }, t("no_rapporteur")),
-        ...members.map((p) => el("option", { value: p.id, selected: p.id === group.rapporteur_id }, p.name)))),
+        ...members.map((p) => el("option", { value: p.id, selected: p.id === group.rapporteur_id, dir: "auto" }, p.name)))),
     el("ul", { class: "people-in-group" }, ...members.map((p) => personItem(state, p, editable))));
   });
   const loose = people.filter((p) => p.group_id == null);
@@ -104,7 +139,7 @@ function renderGroups(state) {
   morph($("[data-c3-chips]"), [...groups.filter((x) => !x.retired), { id: "none", title: t("not_in_group"), members: loose.map((p) => p.id) }]
     .map((group) => el("li", { id: `chip-${group.id}`, class: "chip", dataset: { c3Drop: group.id } },
       group.rank ? el("span", { class: "rank" }, `${group.rank}.`) : null,
-      el("span", { class: "chip-title" }, userText(group.title)),
+      el("span", { class: "chip-title", dir: "auto" }, group.title),
       el("span", { class: "count" }, group.members.length))));
   renderProposal(state);
 }
@@ -124,8 +159,8 @@ function renderProposal(state) {
     return el("li", { id: `proposal-${gid}` },
       el("strong", {}, group ? userText(group.title) : t("no_group")), ` · ${tn("n_members", ids.length)} · `,
       ...profileMix(state, ids).map(([profile, n]) => el("span", { class: "tag" }, userText(profile), ` ${n}`)),
-      el("p", { class: "hint proposal-names" }, ...ids.map((id) => personById(state, id)).filter(Boolean)
-        .flatMap((p, i) => [i ? ", " : "", userText(p.name)])));
+      el("p", { class: "hint proposal-names" }, ...listOf(ids.map((id) => personById(state, id)).filter(Boolean)
+        .map((p) => p.name))));
   }));
 }
 
@@ -164,7 +199,7 @@ function renderBoards(state) {
   const kind = ENTRY[substep];
   if (editing && editing.kind !== kind) editing = null; // the room moved on
   if (removing && removing.kind !== kind) removing = null;
-  $("[data-c3-substep]").textContent = t(`board_${substep}`);
+  $("[data-c3-boards-heading]").replaceChildren(...sentence(t("boards_of"), { substep: el("span", {}, t(`board_${substep}`)) }));
   const spotlight = state.groups.settings.spotlight_group_id;
   const groups = byRank(state.groups.list.filter((g) => !g.retired || entryCount(board(state, g.id))));
   const columns = groups.map((group) => {
@@ -182,10 +217,7 @@ function renderBoards(state) {
       "aria-labelledby": `board-title-${group.id}` },
     el("h3", { id: `board-title-${group.id}` }, userText(group.title), " ", el("span", { class: "count" }, entries.length),
       group.retired ? el("span", { class: "tag warn" }, t("retired")) : null),
-    runs() && isSynthesis(stage) ? el("button", { type: "button", class: "secondary small",
-      "aria-pressed": spotlight === group.id ? "true" : "false",
-      dataset: { c3: "spotlight", group: spotlight === group.id ? "" : group.id } },
-    spotlight === group.id ? t("show_all_groups") : t("spotlight_group")) : null,
+    runs() && isSynthesis(stage) ? spotlightControl(group, spotlight === group.id) : null,
     isSynthesis(stage) || saved ? synthesis : null,
     el("ol", { class: "entries" }, ...(entries.length ? entries.map((entry) =>
       (editing && editing.kind === kind && editing.id === entry.id
@@ -196,11 +228,31 @@ function renderBoards(state) {
   });
   const boardsNode = $("[data-c3-boards]");
   boardsNode.style.gridTemplateColumns = `repeat(${Math.max(1, columns.length)}, minmax(14rem, 1fr))`; // CSSOM
+  const focused = document.activeElement && document.activeElement.closest(".spotlight-control");
   morph(boardsNode, columns);
+  if (focused && !focused.contains(document.activeElement)) {
+    const again = document.querySelector(`#${focused.id} button`);
+    if (again) again.focus();
+  }
+}
+
+/** A group's spotlight: off, a button that puts it alone on the projector; on, a mark
+ *  that says so beside the button that shows every group again. The button's id names
+ *  its state: the page's morph leaves the focused element's text as it is (so a field
+ *  being typed in keeps its text), and the button just clicked has the focus, so it is
+ *  replaced rather than morphed (and the focus given back, see renderBoards). */
+function spotlightControl(group, on) {
+  return el("p", { class: `spotlight-control${on ? " on" : ""}`, id: `spotlight-${group.id}` },
+    on ? el("span", { class: "on-air" }, t("spotlight_on")) : null,
+    el("button", { type: "button", id: `spotlight-${group.id}-${on ? "on" : "off"}`, class: on ? "small" : "secondary small",
+      "aria-pressed": on ? "true" : "false", dataset: { c3: "spotlight", group: on ? "" : group.id } },
+    on ? t("show_all_groups") : t("spotlight_group")));
 }
 
 export function render(state) {
-  if (!substepOf(state.stage.stage) || !state.groups) return;
+  if (!state.groups) return;
+  if (state.stage.stage === "confirm") renderPlan(state);
+  if (!substepOf(state.stage.stage)) return;
   renderGroups(state);
   renderBoards(state);
 }
@@ -214,7 +266,7 @@ function move(personId, groupId) {
   const group = groupId ? groupById(ctx.client.state, groupId) : null;
   if (!person || person.group_id === groupId) return undefined;
   return ctx.run("group.move", { participant_id: personId, group_id: groupId }, "groups",
-    fill(t("person_moved"), { name: person.name, group: group ? group.title : t("no_group") }));
+    fill(t("person_moved"), { name: isolate(person.name), group: group ? isolate(group.title) : t("no_group") }));
 }
 
 on(document, "click", "[data-c3]", async (node) => {
@@ -244,7 +296,7 @@ on(document, "click", "[data-c3]", async (node) => {
   if (action === "spotlight") {
     const group = node.dataset.group ? Number(node.dataset.group) : null;
     return ctx.run("group.spotlight", { group_id: group }, "boards",
-      group ? fill(t("spotlit"), { group: groupById(state, group).title }) : t("all_groups_shown"));
+      group ? fill(t("spotlit"), { group: isolate(groupById(state, group).title) }) : t("all_groups_shown"));
   }
   if (action === "edit") { editing = { kind, id, group: Number(node.dataset.group), fresh: true }; return redraw(); }
   if (action === "edit-cancel") { editing = null; return redraw(); }
@@ -269,7 +321,7 @@ on(document, "submit", "[data-c3-edit]", async (form, event) => {
   const entry = board(ctx.client.state, editing.group)[`${kind}s`].find((x) => x.id === Number(id));
   const ack = await ctx.run(`${kind}.edit`, { [`${kind}_id`]: Number(id), version: entry ? entry.version : undefined,
     ...editPayload(kind, formValues(kind, form)) }, "boards",
-  (a) => (a.replaced ? fill(t("you_replaced"), { name: a.replaced.by }) : t("saved")));
+  (a) => (a.replaced ? fill(t("you_replaced"), { name: isolate(a.replaced.by) }) : t("saved")));
   if (ack.ok || ack.pending) editing = null;
   redraw();
 });
@@ -290,7 +342,8 @@ on(document, "input", "[data-c3-synthesis] textarea", (area) => {
 on(document, "submit", "[data-c3-settings]", (form, event) => {
   event.preventDefault();
   const cap = form.elements.cap.value.trim();
-  ctx.run("groups.settings", { mode: form.elements.mode.value, cap: cap ? Number(cap) : 0 }, "groups", t("saved"));
+  ctx.run("groups.settings", { mode: form.elements.mode.value, cap: cap ? Number(cap) : 0 },
+    form.dataset.c3Settings, t("saved"));
 });
 on(document, "change", "[data-c3-move]", (select) => {
   move(Number(select.dataset.c3Move), select.value ? Number(select.value) : null);

@@ -1,15 +1,17 @@
-// Step 3 on the phone: choose a group (or wait for the facilitator to place you), then the
-// group's board for the current sub-step: add, edit and remove objectives, actors and
-// actions; the rapporteur highlights entries and writes the synthesis; other groups'
-// boards can be read. The form is redrawn from what it holds (morph by id), so an event
-// never takes away what the person is typing or ticking.
+// Step 3 on the phone: at the top, the person's group and its rapporteur (or the choice
+// of a group, when participants choose); then the group's board for the current
+// sub-step: add, edit and remove objectives, actors and actions; a member volunteers as
+// rapporteur while there is none, and the rapporteur hands over, highlights entries and
+// writes the synthesis; other groups' boards can be read. The form is redrawn from what
+// it holds (morph by id), so an event never takes away what the person is typing or
+// ticking.
 import { el, t } from "./live.js";
 import { userText } from "./steps12.js";
 import { morph, on } from "./dom.js";
 import { fill, tn } from "./i18n.js";
 import {
   ENTRY, activeGroups, board, earliestDeadline, editPayload, entryFields, entryItem, entriesOf, formValues,
-  groupById, isSynthesis, personById, rapporteurName, substepOf,
+  groupById, isSynthesis, isolate, numbered, personById, rapporteurName, sentence, substepOf,
 } from "./board3.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -54,6 +56,23 @@ function myGroup(state) {
   return g && g.my_group_id ? groupById(state, g.my_group_id) : null;
 }
 
+/** The groups one may join, each with its size (and cap) and a button. `prefix` keeps
+ *  the ids apart when the list is drawn twice. */
+function choices(state, groups, prefix) {
+  const cap = state.groups.settings.cap || 0;
+  return groups.map((group) => {
+    const n = group.members.length;
+    const full = cap > 0 && n >= cap;
+    return el("li", { id: `${prefix}-${group.id}` },
+      el("p", { class: "choice-title" }, el("strong", {}, userText(group.title))),
+      group.description ? el("p", { class: "hint", dir: "auto" }, group.description) : null,
+      el("p", { class: "choice-foot" },
+        el("span", {}, cap ? fill(tn("n_members_of_cap", n), { cap }) : tn("n_members", n)),
+        el("button", { type: "button", disabled: full, dataset: { g3: "join", group: group.id } },
+          full ? t("group_full") : t("join_group"))));
+  });
+}
+
 function renderChoice(state) {
   const g = state.groups;
   const box = $("[data-g3-nogroup]");
@@ -61,18 +80,7 @@ function renderChoice(state) {
   const groups = activeGroups(state);
   $("[data-g3-mode-text]").textContent = !groups.length ? t("groups_not_formed")
     : choosing ? t("choose_your_group") : t("facilitator_places_you");
-  const cap = g.settings.cap || 0;
-  morph($("[data-g3-choose]"), choosing ? groups.map((group) => {
-    const n = group.members.length;
-    const full = cap > 0 && n >= cap;
-    return el("li", { id: `choose-${group.id}` },
-      el("p", { class: "choice-title" }, el("strong", {}, userText(group.title))),
-      group.description ? el("p", { class: "hint", dir: "auto" }, group.description) : null,
-      el("p", { class: "choice-foot" },
-        el("span", {}, cap ? fill(tn("n_members_of_cap", n), { cap }) : tn("n_members", n)),
-        el("button", { type: "button", disabled: full, dataset: { g3: "join", group: group.id } },
-          full ? t("group_full") : t("join_group"))));
-  }) : []);
+  morph($("[data-g3-choose]"), choosing ? choices(state, groups, "choose") : []);
   box.hidden = false;
 }
 
@@ -80,16 +88,30 @@ function renderGroupHead(state, group) {
   const me = state.me.id;
   $("[data-g3-title]").textContent = group.title;
   $("[data-g3-description]").textContent = group.description || "";
-  const names = group.members.map((id) => personById(state, id)).filter(Boolean).map((p) => p.name);
-  $("[data-g3-members-count]").textContent = tn("n_members", names.length);
-  morph($("[data-g3-members]"), names.map((name, i) => el("li", { id: `member-${group.members[i]}` }, userText(name))));
+  const members = group.members.map((id) => personById(state, id)).filter(Boolean);
+  $("[data-g3-members-count]").textContent = tn("n_members", members.length);
+  morph($("[data-g3-members]"), members.map((p) => el("li", { id: `member-${p.id}` }, userText(p.name))));
+  // the rapporteur, at the top: a member volunteers while there is none; the rapporteur
+  // hands over to another member (or steps down); nobody else takes the role
   const reporter = rapporteurName(state, group);
   const mine = group.rapporteur_id === me;
-  $("[data-g3-rapporteur]").textContent = mine ? t("you_are_rapporteur")
-    : reporter ? fill(t("rapporteur_is"), { name: reporter }) : t("no_rapporteur_yet");
-  const button = $("[data-g3-be-rapporteur]");
-  button.textContent = mine ? t("step_down") : t("be_rapporteur");
-  button.dataset.g3 = mine ? "step-down" : "be-rapporteur";
+  $("[data-g3-rapporteur]").replaceChildren(...(mine ? [t("you_are_rapporteur")]
+    : reporter ? sentence(t("rapporteur_is"), { name: reporter }) : [t("no_rapporteur_yet")]));
+  $("[data-g3-be-rapporteur]").hidden = Boolean(group.rapporteur_id);
+  const handover = $("[data-g3-handover]");
+  handover.hidden = !mine;
+  if (mine) {
+    const select = $("[data-g3-handover-select]");
+    const chosen = select.value;
+    morph(select, [el("option", { value: "" }, t("choose_member")),
+      ...members.filter((p) => p.id !== me).map((p) =>
+        el("option", { value: p.id, selected: String(p.id) === chosen, dir: "auto" }, p.name))]);
+  }
+  // when participants choose, one may still change group
+  const others = state.groups.settings.mode === "choose"
+    ? activeGroups(state).filter((g) => g.id !== group.id) : [];
+  $("[data-g3-change]").hidden = !others.length;
+  morph($("[data-g3-change-list]"), choices(state, others, "change"));
 }
 
 function entryControls(kind, entry, { canEdit, canHighlight }) {
@@ -156,7 +178,7 @@ function renderBoard(state, group) {
   context.hidden = substep !== "actions";
   if (substep === "actions") {
     morph($("[data-g3-context-list]"), [
-      ...b.objectives.map((o, i) => el("li", { id: `ctx-objective-${o.id}` }, `#${i + 1} `, userText(o.text))),
+      ...b.objectives.map((o, i) => el("li", { id: `ctx-objective-${o.id}` }, numbered(i + 1), " ", userText(o.text))),
       ...b.actors.map((a) => el("li", { id: `ctx-actor-${a.id}` }, el("strong", {}, userText(a.name)))),
     ]);
     // an actor forgotten at the actors' sub-step can still be added (a lead, a partner)
@@ -192,7 +214,7 @@ async function renderOthers(state, group) {
   section.hidden = !others.length;
   const select = $("[data-g3-other-select]");
   morph(select, [el("option", { value: "" }, t("choose_group")),
-    ...others.map((g) => el("option", { value: g.id, selected: g.id === otherGroup }, g.title))]);
+    ...others.map((g) => el("option", { value: g.id, selected: g.id === otherGroup, dir: "auto" }, g.title))]);
   const substep = substepOf(state.stage.stage);
   const b = otherGroup ? otherBoards.get(otherGroup) : null;
   const list = $("[data-g3-other-board]");
@@ -210,7 +232,7 @@ function renderOverwritten() {
   if (!overwritten) return;
   const prev = overwritten.previous || {};
   const text = prev.text || prev.name || prev.title || "";
-  $("[data-g3-overwritten-text]").textContent = fill(t("entry_overwritten"), { name: overwritten.by });
+  $("[data-g3-overwritten-text]").replaceChildren(...sentence(t("entry_overwritten"), { name: overwritten.by }));
   $("[data-g3-overwritten-previous]").textContent = text;
 }
 
@@ -261,7 +283,7 @@ async function submitEntry(form, extra = {}) {
   button.disabled = false;
   if (ack.ok) {
     similar = null;
-    say("form", ack.replaced ? fill(t("you_replaced"), { name: ack.replaced.by }) : t(editing ? "saved" : "entry_added"),
+    say("form", ack.replaced ? fill(t("you_replaced"), { name: isolate(ack.replaced.by) }) : t(editing ? "saved" : "entry_added"),
       ack.replaced ? "info" : "ok");
     editing = null;
     clearForm(form);
@@ -305,6 +327,16 @@ on(document, "submit", "[data-g3-synthesis-form]", async (form, event) => {
     text: form.elements.text.value }, "synthesis", t("synthesis_saved"));
 });
 
+on(document, "submit", "[data-g3-handover]", async (form, event) => {
+  event.preventDefault();
+  const group = myGroup(client.state);
+  const to = personById(client.state, Number(form.elements.to.value));
+  if (!group || !to) return;
+  const ack = await send("group.rapporteur", { group_id: group.id, participant_id: to.id }, "rapporteur",
+    fill(t("handed_over"), { name: isolate(to.name) }));
+  if (ack.ok) form.elements.to.value = "";
+});
+
 on(document, "change", "[data-g3-other-select]", async (select) => {
   otherGroup = select.value ? Number(select.value) : null;
   if (otherGroup) {
@@ -322,11 +354,13 @@ on(document, "click", "[data-g3]", async (node) => {
   const kind = node.dataset.kind;
   const id = Number(node.dataset.id);
   if (action === "join") {
-    return send("group.join", { group_id: Number(node.dataset.group) }, "choose");
+    return send("group.join", { group_id: Number(node.dataset.group) }, group ? "change" : "choose");
   }
-  if (action === "be-rapporteur" || action === "step-down") {
-    return send("group.rapporteur", { group_id: group.id, participant_id: action === "step-down" ? null : state.me.id },
-      "rapporteur", action === "step-down" ? t("saved") : null);
+  if (action === "be-rapporteur") {
+    return send("group.rapporteur", { group_id: group.id, participant_id: state.me.id }, "rapporteur");
+  }
+  if (action === "step-down") {
+    return send("group.rapporteur", { group_id: group.id, participant_id: null }, "rapporteur", t("stepped_down"));
   }
   if (action === "edit") {
     const entry = board(state, group.id)[`${kind}s`].find((x) => x.id === id);
@@ -362,7 +396,7 @@ on(document, "click", "[data-g3]", async (node) => {
     editing = null;
     clearForm($("[data-g3-form]"));
     redraw();
-    say("form", fill(t("using_existing"), { name }));
+    say("form", fill(t("using_existing"), { name: isolate(name) }));
     return undefined;
   }
   if (action === "add-anyway") {
@@ -374,7 +408,7 @@ on(document, "click", "[data-g3]", async (node) => {
     similarExtra = null;
     clearForm($("[data-g3-actor-form]"));
     redraw();
-    say("actor", fill(t("using_existing"), { name }));
+    say("actor", fill(t("using_existing"), { name: isolate(name) }));
     return undefined;
   }
   if (action === "actor-anyway") {
@@ -400,4 +434,9 @@ export function onEvent(event) {
 
 export function setup(liveClient) {
   client = liveClient;
+  // the group and its rapporteur come first in Step 3, right under the stage's title
+  // (the page's own sections, such as the priorities, follow)
+  const card = $(".group-card");
+  const anchor = $("[data-notice]");
+  if (card && anchor) anchor.after(card);
 }
