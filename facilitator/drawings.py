@@ -23,11 +23,14 @@ go round the other way, time runs from right to left).
 from __future__ import annotations
 
 import hashlib
+import json
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import combinations
 
 from babel.dates import format_date
 from flask_babel import get_locale, gettext as _, ngettext
@@ -37,6 +40,7 @@ from sqlalchemy import select
 from .extensions import db
 from .i18n import listed
 from .models import Action, Actor, SharedAction, Synergy, Theme, WorkingGroup
+from .synergies import _care, _spelling_key, one_spelling, spelled
 from .text import text_direction
 
 # --- what the drawings look like --------------------------------------------------------
@@ -64,8 +68,9 @@ _FONT_FILES = {
            "noto-sans-arabic-arabic-700-normal.woff"),
 }
 # Arabic letters join: their medial and final forms are narrower than the isolated forms
-# the character map gives (measured against Chromium's shaping of sample labels).
-_JOINED = 0.78
+# the character map gives (measured against Chromium's and Pango's shaping of sample
+# labels: a little wide rather than narrow, so that a label measured to fit does fit).
+_JOINED = 0.82
 
 
 @lru_cache(maxsize=8)
@@ -97,6 +102,8 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     total = 0.0
     for char in text:
         advance = widths.get(char)
+        if advance is None and char == "\u202f":  # shaped as half a space (HarfBuzz)
+            advance = widths.get(" ", 0.26) / 2
         if advance is None:
             advance = 0.0 if unicodedata.category(char) in ("Mn", "Cf") else 0.6
         if "\u0600" <= char <= "\u06ff":
@@ -126,12 +133,20 @@ def _pieces(word: str, width: float, size: float, bold: bool) -> list[str]:
     return [*pieces, current]
 
 
+_BREAKS = re.compile(r"[ \t\r\n\u2000-\u200a\u3000]+")  # not the no-break spaces
+
+
+def _words(text: str | None) -> list[str]:
+    """The words a line may break between: a no-break space (U+00A0, or the narrow one
+    French puts before : ; ! ?) holds its neighbours together."""
+    return [word for word in _BREAKS.split(text or "") if word]
+
+
 def wrap(text: str, width: float, size: float, lines: int = 3,
          bold: bool = False) -> list[str]:
     """At most `lines` lines no wider than `width`, words kept whole unless one is longer
     than a line; what does not fit ends the last line with "…"."""
-    words = [piece for word in (text or "").split()
-             for piece in _pieces(word, width, size, bold)]
+    words = [piece for word in _words(text) for piece in _pieces(word, width, size, bold)]
     done: list[str] = []
     current = ""
     for index, word in enumerate(words):
@@ -146,6 +161,11 @@ def wrap(text: str, width: float, size: float, lines: int = 3,
             done.append(ellipsis(rest, width, size, bold))
             return done
     return [*done, current] if current else done
+
+
+def wrap_all(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """Every word of the text, on as many lines no wider than `width` as it takes."""
+    return wrap(text, width, size, lines=1_000_000, bold=bold)
 
 
 # --- a drawing: shapes and labels, written as SVG or as SVG plus HTML --------------------
@@ -182,6 +202,7 @@ class Piece:
     labels: list[Label] = field(default_factory=list)
     tooltip: str = ""
     data: dict = field(default_factory=dict)  # data-* attributes: kind, id, deadline
+    box: tuple[float, float, float, float] | None = None  # its frame, as drawn: x, y, w, h
 
 
 def _n(value: float) -> str:
@@ -212,6 +233,12 @@ class Canvas:
         left = self.width - x - w if self.rtl else x
         piece.shapes.append(f'<rect x="{_n(left)}" y="{_n(y)}" width="{_n(w)}" '
                             f'height="{_n(h)}"{_attrs(**paint)}/>')
+
+    def frame(self, piece: Piece, box, **paint) -> None:
+        """The piece's own box (a group, a node), kept on the piece as drawn."""
+        left = self.width - box.x - box.w / 2 if self.rtl else box.x - box.w / 2
+        piece.box = (left, box.y - box.h / 2, box.w, box.h)
+        self.rect(piece, box.x - box.w / 2, box.y - box.h / 2, box.w, box.h, **paint)
 
     def circle(self, piece: Piece, cx: float, cy: float, r: float, **paint) -> None:
         piece.shapes.append(f'<circle cx="{_n(self.x(cx))}" cy="{_n(cy)}" r="{_n(r)}"'
@@ -304,19 +331,27 @@ def write_svg(canvas: Canvas, title: str, desc: str, kind: str) -> Markup:
     return Markup("".join(out))
 
 
-def write_pdf(canvas: Canvas, title: str, kind: str) -> Markup:
-    """The drawing for WeasyPrint: its shapes as SVG, its labels as HTML over them."""
+def write_pdf(canvas: Canvas, title: str, kind: str,
+              fit: tuple[float, float] | None = None) -> Markup:
+    """The drawing for WeasyPrint: its shapes as SVG, its labels as HTML over them;
+    scaled down whole (shapes and labels alike) when it is taller than `fit` allows."""
     shapes = [_svg_open(canvas, title, "", kind, text=False)]
     shapes += [f"<g{_data(p)}>{''.join(p.shapes)}</g>" for p in canvas.pieces if p.shapes]
     shapes.append("</svg>")
     labels = "".join(_html_label(label) for piece in canvas.pieces for label in piece.labels)
     style = (f"position: relative; width: {_n(canvas.width)}px; "
              f"height: {_n(canvas.height)}px; break-inside: avoid; page-break-inside: avoid")
-    return Markup(f'<div class="drawing drawing-{kind}" role="img" '
-                  f'aria-label="{escape(title)}" data-drawing="{kind}" '
-                  f'dir="{"rtl" if canvas.rtl else "ltr"}" style="{style}">'
-                  f'{"".join(shapes)}{labels}</div>')
-
+    drawing = (f'<div class="drawing drawing-{kind}" role="img" '
+               f'aria-label="{escape(title)}" data-drawing="{kind}" '
+               f'dir="{"rtl" if canvas.rtl else "ltr"}" style="{{style}}">'
+               f'{"".join(shapes)}{labels}</div>')
+    if fit is None or canvas.height <= fit[1] + 0.5:
+        return Markup(drawing.replace("{style}", style))
+    scale = fit[1] / canvas.height
+    inner = f"{style}; transform: scale({scale:.4f}); transform-origin: 50% 0"
+    return Markup(f'<div class="drawing-fit" style="position: relative; width: '
+                  f'{_n(canvas.width)}px; height: {_n(fit[1])}px; break-inside: avoid">'
+                  f'{drawing.replace("{style}", inner)}</div>')
 
 
 def _active_groups(workshop_id: int) -> list[tuple[WorkingGroup, Theme]]:
@@ -338,27 +373,66 @@ def map_data(workshop_id: int) -> dict:
      "synergies": [{"id", "kind", "title", "group_ids", "actors"}],  accepted only;
                      group_ids: the active groups linked, by number; actors: the names
                      a shared actor is written under (other kinds: [])
-     "shared_actions": [{"id", "title", "group_ids", "lead", "deadline", "synergy_id"}]}
-                     group_ids: the active groups whose priority it serves (theme_ids);
-                     deadline: ISO date or None
+     "shared_actions": [{"id", "number", "title", "group_ids", "lead", "deadline",
+                         "synergy_id"}]}
+                     number: "S1"… as the plan numbers them; group_ids: the active
+                     groups whose priority it serves (theme_ids); deadline: ISO or None
+    A recognised actor written several ways is named one way (one_name).
     """
+    groups = _active_groups(workshop_id)
+    active = {g.id for g, _t in groups}
     synergies = db.session.scalars(select(Synergy).where(
         Synergy.workshop_id == workshop_id, Synergy.status == "accepted")
         .order_by(Synergy.id)).all()
-    actor_ids = {e["id"] for s in synergies if s.kind == "shared_actor"
-                 for e in s.entries if e.get("kind") == "actor"}
-    names = dict(db.session.execute(select(Actor.id, Actor.name).where(
-        Actor.id.in_(actor_ids))).all()) if actor_ids else {}
+    actors = db.session.execute(select(Actor.id, Actor.name, Actor.group_id).where(
+        Actor.workshop_id == workshop_id).order_by(Actor.id)).all()
+    chosen = one_name([(i, name) for i, name, group in actors if group in active], synergies)
     shared = db.session.scalars(select(SharedAction).where(
         SharedAction.workshop_id == workshop_id).order_by(SharedAction.id)).all()
-    return map_from(_active_groups(workshop_id), synergies, names, shared)
+    return map_from(groups, synergies, {i: spelled(chosen, name) for i, name, _g in actors},
+                    shared, chosen)
+
+
+def one_name(actors: list[tuple[int, str]], synergies: list[Synergy]) -> dict[str, str]:
+    """The one name the plan and the map print for each actor, by its spelling's key
+    (synergies.spelled reads it): one_spelling's, and one name for the spellings the
+    facilitators recognised as one organisation by accepting a shared actor at Step 4
+    (an acronym and its full name, "CCIA-BML" and "Chamber of Commerce … (CCIA-BML)"):
+    the synergy's title when it is one of them (the facilitators' pick), else the most
+    used of them on the boards (a tie: the most carefully typed, then the first).
+    actors: (id, name) of the actors on the groups' boards."""
+    names = dict(actors)
+    chosen = one_spelling(list(names.values()))
+    used: dict[str, int] = {}
+    for name in names.values():
+        used[_spelling_key(name)] = used.get(_spelling_key(name), 0) + 1
+    for synergy in synergies:
+        if synergy.kind != "shared_actor" or synergy.status != "accepted":
+            continue
+        linked = list(dict.fromkeys(
+            _spelling_key(names[e["id"]]) for e in synergy.entries or []
+            if e.get("kind") == "actor" and e.get("id") in names))
+        linked = [key for key in linked if key in chosen]
+        if len(linked) < 2:
+            continue
+        title = (synergy.title or "").strip()
+        if _spelling_key(title) in linked:
+            best = title
+        else:
+            best = chosen[max(linked, key=lambda k: (used[k], _care(chosen[k]),
+                                                     -linked.index(k)))]
+        for key in linked:
+            chosen[key] = best
+    return chosen
 
 
 def map_from(groups: list[tuple[WorkingGroup, Theme]], synergies: list[Synergy],
-             names: dict[int, str], shared: list[SharedAction]) -> dict:
+             names: dict[int, str], shared: list[SharedAction],
+             chosen: dict[str, str] | None = None) -> dict:
     """map_data from rows already read (plan.gather has them): the active groups with
-    their priority, by number; the accepted synergies; actor names by id; the shared
-    actions, by id."""
+    their priority, by number; the accepted synergies; actor names by id (one spelling
+    each); every shared action, by id; the actors' spellings (one_spelling), for the
+    leads typed by hand."""
     number = {g.id: t.confirmed_rank or 0 for g, t in groups}
     by_theme = {g.theme_id: g.id for g, _t in groups}
 
@@ -381,75 +455,359 @@ def map_from(groups: list[tuple[WorkingGroup, Theme]], synergies: list[Synergy],
                     "theme_id": g.theme_id} for g, t in groups],
         "synergies": found,
         "shared_actions": [{
-            "id": a.id, "title": a.title, "lead": a.lead, "synergy_id": a.synergy_id,
+            "id": a.id, "number": f"S{n}", "title": a.title,
+            "lead": spelled(chosen or {}, a.lead), "synergy_id": a.synergy_id,
             "deadline": a.deadline.isoformat() if a.deadline else None,
             "group_ids": ordered(by_theme[t] for t in a.theme_ids or [] if t in by_theme),
-        } for a in shared],
+        } for n, a in enumerate(shared, start=1)],
     }
 
 
 @dataclass
-class _Node:
-    """A box in the map's layout: its centre, its size, where it would like to be."""
+class _Box:
+    """A box on the map, as if left to right: its centre and its size."""
 
     x: float
     y: float
     w: float
     h: float
-    tx: float = 0.0
-    ty: float = 0.0
+
+    def edges(self, grown: float = 0.0) -> tuple[float, float, float, float]:
+        return (self.x - self.w / 2 - grown, self.y - self.h / 2 - grown,
+                self.x + self.w / 2 + grown, self.y + self.h / 2 + grown)
+
+
+def _apart(a: _Box, b: _Box, gap: float) -> bool:
+    return (abs(a.x - b.x) >= (a.w + b.w) / 2 + gap
+            or abs(a.y - b.y) >= (a.h + b.h) / 2 + gap)
+
+
+def _through(x1: float, y1: float, x2: float, y2: float,
+             edges: tuple[float, float, float, float]) -> bool:
+    """Whether the segment runs through the rectangle (left, top, right, bottom)."""
+    left, top, right, bottom = edges
+    if (x1 < left and x2 < left) or (x1 > right and x2 > right) or \
+            (y1 < top and y2 < top) or (y1 > bottom and y2 > bottom):
+        return False
+    dx, dy = x2 - x1, y2 - y1
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x1 - left), (dx, right - x1), (-dy, y1 - top), (dy, bottom - y1)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def _cross(a: tuple, b: tuple) -> bool:
+    """Whether two segments ((x1, y1), (x2, y2)) cross, other than at a shared end."""
+    (p1, p2), (p3, p4) = a, b
+
+    def side(o, p, q) -> float:
+        return (p[0] - o[0]) * (q[1] - o[1]) - (p[1] - o[1]) * (q[0] - o[0])
+
+    return (side(p3, p4, p1) * side(p3, p4, p2) < 0
+            and side(p1, p2, p3) * side(p1, p2, p4) < 0)
 
 
 @lru_cache(maxsize=16)
-def _offsets(step: float, across: int, down: int) -> list[tuple[float, float]]:
-    """Moves from a box's wished place, nearest first (moving down or up is cheaper: a
-    box is wider than it is tall)."""
-    moves = [(i * step, j * step) for i in range(-across, across + 1)
-             for j in range(-down, down + 1)]
-    return sorted(moves, key=lambda m: ((m[0] * 0.8) ** 2 + m[1] ** 2, m[1], m[0]))
+def _offsets(step: float, reach: float) -> list[tuple[float, float, float]]:
+    """Moves from a box's wished place, nearest first, with their cost (moving down or
+    up is cheaper: a box is wider than it is tall): rings `step` apart, finely spaced
+    near the wish and more sparsely further out, so that a few thousand moves reach
+    across the whole drawing."""
+    moves = [(0.0, 0.0)]
+    ring = 1
+    while ring * step <= reach:
+        radius = ring * step
+        count = max(8, int(2 * math.pi * radius / (step * (1 + radius / (8 * step)))))
+        moves += [(radius * math.cos(2 * math.pi * k / count) / 0.8,
+                   radius * math.sin(2 * math.pi * k / count)) for k in range(count)]
+        ring += 1
+    return sorted(((dx, dy, math.hypot(dx * 0.8, dy)) for dx, dy in moves),
+                  key=lambda m: (m[2], m[1], m[0]))
 
 
-MOST_TRIED = 3000  # places tried for one box before taking the least crowded of them
+@dataclass
+class _MapNode:
+    """A shared action, shared actor or synergy between the groups: what it says (blocks
+    of lines: lines, size, bold, colour), the groups it links (their indexes), its box."""
+
+    kind: str
+    item: dict
+    links: list[int]
+    blocks: list[tuple[list[str], float, bool, str]]
+    box: _Box
+    wish: tuple[float, float] = (0.0, 0.0)
 
 
-def _place(nodes: list[_Node], fixed: list[_Node], width: float, bottom: float,
-           gap: float, step: float) -> None:
-    """Each box, one after the other, at the nearest place to its wish where it meets no
-    box already placed (the groups first), inside the drawing; where none is free
-    (a very crowded map), at the place it overlaps least."""
-    placed = [(n.x, n.y, n.w / 2 + gap / 2, n.h / 2 + gap / 2) for n in fixed]
-    moves = _offsets(step, int(width / step), int(bottom / step))
-    for node in nodes:
-        half_w, half_h = node.w / 2 + gap / 2, node.h / 2 + gap / 2
-        low_x, high_x = half_w + gap / 2, width - half_w - gap / 2
-        low_y, high_y = half_h + gap / 2, bottom - half_h - gap / 2
-        wish_x = min(max(node.tx, low_x), high_x)
-        wish_y = min(max(node.ty, low_y), high_y)
-        best, least, tried = (wish_x, wish_y), math.inf, 0
-        for dx, dy in moves:
-            x, y = wish_x + dx, wish_y + dy
+@dataclass
+class _MapLayout:
+    """Where everything goes: the drawing's height, the scale of its type (1: as
+    designed), the groups' boxes and titles, the nodes, and how many lines still run
+    through a box they do not link (0 unless the map is very crowded)."""
+
+    height: float
+    scale: float
+    groups: list[_Box]
+    titles: list[list[str]]
+    nodes: list[_MapNode]
+    through: int
+
+
+MAP_SCALES = (1.0, 0.9, 0.8)  # the type's scale, tried in turn before anything else gives
+MOST_TRIED = 1500  # places with room weighed for one box (the nearest first)
+MOST_LOOKED = 40000  # places looked at for one box, free or not
+
+
+def _node_blocks(kind: str, item: dict, inner: float, sizes: dict, numbered: bool,
+                 compact: bool) -> list[tuple[list[str], float, bool, str]]:
+    """A node's text: every line whole, wrapped to `inner` (no "…": a map is read)."""
+    node, small = sizes["node"], sizes["small"]
+    if kind == "shared_action":
+        blocks = []
+        if numbered and item.get("number"):
+            blocks.append(([item["number"]], node if compact else small, True, ACCENT_INK))
+        if not compact or not item.get("number"):
+            blocks.append((wrap_all(item["title"], inner, node, bold=True), node, True,
+                           ACCENT_INK))
+        if item["lead"]:
+            blocks.append((wrap_all(item["lead"], inner, small), small, False, ACCENT_INK))
+        return blocks
+    if kind == "shared_actor":
+        name = item["actors"][0]
+        blocks = [(wrap_all(name, inner, node, bold=True), node, True, INK)]
+        if item["title"] and item["title"].casefold() != name.casefold():
+            blocks.append((wrap_all(item["title"], inner, small), small, False, INK_SOFT))
+        return blocks
+    return [(wrap_all(item["title"] or _("Synergy"), inner, node), node, False, INK)]
+
+
+def _fit_node(kind: str, item: dict, s: float, sizes: dict, numbered: bool,
+              compact: bool) -> tuple[list, float, float]:
+    """The narrowest box that says it in four lines or so: (blocks, width, height)."""
+    pad = sizes["pad"]
+    number = 1 if numbered and kind == "shared_action" else 0
+    words = " ".join([item.get("title") or "", item.get("lead") or "", *item.get("actors", [])])
+    longest = max((text_width(word, sizes["node"], True) for word in _words(words)),
+                  default=0)
+    widths = [w * s * sizes["scale"] for w in (170, 200, 240, 280, 330)]
+    if longest > widths[-1]:  # a long word (a web address): whole if a third of the map holds it
+        widths.append(min(longest, 530 * s))
+    for inner in widths:
+        blocks = _node_blocks(kind, item, inner, sizes, numbered, compact)
+        if sum(len(lines) for lines, *_rest in blocks) - number <= 4 and longest <= inner:
+            break
+    widest = max((text_width(line, size, bold) for lines, size, bold, _f in blocks
+                  for line in lines), default=40 * s)
+    w = max(widest + 2 * pad, 60 * s)
+    h = sum(len(lines) * size * LINE_HEIGHT for lines, size, _b, _f in blocks) + 2 * pad
+    return blocks, w, h
+
+
+def _map_try(data: dict, width: float, height: float, scale: float, numbered: bool,
+             compact: bool) -> _MapLayout | None:
+    """One layout at this type scale, or None when a box finds no free place. Groups go
+    round an ellipse; then each node, the ones linking most groups first, takes the
+    free place nearest its wish (between the groups it links) where none of its lines
+    runs through another box and no line runs through it; failing that, where fewest
+    do. Then the nodes still crossed are placed again, the others standing."""
+    s = width / 1600  # sizes are designed for 1600 wide and scale with the drawing
+    sizes = {"group": 23 * s * scale, "node": 19 * s * scale, "small": 16 * s * scale,
+             "pad": 14 * s * scale, "scale": scale}
+    gap, margin = 16 * s * scale, 4 * s
+    top, bottom = 26 * s, height - 40 * s  # the groups' number marks; the legend
+    groups = data["groups"]
+    count = len(groups)
+    gw = (280 if count <= 4 else 240 if count <= 6 else 200) * s * scale
+    pad = sizes["pad"]
+    titles = [wrap_all(g["title"], gw - 2 * pad, sizes["group"], bold=True) for g in groups]
+    heights = [len(t) * sizes["group"] * LINE_HEIGHT + 2 * pad + 18 * s * scale
+               for t in titles]
+    gh = max(heights, default=0)
+    if gh > bottom - top:
+        return None
+    centres = _place_groups(count, width, gw, gh, top, bottom)
+    boxes = [_Box(x, y, gw, h) for (x, y), h in zip(centres, heights)]
+    if any(not _apart(a, b, gap) for a, b in combinations(boxes, 2)):
+        return None
+    index = {g["id"]: n for n, g in enumerate(groups)}
+    cx, cy = width / 2, (top + bottom) / 2
+
+    nodes = []
+    specs = [("shared_action", a) for a in data["shared_actions"]] + [
+        ("shared_actor" if s_["kind"] == "shared_actor" and s_["actors"] else "synergy", s_)
+        for s_ in data["synergies"]]
+    if not specs:  # nothing between the groups yet: say so where a node would be
+        message = _("No synergy agreed yet.")
+        size = 30 * s * scale
+        lines = wrap_all(message, width * 0.6, size)
+        nodes.append(_MapNode("empty", {"title": message, "group_ids": []}, [],
+                              [(lines, size, False, INK_SOFT)], _Box(
+                                  cx, cy, max(text_width(line, size) for line in lines)
+                                  + 40 * s, len(lines) * size * LINE_HEIGHT + 40 * s), (cx, cy)))
+    for kind, item in specs:
+        blocks, w, h = _fit_node(kind, item, s, sizes, numbered, compact)
+        links = [index[g] for g in item["group_ids"] if g in index]
+        wish = (cx, cy)
+        if links:
+            # between the groups it links, drawn a little into the middle: one group,
+            # beside it; two, their midpoint; more, nearer the middle of the drawing
+            mx = sum(boxes[g].x for g in links) / len(links)
+            my = sum(boxes[g].y for g in links) / len(links)
+            pull = {1: 0.45, 2: 0.25}.get(len(links), 0.5)
+            wish = (mx + (cx - mx) * pull, my + (cy - my) * pull)
+        nodes.append(_MapNode(kind, item, links, blocks, _Box(*wish, w, h), wish))
+    order = sorted(range(len(nodes)), key=lambda k: (len(nodes[k].links),
+                                                     nodes[k].kind != "shared_action", k))
+    moves = _offsets(round(14 * s, 3), round(max(width * 0.8, height), 1))
+    placed: list[int] = []
+
+    def lines_of(k: int, box: _Box) -> list[tuple]:
+        return [((box.x, box.y), (boxes[g].x, boxes[g].y), g) for g in nodes[k].links]
+
+    def standing(k: int) -> tuple[list, list, list]:
+        """What node k must keep clear of: every other box (centre and half size, the
+        gap added), every box's edges grown by the margin, and the other nodes' lines."""
+        others = [nodes[o].box for o in placed if o != k]
+        w, h = nodes[k].box.w, nodes[k].box.h
+        solid = [(b.x, b.y, (b.w + w) / 2 + gap, (b.h + h) / 2 + gap)
+                 for b in (*boxes, *others)]
+        fences = [(n, b.edges(margin)) for n, b in enumerate(boxes)] + \
+            [(-1, b.edges(margin)) for b in others]
+        lines = [line for o in placed if o != k for line in lines_of(o, nodes[o].box)]
+        return solid, fences, lines
+
+    def score(k: int, x: float, y: float, around: tuple,
+              worst: float = math.inf) -> tuple | None:
+        """Node k at (x, y) among what stands `around` it: (lines through a box,
+        distance from its wish plus the lines it crosses), or None when it meets a box
+        or would have more than `worst` lines through boxes."""
+        node = nodes[k]
+        solid, fences, their_lines = around
+        for bx, by, apart_x, apart_y in solid:
+            if abs(x - bx) < apart_x and abs(y - by) < apart_y:
+                return None
+        hits = 0
+        edges = (x - node.box.w / 2 - margin, y - node.box.h / 2 - margin,
+                 x + node.box.w / 2 + margin, y + node.box.h / 2 + margin)
+        for a, b, _g in their_lines:
+            hits += _through(*a, *b, edges)
+        for g in node.links:
+            if hits > worst:
+                return None
+            gx, gy = boxes[g].x, boxes[g].y
+            for n, fence in fences:
+                hits += n != g and _through(x, y, gx, gy, fence)
+        if hits > worst:
+            return None
+        crossings = 0 if hits else sum(
+            1 for g in node.links for c, d, _h in their_lines
+            if _cross(((x, y), (boxes[g].x, boxes[g].y)), (c, d)))
+        return (hits, math.hypot((x - node.wish[0]) * 0.8, y - node.wish[1])
+                + crossings * 30 * s)
+
+    def place(k: int) -> bool:
+        """Node k at the best of the free places nearest its wish (the others standing)."""
+        node = nodes[k]
+        w, h = node.box.w, node.box.h
+        low_x, high_x = w / 2 + margin, width - w / 2 - margin
+        low_y, high_y = top + h / 2, bottom - h / 2
+        if low_x > high_x or low_y > high_y:
+            return False
+        wx = min(max(node.wish[0], low_x), high_x)
+        wy = min(max(node.wish[1], low_y), high_y)
+        around = standing(k)
+        best, tried, free = None, 0, 0
+        for looked, (dx, dy, _cost) in enumerate(moves):
+            if looked >= MOST_LOOKED or tried >= MOST_TRIED:
+                break
+            x, y = wx + dx, wy + dy
             if not (low_x <= x <= high_x and low_y <= y <= high_y):
                 continue
-            crowded = 0.0
-            for px, py, pw, ph in placed:
-                ox = pw + half_w - abs(x - px)
-                if ox > 0:
-                    oy = ph + half_h - abs(y - py)
-                    if oy > 0:
-                        crowded += ox * oy
-            if crowded < least:
-                best, least = (x, y), crowded
-                if not crowded:
-                    break
+            found = score(k, x, y, around, best[0][0] if best else math.inf)
+            if found is None:
+                continue
             tried += 1
-            if tried >= MOST_TRIED:
-                break
-        node.x, node.y = best
-        placed.append((node.x, node.y, half_w, half_h))
+            if best is None or found < best[0]:
+                best = (found, x, y)
+            if not found[0]:
+                free += 1
+                if free >= 12:  # of the nearest free places, the one crossing fewest lines
+                    break
+        if best is None:
+            return False
+        node.box = _Box(best[1], best[2], w, h)
+        return True
+
+    for k in order:
+        if not place(k):
+            return None
+        placed.append(k)
+
+    def through(k: int) -> int:
+        mine = lines_of(k, nodes[k].box)
+        edges = nodes[k].box.edges(margin)
+        hits = sum(1 for a, b, g in mine for n, other in enumerate(boxes)
+                   if n != g and _through(*a, *b, other.edges(margin)))
+        for o in placed:
+            if o != k:
+                hits += sum(1 for a, b, _g in mine
+                            if _through(*a, *b, nodes[o].box.edges(margin)))
+                hits += sum(1 for a, b, _g in lines_of(o, nodes[o].box)
+                            if _through(*a, *b, edges))
+        return hits
+
+    # then each node again, the others standing: a node crossed finds a free place, and
+    # one placed early comes nearer its wish now that the others have settled
+    for round_ in range(3):
+        moved = False
+        for k in (order if round_ == 0 else [k for k in order if through(k)]):
+            before, around = nodes[k].box, standing(k)
+            was = score(k, before.x, before.y, around)
+            if place(k) and (was is None
+                             or score(k, nodes[k].box.x, nodes[k].box.y, around) < was):
+                moved = True
+            else:
+                nodes[k].box = before
+        if not moved:
+            break
+    total = sum(through(k) for k in order)
+    return _MapLayout(height, scale, boxes, titles, nodes, total)
 
 
-def _place_groups(count: int, width: float, height: float, gw: float, gh: float,
-                  top: float, bottom: float) -> list[tuple[float, float]]:
+def _map_layout(data: dict, width: float, height: float, numbered: bool,
+                most_height: float) -> _MapLayout:
+    """The map laid out with no box over another and every label whole: at the designed
+    type size if it fits, else smaller type; on the PDF, shared actions by their number
+    and lead (their titles are in the table next to it); then a taller drawing, up to
+    `most_height`, then taller still (the PDF scales it down to its page)."""
+    tries = [(scale, False) for scale in MAP_SCALES]
+    if numbered:
+        tries += [(scale, True) for scale in MAP_SCALES]
+    best = None
+    while True:
+        for scale, compact in tries:
+            laid = _map_try(data, width, height, scale, numbered, compact)
+            if laid is not None and not laid.through:
+                return laid
+            if laid is not None and (best is None or laid.through < best.through):
+                best = laid
+        if best is not None and height >= most_height:
+            return best
+        # taller: up to most_height, then beyond (there is always room enough)
+        height = min(height * 1.15, most_height) if height < most_height else height * 1.25
+
+
+def _place_groups(count: int, width: float, gw: float, gh: float, top: float,
+                  bottom: float) -> list[tuple[float, float]]:
     """The groups' centres round an ellipse that fills the drawing: the first at the top
     (or top left), then clockwise (as if left to right: the canvas mirrors it); one
     group alone in the middle."""
@@ -468,6 +826,119 @@ def _place_groups(count: int, width: float, height: float, gw: float, gh: float,
         return a + (value - min(values)) / (max(values) - min(values)) * (b - a)
 
     return [(spread(x, xs, left, right), spread(y, ys, high, low)) for x, y in zip(xs, ys)]
+
+
+def map_canvas(data: dict, rtl: bool, width: float, height: float, *,
+               numbered: bool = False, most_height: float | None = None) -> Canvas:
+    """The synergy map drawn on a canvas `width` wide and `height` tall, or taller when
+    that is what it takes to keep every box apart and every label whole (up to
+    `most_height` first). numbered: shared actions show their number ("S1"), as the
+    plan's table does."""
+    s = width / 1600
+    laid = _map_layout(data, width, height, numbered, max(most_height or height, height))
+    canvas = Canvas(width, laid.height, rtl)
+    f = laid.scale
+    pad = 14 * s * f
+
+    links = canvas.piece()  # under everything
+    for node in laid.nodes:
+        paint = {"shared_action": dict(stroke=ACCENT, stroke_width=_n(3.5 * s)),
+                 "shared_actor": dict(stroke=INK_SOFT, stroke_width=_n(2.5 * s)),
+                 "synergy": dict(stroke=INK_SOFT, stroke_width=_n(2 * s),
+                                 stroke_dasharray=f"{_n(8 * s)} {_n(6 * s)}")}.get(node.kind)
+        for g in node.links if paint else []:
+            canvas.line(links, node.box.x, node.box.y, laid.groups[g].x, laid.groups[g].y,
+                        stroke_linecap="round", **paint)
+
+    for group, box, lines in zip(data["groups"], laid.groups, laid.titles):
+        piece = canvas.piece(f"{group['number']}. {group['title']}", kind="group",
+                             id=group["id"])
+        top = box.y - box.h / 2
+        canvas.frame(piece, box, rx=_n(12 * s * f), fill="#ffffff", stroke=INK,
+                     stroke_width=_n(3 * s * f))
+        canvas.circle(piece, box.x, top, 21 * s * f, fill=INK)
+        canvas.label(piece, box.x, top, [str(group["number"])], 22 * s * f, bold=True,
+                     fill="#ffffff")
+        canvas.label(piece, box.x, top + pad + 18 * s * f
+                     + len(lines) * 23 * s * f * LINE_HEIGHT / 2, lines, 23 * s * f,
+                     box=box.w - 2 * pad, bold=True)
+
+    for node in laid.nodes:
+        item, box = node.item, node.box
+        if node.kind == "empty":
+            piece = canvas.piece(kind="empty")
+            canvas.frame(piece, box, rx=_n(10 * s), fill=PAPER, stroke=LINE,
+                         stroke_width=_n(2 * s))
+        else:
+            piece = canvas.piece(item["title"] if node.kind != "shared_actor" else
+                                 f"{', '.join(item['actors'])}: {item['title']}",
+                                 kind=node.kind if node.kind != "synergy" else item["kind"],
+                                 id=item["id"])
+        if node.kind == "shared_action":
+            canvas.frame(piece, box, rx=_n(8 * s * f), fill=ACCENT)
+        elif node.kind == "shared_actor":
+            canvas.frame(piece, box, rx=_n(min(box.h / 2, 30 * s * f)), fill="#ffffff",
+                         stroke=ACCENT, stroke_width=_n(2.5 * s))
+        elif node.kind == "synergy":
+            canvas.frame(piece, box, rx=_n(4 * s * f), fill=TINT, stroke=INK_SOFT,
+                         stroke_width=_n(1.5 * s), stroke_dasharray=f"{_n(8 * s)} {_n(6 * s)}")
+        inner = box.w - 2 * (20 * s if node.kind == "empty" else pad)
+        y = box.y - box.h / 2 + (20 * s if node.kind == "empty" else pad)
+        for lines, size, bold, fill in node.blocks:
+            block = len(lines) * size * LINE_HEIGHT
+            canvas.label(piece, box.x, y + block / 2, lines, size, bold=bold, fill=fill,
+                         box=inner)
+            y += block
+
+    if any(node.kind != "empty" for node in laid.nodes):
+        _map_legend(canvas, {node.kind for node in laid.nodes}, s, laid.height - 20 * s)
+    return canvas
+
+
+def _map_legend(canvas: Canvas, kinds: set[str], s: float, y: float) -> None:
+    entries = [(kind, text) for kind, text in (
+        ("shared_action", _("Shared action")), ("shared_actor", _("Shared actor")),
+        ("synergy", _("Synergy"))) if kind in kinds]
+    piece = canvas.piece(kind="legend")
+    x, size = 16 * s, 16 * s
+    for kind, text in entries:
+        if kind == "shared_action":
+            canvas.rect(piece, x, y - 9 * s, 30 * s, 18 * s, rx=_n(4 * s), fill=ACCENT)
+        elif kind == "shared_actor":
+            canvas.rect(piece, x, y - 9 * s, 30 * s, 18 * s, rx=_n(9 * s), fill="#ffffff",
+                        stroke=ACCENT, stroke_width=_n(2 * s))
+        else:
+            canvas.rect(piece, x, y - 9 * s, 30 * s, 18 * s, rx=_n(3 * s), fill=TINT,
+                        stroke=INK_SOFT, stroke_width=_n(1.5 * s),
+                        stroke_dasharray=f"{_n(5 * s)} {_n(3 * s)}")
+        canvas.label(piece, x + 40 * s, y, [text], size, align="left", fill=INK_SOFT)
+        x += 40 * s + text_width(text, size) + 34 * s
+
+
+def synergy_map_svg(data: dict, *, rtl: bool, width: float = 1600,
+                    height: float = 900) -> Markup:
+    """The synergy map as one SVG with its text, for the live pages and browsers: 16:9,
+    or a little taller when the room has agreed more than that holds. The same map
+    asked again (every console and projector after a change) is drawn once."""
+    return Markup(_map_svg(json.dumps(data, sort_keys=True, default=str), rtl, width,
+                           height, str(get_locale() or "en")))
+
+
+@lru_cache(maxsize=32)
+def _map_svg(data: str, rtl: bool, width: float, height: float, _locale: str) -> str:
+    """synergy_map_svg's drawing, kept per map, direction, size and language."""
+    map_ = json.loads(data)
+    canvas = map_canvas(map_, rtl, width, height, most_height=height * 1.25)
+    return str(write_svg(canvas, _("Synergy map"), _map_desc(map_), "synergy-map"))
+
+
+def synergy_map_pdf(data: dict, *, rtl: bool, width: float = 960,
+                    height: float = 540) -> Markup:
+    """The synergy map for WeasyPrint: a block `width` × `height` CSS px, its labels as
+    HTML over an SVG, shared actions numbered as the plan's table numbers them. A map
+    that needs more room is drawn taller and scaled down to fit the block."""
+    canvas = map_canvas(data, rtl, width, height, numbered=True)
+    return write_pdf(canvas, _("Synergy map"), "synergy-map", fit=(width, height))
 
 
 def _map_desc(data: dict) -> str:
@@ -496,163 +967,6 @@ def _map_desc(data: dict) -> str:
     if not data["synergies"] and not data["shared_actions"]:
         parts.append(_("No synergy agreed yet."))
     return " ".join(parts)
-
-
-def _map_canvas(data: dict, rtl: bool, width: float, height: float) -> Canvas:
-    s = width / 1600  # sizes are designed for 1600 wide and scale with the drawing
-    canvas = Canvas(width, height, rtl)
-    groups = data["groups"]
-    size_group, size_node, size_small = 23 * s, 19 * s, 16 * s
-    pad, gap = 14 * s, 16 * s
-    legend_h = 34 * s
-    bottom = height - legend_h - 6 * s
-
-    # the groups' boxes: a number on top, the priority's title inside
-    gw = (300 if len(groups) <= 5 else 230) * s
-    titles = [wrap(g["title"], gw - 2 * pad, size_group, 3, bold=True) for g in groups]
-    gh = max([len(t) for t in titles] + [1]) * size_group * LINE_HEIGHT + 2 * pad + 18 * s
-    centres = _place_groups(len(groups), width, height, gw, gh, 26 * s, bottom)
-    where = {g["id"]: c for g, c in zip(groups, centres)}
-
-    # the nodes between them, each sized by its label
-    nodes_spec = []  # (kind, item, blocks, node)
-    box = 210 * s
-    for action in data["shared_actions"]:
-        blocks = [(wrap(action["title"], box, size_node, 3, bold=True), size_node, True,
-                   ACCENT_INK)]
-        if action["lead"]:
-            blocks.append((wrap(action["lead"], box, size_small, 1), size_small, False,
-                           ACCENT_INK))
-        nodes_spec.append(("shared_action", action, blocks))
-    for synergy in data["synergies"]:
-        if synergy["kind"] == "shared_actor" and synergy["actors"]:
-            name = synergy["actors"][0]
-            blocks = [(wrap(name, box, size_node, 2, bold=True), size_node, True, INK)]
-            if synergy["title"] and synergy["title"].casefold() != name.casefold():
-                blocks.append((wrap(synergy["title"], box, size_small, 2), size_small,
-                               False, INK_SOFT))
-            nodes_spec.append(("shared_actor", synergy, blocks))
-        else:
-            blocks = [(wrap(synergy["title"], box, size_node, 3), size_node, False, INK)]
-            nodes_spec.append(("synergy", synergy, blocks))
-
-    fixed = [_Node(x, y, gw, gh) for x, y in centres]
-    nodes = []
-    cx, cy = width / 2, (26 * s + bottom) / 2
-    for k, (kind, item, blocks) in enumerate(nodes_spec):
-        inner = max(text_width(line, size, bold) for lines, size, bold, _f in blocks
-                    for line in lines) if any(b[0] for b in blocks) else 40 * s
-        w = max(inner + 2 * pad, 60 * s)
-        h = sum(len(lines) * size * LINE_HEIGHT for lines, size, _b, _f in blocks) + 2 * pad
-        linked = [where[g] for g in item["group_ids"] if g in where]
-        tx, ty = cx, cy
-        if linked:
-            # between the groups it links, drawn a little into the middle: one group,
-            # beside it; two, their midpoint; more, nearer the middle of the drawing
-            mx = sum(p[0] for p in linked) / len(linked)
-            my = sum(p[1] for p in linked) / len(linked)
-            pull = {1: 0.45, 2: 0.25}.get(len(linked), 0.5)
-            tx, ty = mx + (cx - mx) * pull, my + (cy - my) * pull
-        node = _Node(tx, ty, w, h, tx=tx, ty=ty)
-        nodes.append(node)
-    # the nodes linking more groups (nearer the middle) are placed first
-    order = sorted(range(len(nodes)), key=lambda k: (-len(nodes_spec[k][1]["group_ids"]),
-                                                     nodes_spec[k][0] != "shared_action", k))
-    _place([nodes[k] for k in order], fixed, width, bottom, gap, 12 * s)
-
-    # the links first, under everything
-    links = canvas.piece()
-    for (kind, item, _blocks), node in zip(nodes_spec, nodes):
-        paint = {"shared_action": dict(stroke=ACCENT, stroke_width=_n(3.5 * s)),
-                 "shared_actor": dict(stroke=INK_SOFT, stroke_width=_n(2.5 * s)),
-                 "synergy": dict(stroke=INK_SOFT, stroke_width=_n(2 * s),
-                                 stroke_dasharray=f"{_n(8 * s)} {_n(6 * s)}")}[kind]
-        for group_id in item["group_ids"]:
-            if group_id in where:
-                gx, gy = where[group_id]
-                canvas.line(links, node.x, node.y, gx, gy, stroke_linecap="round", **paint)
-
-    for group, (x, y), lines in zip(groups, centres, titles):
-        piece = canvas.piece(f"{group['number']}. {group['title']}", kind="group",
-                             id=group["id"])
-        canvas.rect(piece, x - gw / 2, y - gh / 2, gw, gh, rx=_n(12 * s), fill="#ffffff",
-                    stroke=INK, stroke_width=_n(3 * s))
-        canvas.circle(piece, x, y - gh / 2, 21 * s, fill=INK)
-        canvas.label(piece, x, y - gh / 2, [str(group["number"])], 22 * s, bold=True,
-                     fill="#ffffff")
-        canvas.label(piece, x, y + 9 * s, lines, size_group, box=gw - 2 * pad, bold=True)
-
-    for (kind, item, blocks), node in zip(nodes_spec, nodes):
-        piece = canvas.piece(item["title"] if kind != "shared_actor" else
-                             f"{', '.join(item['actors'])}: {item['title']}",
-                             kind=kind if kind != "synergy" else item["kind"], id=item["id"])
-        left, top = node.x - node.w / 2, node.y - node.h / 2
-        if kind == "shared_action":
-            canvas.rect(piece, left, top, node.w, node.h, rx=_n(8 * s), fill=ACCENT)
-        elif kind == "shared_actor":
-            canvas.rect(piece, left, top, node.w, node.h, rx=_n(min(node.h / 2, 30 * s)),
-                        fill="#ffffff", stroke=ACCENT, stroke_width=_n(2.5 * s))
-        else:
-            canvas.rect(piece, left, top, node.w, node.h, rx=_n(4 * s), fill=TINT,
-                        stroke=INK_SOFT, stroke_width=_n(1.5 * s),
-                        stroke_dasharray=f"{_n(8 * s)} {_n(6 * s)}")
-        y = top + pad
-        for lines, size, bold, fill in blocks:
-            block = len(lines) * size * LINE_HEIGHT
-            canvas.label(piece, node.x, y + block / 2, lines, size, bold=bold, fill=fill,
-                         box=node.w - 2 * pad)
-            y += block
-
-    if not data["synergies"] and not data["shared_actions"]:
-        piece = canvas.piece(kind="empty")
-        message = _("No synergy agreed yet.")
-        size = 30 * s
-        lines = wrap(message, width * 0.6, size, 2)
-        w = max(text_width(line, size) for line in lines) + 60 * s
-        h = len(lines) * size * LINE_HEIGHT + 40 * s
-        my = (bottom + centres[0][1] + gh / 2) / 2 if len(groups) == 1 else cy
-        canvas.rect(piece, width / 2 - w / 2, my - h / 2, w, h, rx=_n(10 * s), fill=PAPER,
-                    stroke=LINE, stroke_width=_n(2 * s))
-        canvas.label(piece, width / 2, my, lines, size, fill=INK_SOFT)
-    else:
-        _map_legend(canvas, nodes_spec, s, height - legend_h / 2 - 4 * s)
-    return canvas
-
-
-def _map_legend(canvas: Canvas, nodes_spec: list, s: float, y: float) -> None:
-    kinds = {kind for kind, _item, _blocks in nodes_spec}
-    entries = [(kind, text) for kind, text in (
-        ("shared_action", _("Shared action")), ("shared_actor", _("Shared actor")),
-        ("synergy", _("Synergy"))) if kind in kinds]
-    piece = canvas.piece(kind="legend")
-    x, size = 16 * s, 16 * s
-    for kind, text in entries:
-        if kind == "shared_action":
-            canvas.rect(piece, x, y - 9 * s, 30 * s, 18 * s, rx=_n(4 * s), fill=ACCENT)
-        elif kind == "shared_actor":
-            canvas.rect(piece, x, y - 9 * s, 30 * s, 18 * s, rx=_n(9 * s), fill="#ffffff",
-                        stroke=ACCENT, stroke_width=_n(2 * s))
-        else:
-            canvas.rect(piece, x, y - 9 * s, 30 * s, 18 * s, rx=_n(3 * s), fill=TINT,
-                        stroke=INK_SOFT, stroke_width=_n(1.5 * s),
-                        stroke_dasharray=f"{_n(5 * s)} {_n(3 * s)}")
-        canvas.label(piece, x + 40 * s, y, [text], size, align="left", fill=INK_SOFT)
-        x += 40 * s + text_width(text, size) + 34 * s
-
-
-def synergy_map_svg(data: dict, *, rtl: bool, width: float = 1600,
-                    height: float = 900) -> Markup:
-    """The synergy map as one SVG with its text, for the live pages and browsers."""
-    canvas = _map_canvas(data, rtl, width, height)
-    return write_svg(canvas, _("Synergy map"), _map_desc(data), "synergy-map")
-
-
-def synergy_map_pdf(data: dict, *, rtl: bool, width: float = 960,
-                    height: float = 540) -> Markup:
-    """The synergy map for WeasyPrint: a block `width` × `height` CSS px (960 × 540 fits
-    an A4 landscape page inside 20 mm margins), its labels as HTML over an SVG."""
-    canvas = _map_canvas(data, rtl, width, height)
-    return write_pdf(canvas, _("Synergy map"), "synergy-map")
 
 
 # --- the timeline ---------------------------------------------------------------------
@@ -691,11 +1005,18 @@ def timeline_data(workshop_id: int) -> dict:
 def timeline_from(groups: list[tuple[WorkingGroup, Theme]], actions: list[Action],
                   shared: list[SharedAction]) -> dict:
     """timeline_data from rows already read: the active groups with their priority, by
-    number; their actions and the shared actions, by id."""
+    number; their actions and every shared action, by id. Each item carries its number
+    as the plan's tables write it ("2.3": the third action of priority 2; "S1")."""
+    numbers: dict[tuple[str, int], str] = {}
+    for g, t in groups:
+        for n, action in enumerate((a for a in actions if a.group_id == g.id), start=1):
+            numbers[("action", action.id)] = f"{t.confirmed_rank}.{n}"
+    for n, action in enumerate(shared, start=1):
+        numbers[("shared_action", action.id)] = f"S{n}"
 
     def items(rows, kind: str) -> list[dict]:
         dated = sorted((r for r in rows if r.deadline), key=lambda r: (r.deadline, r.id))
-        return [{"kind": kind, "id": r.id, "title": r.title,
+        return [{"kind": kind, "id": r.id, "number": numbers[(kind, r.id)], "title": r.title,
                  "deadline": r.deadline.isoformat()} for r in dated]
 
     rows = [{"kind": "priority", "group_id": g.id, "number": t.confirmed_rank,
@@ -730,13 +1051,17 @@ def _timeline_desc(data: dict, locale: str) -> str:
             last=format_date(last, "MMMM yyyy", locale=locale)))
         for row in data["rows"]:
             if row["items"]:
-                parts.append(f"{_row_title(row)}: " + "; ".join(
-                    f"{i['title']} ({_day(i['deadline'], locale)})" for i in row["items"]) + ".")
+                parts.append(_("%(row)s: %(items)s.", row=_row_title(row), items="; ".join(
+                    f"{_item_name(i)} ({_day(i['deadline'], locale)})" for i in row["items"])))
     else:
         parts.append(_("No action has a deadline yet."))
     if data["undated"]:
         parts.append(_undated(data["undated"]))
     return " ".join(parts)
+
+
+def _item_name(item: dict) -> str:
+    return f"{item['number']} {item['title']}" if item.get("number") else item["title"]
 
 
 def _day(iso_date: str, locale: str) -> str:
@@ -754,10 +1079,14 @@ def _row_title(row: dict) -> str:
 
 def _timeline_canvas(data: dict, locale: str, rtl: bool, width: float,
                      height: float | None) -> Canvas:
+    """Months across, a row per priority and one for the shared plan; each action a mark
+    at its deadline with its number beside it (the titles are listed with the numbers
+    under the drawing, where they have room). A given `height` is filled: the rows share
+    what is left, their marks further apart."""
     s = width / 1000  # sizes are designed for 1000 wide and scale with the drawing
-    size_month, size_row, size_item, size_note = 12.5 * s, 12.5 * s, 11 * s, 12 * s
-    marker, gap = 5.5 * s, 7 * s
-    notes = [_undated(data["undated"])] if data["undated"] else []
+    size_month, size_row, size_item, size_note = 12.5 * s, 12.5 * s, 11.5 * s, 12 * s
+    marker, gap = 5.5 * s, 5 * s
+    notes = [_undated(data["undated"])] if data["undated"] else []  # said under it otherwise
     months = [date.fromisoformat(m) for m in data["months"]]
     if not months:  # nothing to put on a time axis: say so
         message = _("No action has a deadline yet.")
@@ -771,43 +1100,56 @@ def _timeline_canvas(data: dict, locale: str, rtl: bool, width: float,
                      fill=INK_SOFT)
         return canvas
 
-    label_col = 200 * s
+    label_col = 220 * s
     x0, x1 = label_col + 16 * s, width - 14 * s
     header, lane, row_pad = 34 * s, 22 * s, 9 * s
+    footer = 36 * s
     start, end = months[0], _month(months[-1], 1)
 
     def at(day: date) -> float:
         return x0 + (day - start).days / (end - start).days * (x1 - x0)
 
-    # each row: its title, then its items packed into lanes so that no two labels meet
-    # (a label goes after its marker, or before it near the end of the axis)
+    # each row: its title (whole, wrapped), then its marks packed into lanes so that no
+    # two numbers meet (a number goes after its mark, or before it near the axis' end)
     laid = []
     for row in data["rows"]:
         name = _("Shared plan") if row["kind"] == "shared" else row["title"]
-        title = wrap(name, label_col - 40 * s, size_row, 2, bold=True)
+        title = wrap_all(name, label_col - 40 * s, size_row, bold=True)
         lanes: list[list[tuple[float, float]]] = []
         placed = []
         for item in row["items"]:
             x = at(date.fromisoformat(item["deadline"]))
-            text = ellipsis(item["title"], 190 * s, size_item)
-            w = text_width(text, size_item)
+            text = item.get("number") or item["title"]
+            w = text_width(text, size_item, bold=True)
             after = x + marker + gap + w <= x1
             extent = (x - marker, x + marker + gap + w) if after else \
                 (x - marker - gap - w, x + marker)
             for number, taken in enumerate(lanes):
-                if all(extent[0] > b + 8 * s or extent[1] < a - 8 * s for a, b in taken):
+                if all(extent[0] > b + 6 * s or extent[1] < a - 6 * s for a, b in taken):
                     taken.append(extent)
                     break
             else:
                 lanes.append([extent])
                 number = len(lanes) - 1
             placed.append((item, x, text, after, number))
-        row_h = max(max(len(lanes), 1) * lane, len(title) * size_row * LINE_HEIGHT) \
-            + 2 * row_pad
-        laid.append((row, title, placed, row_h))
+        laid.append([row, title, placed, max(len(lanes), 1),
+                     len(title) * size_row * LINE_HEIGHT])
+
+    def row_height(entry, spacing: float) -> float:
+        _row, _title, _placed, lanes, title_h = entry
+        return max(lanes * spacing, title_h) + 2 * row_pad
+
+    natural = sum(row_height(entry, lane) for entry in laid)
+    room = (height or 0) - header - footer
+    spacing, extra = lane, 0.0
+    if room > natural:  # the page is the drawing's: marks further apart, rows taller
+        most_lanes = sum(entry[3] for entry in laid)
+        spacing = min(lane * 1.8, lane + (room - natural) / most_lanes)
+        extra = (room - sum(row_height(entry, spacing) for entry in laid)) / len(laid)
     body_top = header
-    body_bottom = header + sum(r[3] for r in laid)
-    canvas = Canvas(width, max(body_bottom + (58 if notes else 36) * s, height or 0), rtl)
+    heights = [row_height(entry, spacing) + max(extra, 0) for entry in laid]
+    body_bottom = header + sum(heights)
+    canvas = Canvas(width, max(body_bottom + footer, height or 0), rtl)
 
     # the months: names across the top, every other one shaded, lines between them
     grid = canvas.piece(kind="months")
@@ -828,32 +1170,34 @@ def _timeline_canvas(data: dict, locale: str, rtl: bool, width: float,
                          align="center" if every == 1 else "left", fill=INK_SOFT)
     canvas.line(grid, x1, body_top - 6 * s, x1, body_bottom, stroke=LINE, stroke_width=_n(s))
 
-    # the rows
+    # the rows: the title and the marks each in the middle of the row's height
     y = body_top
-    for row, title, placed, row_h in laid:
+    for (row, title, placed, lanes, title_h), row_h in zip(laid, heights):
         piece = canvas.piece(_row_title(row), kind=f"row-{row['kind']}", id=row["group_id"])
         canvas.line(piece, 0, y, width, y, stroke=LINE, stroke_width=_n(s))
-        top = y + row_pad
-        middle = top + size_row * LINE_HEIGHT / 2
+        middle = y + row_h / 2
+        first = middle - title_h / 2 + size_row * LINE_HEIGHT / 2
         if row["kind"] == "priority":
-            canvas.circle(piece, 17 * s, middle, 11 * s, fill=INK)
-            canvas.label(piece, 17 * s, middle, [str(row["number"])], 12 * s, bold=True,
+            canvas.circle(piece, 17 * s, first, 11 * s, fill=INK)
+            canvas.label(piece, 17 * s, first, [str(row["number"])], 12 * s, bold=True,
                          fill="#ffffff")
         else:
-            canvas.polygon(piece, _diamond(17 * s, middle, 10 * s), fill=ACCENT)
-        canvas.label(piece, 36 * s, top + len(title) * size_row * LINE_HEIGHT / 2, title,
-                     size_row, align="left", box=label_col - 40 * s, bold=True)
+            canvas.polygon(piece, _diamond(17 * s, first, 10 * s), fill=ACCENT)
+        canvas.label(piece, 36 * s, middle, title, size_row, align="left",
+                     box=label_col - 40 * s, bold=True)
+        top = middle - lanes * spacing / 2
         for item, x, text, after, number in placed:
-            cy = top + number * lane + lane / 2
-            dot = canvas.piece(f"{item['title']} ({_day(item['deadline'], locale)})",
+            cy = top + number * spacing + spacing / 2
+            dot = canvas.piece(f"{_item_name(item)} ({_day(item['deadline'], locale)})",
                                kind=item["kind"], id=item["id"],
-                               deadline=item["deadline"])
+                               deadline=item["deadline"], number=item.get("number"))
             if item["kind"] == "shared_action":
                 canvas.polygon(dot, _diamond(x, cy, marker * 1.35), fill=ACCENT)
             else:
                 canvas.circle(dot, x, cy, marker, fill=INK)
             canvas.label(dot, x + (marker + gap) * (1 if after else -1), cy, [text],
-                         size_item, align="left" if after else "right")
+                         size_item, align="left" if after else "right", bold=True,
+                         fill=ACCENT if item["kind"] == "shared_action" else INK)
         y += row_h
     canvas.line(canvas.piece(), 0, y, width, y, stroke=LINE, stroke_width=_n(s))
 
@@ -869,8 +1213,6 @@ def _timeline_canvas(data: dict, locale: str, rtl: bool, width: float,
         canvas.label(foot, x + 2 * marker + gap, legend_y, [text], size_note, align="left",
                      fill=INK_SOFT)
         x += 2 * marker + gap + text_width(text, size_note) + 24 * s
-    if notes:
-        canvas.label(foot, 6 * s, legend_y + 24 * s, notes, size_note, align="left")
     return canvas
 
 

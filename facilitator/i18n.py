@@ -5,12 +5,12 @@ Each page speaks the language of whoever reads it:
   asked for with ?lang= (kept in a cookie for their next pages), else the browser's
   (Accept-Language), else English;
 - a phone's pages (the join link, the live page) and an invitation to a team: the same,
-  except that a browser language the app does not have falls back to the workshop's
-  (the view calls `person_language`);
-- the room's screens (the projector, a group's screen, the join sheet, and the map they
-  show): the language in their own URL (?lang=, never kept in the cookie, so the
-  console open in the same browser keeps its own), else the workshop's (the view calls
-  `screen_language`);
+  except that a browser language the app does not have falls back to the workshop's (an
+  invitation's: the one it was sent in; the view calls `person_language`);
+- the room's screens (the projector, a group's screen, the join sheet): the language in
+  their own URL (?lang=, never kept in the cookie, so the console open in the same
+  browser keeps its own), else the workshop's (the view calls `screen_language`); the
+  synergy map a page shows is drawn in that page's language (its URL's ?language=);
 - anything else about a workshop (the live sockets set g.workshop_locale): the language
   asked for or kept, else the workshop's.
 Arabic pages are right to left.
@@ -505,4 +505,17 @@ JS_MESSAGES.update({
 })
 JS_PLURALS.update({
     "p4_n_endorsements": _np("%(num)d endorsement", "%(num)d endorsements"),
+})
+
+# Why a synergy's groups meet, written by each page from the reason the server sends as
+# data (static/js/steps4.js reasonText; synergies.reason_text writes the same for the plan)
+JS_MESSAGES.update({
+    "reason_shared_actor": _l("“%(name)s” is named by groups %(groups)s."),
+    "reason_quoted": _l("“%(name)s”"),
+    "reason_also_written": _l("Also written: %(names)s."),
+    "reason_shared_resource": _l("These two actions need the same: %(words)s."),
+})
+JS_PLURALS.update({
+    "reason_similar": _np("These two entries share %(n)d of %(num)d key word: %(words)s.",
+                          "These two entries share %(n)d of %(num)d key words: %(words)s."),
 })

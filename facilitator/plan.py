@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel.dates import format_date, format_time, get_datetime_format
 from sqlalchemy import select
 
+from . import drawings
+from .synergies import reason_of, spelled
 from .extensions import db
 from .models import (Action, Actor, CommitteeMember, Idea, ImmediateMeasure, Objective,
                      Participant, SharedAction, SuccessFactor, Synergy, Synthesis, Theme,
@@ -147,7 +149,16 @@ def gather(workshop_id: int, *, language: str | None = None,
     actors = [a for a in every_actor if a.group_id in group_ids]
     actions = [a for a in _rows(Action, workshop.id) if a.group_id in group_ids]
     syntheses = [s for s in _rows(Synthesis, workshop.id) if s.group_id in group_ids]
-    actor_names = {a.id: a.name for a in actors}
+    # a recognised actor written several ways prints one way (the actors' tables keep
+    # the group's own spelling): the facilitators' pick at Step 4, else the most used
+    # (drawings.one_name)
+    accepted = [s for s in _rows(Synergy, workshop.id) if s.status == "accepted"]
+    chosen = drawings.one_name([(a.id, a.name) for a in actors], accepted)
+
+    def named(name: str | None) -> str:
+        return spelled(chosen, name)
+
+    actor_names = {a.id: named(a.name) for a in actors}
 
     priorities = []
     action_index: dict[int, dict] = {}  # group action id -> its row in the plan
@@ -186,7 +197,8 @@ def gather(workshop_id: int, *, language: str | None = None,
             "members": {"total": len(members), "by_profile": _by_profile(members,
                                                                           profiles_order)},
             "objectives": objective_rows,
-            "actors": [{"name": a.name, "kind": a.kind, "role": a.role or ""}
+            "actors": [{"name": actor_names[a.id], "kind": a.kind, "role": a.role or "",
+                        "written": a.name if actor_names[a.id] != a.name else ""}
                        for a in actors if a.group_id == gid],
             "actions": action_rows,
             "syntheses": [{"substep": s, "text": by_substep[s]} for s in SUBSTEPS
@@ -197,10 +209,15 @@ def gather(workshop_id: int, *, language: str | None = None,
 
     # --- Step 4: synergies, the shared plan ------------------------------------------
     synergies = []
-    accepted = [s for s in _rows(Synergy, workshop.id) if s.status == "accepted"]
+    entry_rows = {**{("objective", o.id): o for o in objectives},
+                  **{("actor", a.id): a for a in actors},
+                  **{("action", a.id): a for a in actions}}
     for synergy in accepted:
         synergies.append({"id": synergy.id, "title": synergy.title, "note": synergy.note,
                           "kind": synergy.kind,
+                          # why, as data: the template writes it in the plan's language
+                          "reason": reason_of(synergy.kind, synergy.entries, entry_rows,
+                                              rank_of_group),
                           "priorities": sorted({rank_of_group[g] for g in synergy.group_ids or []
                                                 if g in rank_of_group})})
     shared = []
@@ -219,7 +236,9 @@ def gather(workshop_id: int, *, language: str | None = None,
             "title": entry.title, "description": entry.description or "",
             "priorities": sorted({rank_of_theme[t] for t in entry.theme_ids or []
                                   if t in rank_of_theme}),
-            "lead": entry.lead or "", "partners": [p for p in entry.partners or [] if p],
+            "lead": named(entry.lead),
+            "partners": [p for p in dict.fromkeys(named(p) for p in entry.partners or [] if p)
+                         if p != named(entry.lead)],
             "deadline": dates.short(entry.deadline), "deadline_long": dates.long(entry.deadline),
             "deadline_iso": entry.deadline.isoformat() if entry.deadline else "",
             "expected_result": entry.expected_result or "", "absorbs": absorbs})
@@ -228,7 +247,7 @@ def gather(workshop_id: int, *, language: str | None = None,
     factors = [{"text": f.text, "endorsements": len(set(f.endorsements or []))}
                for f in _rows(SuccessFactor, workshop.id)]
     factors.sort(key=lambda f: -f["endorsements"])  # stable: equal counts keep their order
-    measures = [{"text": m.text, "owner": m.owner, "due": dates.short(m.due),
+    measures = [{"text": m.text, "owner": named(m.owner), "due": dates.short(m.due),
                  "due_long": dates.long(m.due), "due_iso": m.due.isoformat() if m.due else ""}
                 for m in _rows(ImmediateMeasure, workshop.id,
                                ImmediateMeasure.due.is_(None), ImmediateMeasure.due,
@@ -245,13 +264,12 @@ def gather(workshop_id: int, *, language: str | None = None,
         committee.append(row)
 
     # --- the drawings' data, from the rows above (facilitator/drawings.py) ------------
-    from . import drawings
-
     theme_of = {t.id: t for t in every_theme}
     by_number = sorted(((g, theme_of[g.theme_id]) for g in groups.values()),
                        key=lambda pair: (pair[1].confirmed_rank or 99, pair[0].id))
     figures = {"map": drawings.map_from(by_number, accepted,
-                                        {a.id: a.name for a in every_actor}, shared_rows),
+                                        {a.id: named(a.name) for a in every_actor},
+                                        shared_rows, chosen),
                "timeline": drawings.timeline_from(by_number, actions, shared_rows)}
 
     everyone = list(people.values())

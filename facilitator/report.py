@@ -11,16 +11,19 @@ render process, facilitator/plan_render.py; tests/test_pdf.py holds it).
 from __future__ import annotations
 
 import functools
+import math
 import re
 from pathlib import Path
 
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from flask import current_app, render_template
-from flask_babel import force_locale
-from markupsafe import Markup
+from flask_babel import force_locale, get_locale, gettext as _
+from markupsafe import Markup, escape
 
+from . import drawings
 from .assets import font_path
+from .synergies import reason_text
 from .text import text_direction
 
 FONT_URL_PREFIX = "/vendor/fonts/"
@@ -65,6 +68,32 @@ PLAN_CSS = "css/plan.css"
 FSI, PDI = "\u2068", "\u2069"
 
 
+# French typography: the space people type before : ; ! ? and inside « » becomes a
+# narrow no-break space (U+202F), as in the plan's own sentences, so that a line never
+# starts with the sign. Only a space already typed is changed ("diaspora: Lebanon" stays).
+_FRENCH_BEFORE = re.compile(r"[ \u00a0]+(?=[:;!?»])")
+_FRENCH_AFTER = re.compile(r"(?<=«)[ \u00a0]+")
+NNBSP = "\u202f"
+
+
+def french_spacing(text: str) -> str:
+    """A text typed in French with its spaces before : ; ! ? » and after « made narrow
+    and unbreakable."""
+    return _FRENCH_AFTER.sub(NNBSP, _FRENCH_BEFORE.sub(NNBSP, text))
+
+
+def user_text(text: object) -> Markup:
+    """The `user` filter: what a person typed, escaped and isolated (FSI…PDI), so that
+    an Arabic text in a French plan, or a French one in an Arabic plan, keeps its own
+    order and leaves the sentence and the numbers around it in theirs. The plan's
+    templates print every user text through it. In a French plan, French spacing
+    (french_spacing)."""
+    text = "" if text is None else str(text)
+    if text and str(get_locale() or "").startswith("fr"):
+        text = french_spacing(text)
+    return Markup(f"{FSI}{escape(text)}{PDI}") if text else Markup("")
+
+
 class PlanHelpers:
     """What the plan's templates call: direction, isolation, numbers and dates in the
     plan's language."""
@@ -88,8 +117,18 @@ class PlanHelpers:
         return format_decimal(value, locale=self.language)
 
     def profiles(self, rows: list[dict]) -> str:
-        """"3 Ministry, 2 Chamber of commerce and 1 Other", in the plan's language."""
-        return self.listed([f"{self.num(row['count'])} {row['profile']}" for row in rows])
+        """"Ministry (3), Chamber of commerce (2) and Other (1)", in the plan's language:
+        a profile is a name people typed, so its count stands apart from it. The name
+        alone is isolated: the count follows it in the sentence's direction (an item
+        isolated whole would take the name's, and an Arabic plan would print "(3) name")."""
+        items = [_("%(profile)s (%(num)s)", profile=self.iso(row["profile"]),
+                   num=self.num(row["count"])) for row in rows]
+        return format_list(items, locale=self.language) if items else ""
+
+    def reason(self, reason: dict | None) -> str:
+        """Why a synergy's groups meet, written in the plan's language from its data,
+        the names and words people typed isolated."""
+        return reason_text(reason, mark=self.iso)
 
     def listed(self, values: list) -> str:
         return format_list([self.iso(v) for v in values], locale=self.language) if values else ""
@@ -123,9 +162,39 @@ def _plan_css() -> Markup:
 
 
 # the synergy map and the timeline each on an A4 landscape page (261 × 168 mm inside the
-# margins: 986 × 635 CSS px), the map under its section's heading
-MAP_SIZE = (960, 470)
+# margins: 986 × 635 CSS px), the map under its section's heading, the timeline above
+# its key (each number's action, lead and deadline: HTML, two columns of 8.5 pt)
+MAP_SIZE = (960, 490)
 TIMELINE_WIDTH = 960
+LANDSCAPE_HEIGHT = 635
+KEY_COLUMN, KEY_SIZE, KEY_LINE, KEY_GAP = 440, 11.33, 15.3, 4.5
+
+
+def _timeline_height(data: dict) -> float:
+    """The timeline's height on its page: what its heading, caption and key leave."""
+    items = [a for p in data["priorities"] for a in p["actions"] if a["deadline_iso"]] + \
+        [a for a in data["shared_actions"] if a["deadline_iso"]]
+    column = 0.0  # both columns' height, each item its title then its lead and date
+    for item in items:
+        for text in (item["title"], f"{item['lead']} · {item['deadline']}"):
+            lines = math.ceil((drawings.text_width(text, KEY_SIZE) + 4) / KEY_COLUMN)
+            column += lines * KEY_LINE
+        column += KEY_GAP
+    undated = any(not a["deadline_iso"] for p in data["priorities"] for a in p["actions"]) \
+        or any(not a["deadline_iso"] for a in data["shared_actions"])
+    key = column / 2 + 2 * KEY_LINE + (2 * KEY_LINE if undated else 0)
+    return LANDSCAPE_HEIGHT - 75 - key
+
+
+def _french_drawings(value, key: str = ""):
+    """The drawings' data with french_spacing on what people typed (titles, names)."""
+    if isinstance(value, dict):
+        return {k: _french_drawings(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_french_drawings(v, key) for v in value]
+    if isinstance(value, str) and key in ("title", "lead", "actors"):
+        return french_spacing(value)
+    return value
 
 
 def _figures(data: dict, screen: bool) -> dict:
@@ -133,9 +202,9 @@ def _figures(data: dict, screen: bool) -> dict:
     their labels as HTML over them (WeasyPrint lays SVG text out letter by letter); for a
     browser, one SVG with its text. A drawing that fails is logged and left out (a box
     says so), so the plan is still delivered."""
-    from . import drawings
-
     source = dict(data.get("drawings") or {})
+    if data["language"] == "fr":  # what people typed, spaced as the plan's sentences
+        source = _french_drawings(source)
     if not (data["synergies"] or data["shared_actions"]):
         source.pop("map", None)  # nothing between the groups: no map to look at
     if not (source.get("timeline") or {}).get("months"):
@@ -148,9 +217,9 @@ def _figures(data: dict, screen: bool) -> dict:
         makers = {"map": lambda d: drawings.synergy_map_pdf(d, rtl=data["rtl"],
                                                             width=MAP_SIZE[0],
                                                             height=MAP_SIZE[1]),
-                  "timeline": lambda d: drawings.timeline_pdf(d, locale=data["language"],
-                                                              rtl=data["rtl"],
-                                                              width=TIMELINE_WIDTH)}
+                  "timeline": lambda d: drawings.timeline_pdf(
+                      d, locale=data["language"], rtl=data["rtl"], width=TIMELINE_WIDTH,
+                      height=_timeline_height(data))}
     figures = {}
     for name, make in makers.items():
         if source.get(name) is None:
@@ -169,6 +238,7 @@ def plan_html(data: dict, *, screen: bool = False, **context) -> str:
     but the fonts. screen=True (the preview, in a request): the stylesheet linked, as
     the app's CSP wants."""
     helpers = PlanHelpers(data["language"], data["rtl"])
+    current_app.jinja_env.filters.setdefault("user", user_text)
     with force_locale(data["language"]):
         return render_template(PLAN_TEMPLATE, plan=data, h=helpers, screen=screen,
                                css=None if screen else _plan_css(),

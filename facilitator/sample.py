@@ -9,8 +9,8 @@ deterministic op_ids), so what it makes is what a real room would make.
 near-duplicates merged, one off-topic card hidden), "themes" (six themes, every visible
 card under one), "vote" (every participant's three dots placed, not revealed), "confirm"
 (totals revealed, the three Lebanese priorities confirmed), "objectives" (three working
-groups, everyone in one by the balanced assignment, a rapporteur each, their objectives
-and the synthesis of objectives), "actors" (their actors too, one written two ways),
+groups, everyone placed in one by the balanced assignment on entering Step 3, a
+rapporteur each, their objectives and the synthesis of objectives), "actors" (their actors too, one written two ways),
 "actions" (their actions with leads, partners and deadlines, and all three syntheses;
 the room stands at the actions' plenary), "synergies" (the chamber, named by every group,
 accepted as a synergy; the ministry's suggestion and a participant's proposal waiting
@@ -405,11 +405,9 @@ BOARDS = {
 
 
 def _fill_groups(room: _Room, until: str) -> None:
-    """Step 3: groups formed, everyone placed, then each sub-step and its plenary."""
+    """Step 3: entering it forms the groups and places everyone (balanced), then each
+    sub-step and its plenary."""
     room.move("confirm", "objectives")
-    console = room.console
-    proposal = operations.query(console, "groups.propose")
-    room.do(console, "groups.assign", "groups-assign", assignments=proposal["assignments"])
     by_priority = {g["title"]: g for g in snapshot_groups(room)}
     groups = []
     for key, title, _description in PRIORITIES:
@@ -519,9 +517,9 @@ def _accept_suggestion(room: _Room, key: str, name: str, title: str) -> int:
                        and name in s["evidence"]["names"]), None)
     if suggestion is None:
         raise RuntimeError(f"sample: no synergy was suggested for {name}")
-    return room.do(room.console, "synergy.decide", f"synergy-{key}",
-                   entries=suggestion["entries"], title=title, note=suggestion["because"],
-                   kind=suggestion["kind"])["synergy"]["id"]
+    return room.do(room.console, "synergy.decide", f"synergy-{key}",  # the reason: data
+                   entries=suggestion["entries"], title=title, kind=suggestion["kind"]
+                   )["synergy"]["id"]
 
 
 def _decide_synergies(room: _Room, chosen: dict) -> None:

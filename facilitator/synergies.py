@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 from itertools import combinations
+from types import SimpleNamespace
 
-from flask_babel import gettext as _
+from flask import current_app
+from flask_babel import force_locale, gettext as _, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -59,6 +61,102 @@ def _group_numbers(groups: list) -> dict[int, int]:
 
 
 
+# --- why two groups meet: reasons as data, written in each reader's language ---------------
+#
+# A reason is a kind and its values ({"kind": "shared_actor", "names", "groups"};
+# {"kind": "similar_action" | "similar_objective", "shared_words", "of_words"};
+# {"kind": "shared_resource", "shared_words"}), never a sentence: the room reads in
+# several languages at once, so each reader's page (or the plan, in its language) writes
+# the sentence (reason_text here; static/js/steps4.js on the live pages).
+
+def _actor_evidence(actors: list, number: dict[int, int]) -> dict | None:
+    """The names one organisation is written under, and the groups naming it."""
+    groups = sorted({a.group_id for a in actors}, key=lambda g: number.get(g, 0))
+    if len(groups) < 2:
+        return None
+    return {"names": list(dict.fromkeys(a.name for a in actors)),
+            "groups": [number.get(g, 0) for g in groups]}
+
+
+def _words_evidence(first: str, second: str) -> dict | None:
+    """The key words two texts share (as the first writes them), out of how many."""
+    a, b = matching.tokens(first), matching.tokens(second)
+    shared = [a[t] for t in a if t in b]
+    return {"shared_words": shared, "of_words": len(set(a) | set(b))} if shared else None
+
+
+def _action_text(action) -> str:
+    return f"{action.title} {action.expected_result or ''}"
+
+
+def reason_text(reason: dict | None, mark=str) -> str:
+    """A synergy's reason as a sentence in the reader's language ("" for none); `mark`
+    wraps what people typed (the PDF isolates it)."""
+    kind = (reason or {}).get("kind")
+    if kind == "shared_actor" and reason.get("names"):
+        names = reason["names"]
+        text = _("“%(name)s” is named by groups %(groups)s.", name=mark(names[0]),
+                 groups=listed(reason.get("groups") or []))
+        others = [_("“%(name)s”", name=mark(n)) for n in names[1:]]  # the language's quotes
+        return text + (" " + _("Also written: %(names)s.", names=listed(others))
+                       if others else "")
+    words = (reason or {}).get("shared_words") or []
+    if kind in ("similar_action", "similar_objective") and words:
+        return ngettext("These two entries share %(n)d of %(num)d key word: %(words)s.",
+                        "These two entries share %(n)d of %(num)d key words: %(words)s.",
+                        max(reason.get("of_words") or 0, len(words)), n=len(words),
+                        words=listed([mark(w) for w in words[:6]]))
+    if kind == "shared_resource" and words:
+        return _("These two actions need the same: %(words)s.",
+                 words=listed([mark(w) for w in words[:6]]))
+    return ""
+
+
+def reason_of(kind: str, entries: list[dict], rows: dict[tuple[str, int], object],
+              number: dict[int, int]) -> dict | None:
+    """Why a synergy's entries meet, from the entries as they are now (rows: (kind, id)
+    -> its Objective, Actor or Action, those still on their boards; number: each group's
+    number). None for a synergy linked by hand, or when the reason is gone."""
+    found = [rows[(e["kind"], e["id"])] for e in entries or []
+             if (e.get("kind"), e.get("id")) in rows]
+    evidence = None
+    if kind == "shared_actor":
+        evidence = _actor_evidence([r for r in found if isinstance(r, Actor)], number)
+    elif kind in ("similar_action", "shared_resource"):
+        actions = [r for r in found if isinstance(r, Action)]
+        if len(actions) == 2:
+            evidence = (_words_evidence(_action_text(actions[0]), _action_text(actions[1]))
+                        if kind == "similar_action" else
+                        _words_evidence(actions[0].resources or "", actions[1].resources or ""))
+            if evidence and kind == "shared_resource":
+                evidence.pop("of_words")
+    elif kind == "similar_objective":
+        objectives = [r for r in found if isinstance(r, Objective)]
+        if len(objectives) == 2:
+            evidence = _words_evidence(objectives[0].text, objectives[1].text)
+    return {"kind": kind, **evidence} if evidence else None
+
+
+def reasons(workshop_id: int, synergies: list) -> dict[int, dict | None]:
+    """Each synergy's reason (reason_of), reading the entries they link once per kind."""
+    from .groups import groups_of
+
+    wanted: dict[str, set[int]] = {}
+    for synergy in synergies:
+        for entry in synergy.entries or []:
+            wanted.setdefault(entry.get("kind"), set()).add(entry.get("id"))
+    rows: dict[tuple[str, int], object] = {}
+    for kind, ids in wanted.items():
+        model = ENTRY_MODELS.get(kind)
+        if model is None or not ids:
+            continue
+        for row in db.session.scalars(select(model).where(
+                model.workshop_id == workshop_id, model.id.in_(ids))):
+            rows[(kind, row.id)] = row
+    number = _group_numbers(groups_of(workshop_id)) if synergies else {}
+    return {s.id: reason_of(s.kind, s.entries, rows, number) for s in synergies}
+
+
 def shared_actors(actors: list[Actor], number: dict[int, int]) -> list[dict]:
     """Actors named by two or more groups, one suggestion per organisation."""
     clusters: list[list[Actor]] = []
@@ -71,19 +169,15 @@ def shared_actors(actors: list[Actor], number: dict[int, int]) -> list[dict]:
             clusters.append([actor])
     found = []
     for cluster in clusters:
-        groups = sorted({a.group_id for a in cluster}, key=lambda g: number.get(g, 0))
-        if len(groups) < 2:
+        evidence = _actor_evidence(cluster, number)
+        if evidence is None:
             continue
-        names = list(dict.fromkeys(a.name for a in cluster))
-        quoted = [_("“%(name)s”", name=n) for n in names[1:]]  # quote marks of the language
         found.append({
-            "kind": "shared_actor", "group_ids": groups,
+            "kind": "shared_actor",
+            "group_ids": sorted({a.group_id for a in cluster}, key=lambda g: number.get(g, 0)),
             "entries": [{"kind": "actor", "id": a.id, "group_id": a.group_id} for a in cluster],
-            "evidence": {"names": names, "groups": [number.get(g, 0) for g in groups]},
-            "because": (_("“%(name)s” is named by groups %(groups)s.", name=names[0],
-                          groups=listed([number.get(g, 0) for g in groups]))
-                        + (" " + _("Also written: %(names)s.", names=listed(quoted))
-                           if quoted else "")),
+            "evidence": evidence,
+            "because": reason_text({"kind": "shared_actor", **evidence}),
         })
     return found
 
@@ -93,7 +187,7 @@ def similar_texts(kind: str, entries: list, text_of, number: dict[int, int]) -> 
     found = []
     for script in ("latin", "arabic"):
         texts = {e.id: text_of(e) for e in entries if _script(text_of(e)) == script}
-        words, vectors = matching.tfidf_vectors(texts)
+        _words, vectors = matching.tfidf_vectors(texts)
         by_id = {e.id: e for e in entries}
         for a, b in combinations(sorted(vectors), 2):
             ea, eb = by_id[a], by_id[b]
@@ -102,18 +196,14 @@ def similar_texts(kind: str, entries: list, text_of, number: dict[int, int]) -> 
             score = matching.cosine(vectors[a], vectors[b])
             if score < TEXT_SIMILARITY:
                 continue
-            shared = [words[a][t] for t in vectors[a] if t in vectors[b]]
-            union = len(set(vectors[a]) | set(vectors[b]))
+            evidence = {"score": round(score, 2), **_words_evidence(texts[a], texts[b])}
             found.append({
                 "kind": f"similar_{kind}", "group_ids": sorted({ea.group_id, eb.group_id},
                                                                key=lambda g: number.get(g, 0)),
                 "entries": [{"kind": kind, "id": e.id, "group_id": e.group_id}
                             for e in (ea, eb)],
-                "evidence": {"score": round(score, 2), "shared_words": shared,
-                             "of_words": union},
-                "because": _("These two entries share %(n)d of %(total)d key words: "
-                             "%(words)s.", n=len(shared), total=union,
-                             words=listed(shared[:6])),
+                "evidence": evidence,
+                "because": reason_text({"kind": f"similar_{kind}", **evidence}),
             })
     return found
 
@@ -129,17 +219,58 @@ def shared_resources(actions: list[Action], number: dict[int, int]) -> list[dict
         shared = [needs[a][t] for t in needs[a] if t in needs[b]]
         if len(shared) < RESOURCE_SHARED_WORDS:
             continue
+        evidence = {"shared_words": shared}
         found.append({
             "kind": "shared_resource",
             "group_ids": sorted({by_id[a].group_id, by_id[b].group_id},
                                 key=lambda g: number.get(g, 0)),
             "entries": [{"kind": "action", "id": i, "group_id": by_id[i].group_id}
                         for i in (a, b)],
-            "evidence": {"shared_words": shared},
-            "because": _("These two actions need the same: %(words)s.",
-                         words=listed(shared[:6])),
+            "evidence": evidence,
+            "because": reason_text({"kind": "shared_resource", **evidence}),
         })
     return found
+
+
+# --- one name per organisation in the plan and on the map ----------------------------------
+
+def _care(name: str) -> int:
+    """How much a spelling tells: its capitals, accents and full Arabic letter forms."""
+    return sum(1 for char in name if matching.normalise(char) != char)
+
+
+def _spelling_key(name: str | None) -> str:
+    return matching.name_key(name or "").replace(" ", "")
+
+
+def one_spelling(names: list[str]) -> dict[str, str]:
+    """The one spelling the plan and the map print for each recognised actor, by its
+    key (see `spelled`).
+
+    Names are the same actor when they are the same name once case, accents, Arabic
+    letter forms, punctuation and spaces are set aside ("ministere des affaires
+    etrangeres", "Ministère des Affaires étrangères"). Acronyms are not rewritten: "IDAL"
+    and its full name are both right, and initials alone may name two bodies. `names`:
+    the actors on the groups' boards, one per row; the most used spelling wins, a tie the
+    most carefully typed (capitals, accents), then the first written."""
+    counts: dict[str, dict[str, int]] = {}
+    first: dict[str, int] = {}
+    for n, name in enumerate(names):
+        name = (name or "").strip()
+        key = _spelling_key(name)
+        if not key:
+            continue
+        spellings = counts.setdefault(key, {})
+        spellings[name] = spellings.get(name, 0) + 1
+        first.setdefault(name, n)
+    return {key: max(spellings, key=lambda name: (spellings[name], _care(name), -first[name]))
+            for key, spellings in counts.items()}
+
+
+def spelled(chosen: dict[str, str], name: str | None) -> str:
+    """A name as the plan prints it: its actor's one spelling, or exactly as typed."""
+    best = chosen.get(_spelling_key(name))
+    return name or "" if best is None or best == (name or "").strip() else best
 
 
 def suggest(workshop_id: int) -> list[dict]:
@@ -165,9 +296,7 @@ def suggest(workshop_id: int) -> list[dict]:
     by_score = lambda s: s["evidence"]["score"]  # noqa: E731
     by_words = lambda s: len(s["evidence"]["shared_words"])  # noqa: E731
     return [*strongest(shared_actors(rows(Actor), number), lambda s: len(s["group_ids"])),
-            *strongest(similar_texts("action", actions,
-                                     lambda a: f"{a.title} {a.expected_result}", number),
-                       by_score),
+            *strongest(similar_texts("action", actions, _action_text, number), by_score),
             *strongest(similar_texts("objective", rows(Objective), lambda o: o.text, number),
                        by_score),
             *strongest(shared_resources(actions, number), by_words)]
@@ -178,10 +307,13 @@ def signature(entries: list[dict]) -> str:
     return ",".join(sorted(f"{e['kind']}:{e['id']}" for e in entries))
 
 
-def synergy_view(synergy: Synergy) -> dict:
+def synergy_view(synergy: Synergy, reason: dict | None = None) -> dict:
+    """A synergy for the clients; `reason` is data (see reason_of), which each page
+    writes in its reader's language."""
     return {"id": synergy.id, "status": synergy.status, "kind": synergy.kind,
-            "title": synergy.title, "note": synergy.note, "entries": synergy.entries,
-            "group_ids": synergy.group_ids, "updated_at": iso(synergy.updated_at)}
+            "title": synergy.title, "note": synergy.note, "reason": reason,
+            "entries": synergy.entries, "group_ids": synergy.group_ids,
+            "updated_at": iso(synergy.updated_at)}
 
 
 def _entries(viewer: Viewer, entries: object) -> list[dict]:
@@ -206,7 +338,7 @@ def _entries(viewer: Viewer, entries: object) -> list[dict]:
 
 def _publish(workshop_id: int, synergy: Synergy, actor: str) -> dict:
     """Accepted synergies are for everyone; a rejection only for the facilitators."""
-    view = synergy_view(synergy)
+    view = synergy_view(synergy, reasons(workshop_id, [synergy])[synergy.id])
     eventlog.append(db.session.get(Workshop, workshop_id), "synergy.saved",
                     {"synergy": view}, actor=actor,
                     audience="all" if synergy.status == "accepted" else "facilitators")
@@ -242,6 +374,8 @@ def decide_synergy(viewer: Viewer, entries: object, status: object = "accepted",
     if len(note) > LIMITS["note"]:
         raise OperationError("too_long", _l(
             "The note is too long (%(n)d characters at most).", n=LIMITS["note"]))
+    if note and _repeats_reason(viewer.workshop_id, kind, linked, note):
+        note = ""  # the reason is written for each reader; a copy in one language is not
     key = signature(linked)
     synergy = db.session.scalar(select(Synergy).where(
         Synergy.workshop_id == viewer.workshop_id, Synergy.signature == key))
@@ -260,6 +394,20 @@ def decide_synergy(viewer: Viewer, entries: object, status: object = "accepted",
         proposal.status, proposal.synergy_id = "accepted", synergy.id
         result["proposal"] = _publish_proposal(proposal, viewer.actor)
     return result
+
+
+def _repeats_reason(workshop_id: int, kind: str, entries: list[dict], note: str) -> bool:
+    """A note that is only the app's reason for these entries, as a suggestion wrote it
+    in one of the app's languages (a console sending it back as the note)."""
+    probe = SimpleNamespace(id=0, kind=kind, entries=entries)  # not a row: nothing saved
+    reason = reasons(workshop_id, [probe])[0]
+    if reason is None:
+        return False
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            if note == reason_text(reason):
+                return True
+    return False
 
 
 def remove_synergy(viewer: Viewer, synergy_id: object) -> dict:
@@ -374,9 +522,11 @@ def dismiss_proposal(viewer: Viewer, proposal_id: object) -> dict:
 def _synergies_part(workshop: Workshop, staff: bool) -> dict:
     """The synergies decided: everyone sees the accepted ones; the staff also rejections
     and the participants' proposals."""
-    rows = db.session.scalars(select(Synergy).where(Synergy.workshop_id == workshop.id)
-                              .order_by(Synergy.id))
-    found = {"list": [synergy_view(s) for s in rows if staff or s.status == "accepted"]}
+    rows = [s for s in db.session.scalars(select(Synergy).where(
+        Synergy.workshop_id == workshop.id).order_by(Synergy.id))
+        if staff or s.status == "accepted"]
+    why = reasons(workshop.id, rows)
+    found = {"list": [synergy_view(s, why[s.id]) for s in rows]}
     if staff:
         found["proposals"] = [proposal_view(p) for p in db.session.scalars(
             select(SynergyProposal).where(SynergyProposal.workshop_id == workshop.id)

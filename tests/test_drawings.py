@@ -3,8 +3,10 @@ and on hand-made data; what a person sees in them (names, direction, positions),
 live endpoint's access, and the PDF's Arabic."""
 from __future__ import annotations
 
+import importlib.util
 import io
 import itertools
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
@@ -144,7 +146,8 @@ def test_user_text_is_escaped_in_the_map_and_its_pdf_form(room):
     for markup in (drawings.synergy_map_svg(data, rtl=False),
                    drawings.synergy_map_pdf(data, rtl=False)):
         assert "<script" not in str(markup)
-        assert "&lt;script&gt;alert(&#39;map&#39;)" in str(markup) and "&amp; co" in str(markup)
+        assert "&lt;script&gt;alert(&#39;map&#39;)&lt;/script&gt;" in str(markup)
+        assert "&amp;" in str(markup)
     assert " style=" not in str(drawings.synergy_map_svg(data, rtl=False))  # the CSP
 
 
@@ -194,33 +197,146 @@ def boxes(root: ET.Element) -> list[tuple[float, float, float, float]]:
     return found
 
 
-def test_a_crowded_map_keeps_every_box_apart_and_long_labels_short(app):
+def crowded() -> dict:
+    """Five groups, twelve synergies and four shared actions with long titles."""
     words = ("platform network diaspora investors desk campaign data survey chamber "
              "ministry agency incubator mentoring finance guarantee export").split()
     cycle = itertools.cycle(words)
     title = lambda n: " ".join(next(cycle) for _ in range(n))  # noqa: E731
-    data = {
+    return {
         "groups": [{"id": i, "number": i, "title": title(3 + i), "theme_id": i}
                    for i in range(1, 6)],
         "synergies": [{"id": k, "kind": "manual", "title": title(2 + k % 9),
                        "group_ids": [1 + k % 5, 1 + (k + 1 + k % 2) % 5], "actors": []}
                       for k in range(12)],
-        "shared_actions": [{"id": k, "title": title(30), "group_ids": [1, 2, 3, 4, 5],
-                            "lead": "CCI", "deadline": None, "synergy_id": None}
-                           for k in range(4)],
+        "shared_actions": [{"id": k, "number": f"S{k + 1}", "title": title(30),
+                            "group_ids": [1, 2, 3, 4, 5], "lead": "CCI", "deadline": None,
+                            "synergy_id": None} for k in range(4)],
     }
+
+
+def test_a_crowded_map_keeps_every_box_apart_and_every_label_whole(app):
     with app.test_request_context():
-        root = parse(drawings.synergy_map_svg(data, rtl=False))
+        root = parse(drawings.synergy_map_svg(crowded(), rtl=False))
+        canvas = drawings.map_canvas(crowded(), False, 1600, 900, most_height=1125)
+    width, height = (float(v) for v in root.get("viewBox").split()[2:])
     drawn = boxes(root)
     assert len(drawn) == 5 + 12 + 4
     for (ax, ay, aw, ah), (bx, by, bw, bh) in itertools.combinations(drawn, 2):
         apart = ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay
         assert apart, ((ax, ay, aw, ah), (bx, by, bw, bh))
     for x, y, w, h in drawn:
-        assert 0 <= x and x + w <= 1600 and 0 <= y and y + h <= 900
-    long = [lines for lines in (list(t.iter(f"{SVG}tspan")) for t in root.iter(f"{SVG}text"))
-            if lines and lines[-1].text.endswith("…")]
-    assert long and all(len(lines) <= 3 for lines in long)
+        assert 0 <= x and x + w <= width and 0 <= y and y + h <= height
+    assert_laid_out(canvas, crowded(), lines=False)
+    assert not any(line.endswith("…") for text, _a in labels(root) for line in [text])
+
+
+LINE = re.compile(r'<line x1="([-\d.]+)" y1="([-\d.]+)" x2="([-\d.]+)" y2="([-\d.]+)"')
+
+
+def texts_of(data: dict, piece) -> set[str]:
+    """The whole texts a box of the map may show (a label is one of them, wrapped)."""
+    kind, key = piece.data.get("kind"), piece.data.get("id")
+    if kind == "group":
+        group = next(g for g in data["groups"] if g["id"] == key)
+        return {group["title"], str(group["number"])}
+    if kind == "shared_action":
+        action = next(a for a in data["shared_actions"] if a["id"] == key)
+        return {action["title"], action["lead"], action.get("number", "")}
+    synergy = next(y for y in data["synergies"] if y["id"] == key)
+    return {synergy["title"] or "Synergy", *synergy["actors"][:1]}
+
+
+def assert_laid_out(canvas: drawings.Canvas, data: dict, lines: bool = True) -> None:
+    """What a reader would notice on the map: two boxes meeting, a label cut or wider
+    than its box, and (lines=True) a line running through a box it does not link."""
+    framed = [p for p in canvas.pieces if p.box and p.data.get("kind") != "empty"]
+    for a, b in itertools.combinations(framed, 2):
+        (ax, ay, aw, ah), (bx, by, bw, bh) = a.box, b.box
+        assert ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay, (a.data,
+                                                                                  b.data)
+    for piece in framed:
+        x, y, w, h = piece.box
+        assert 0 <= x and x + w <= canvas.width and 0 <= y and y + h <= canvas.height
+        whole = {t.replace(" ", "") for t in texts_of(data, piece)}
+        for n, label in enumerate(piece.labels):
+            assert "".join(label.lines).replace(" ", "") in whole, label.lines  # not cut
+            if piece.data["kind"] == "group" and n == 0:
+                continue  # the group's number, on its box's edge
+            for line in label.lines:
+                assert drawings.text_width(line, label.size, label.bold) <= label.box + 0.5
+            assert x - 0.5 <= label.x - label.box / 2 and label.x + label.box / 2 <= x + w + 0.5
+            assert y - 0.5 <= label.cy - label.height / 2
+            assert label.cy + label.height / 2 <= y + h + 0.5
+    if lines:
+        for found in LINE.finditer("".join(canvas.pieces[0].shapes)):
+            x1, y1, x2, y2 = (float(v) for v in found.groups())
+            for piece in framed:
+                x, y, w, h = piece.box
+                if x <= x1 <= x + w and y <= y1 <= y + h or x <= x2 <= x + w and y <= y2 <= y + h:
+                    continue  # one of its ends
+                assert not drawings._through(x1, y1, x2, y2, (x + 1, y + 1, x + w - 1, y + h - 1)), (
+                    piece.data, (x1, y1, x2, y2))
+
+
+ARABIC_WORDS = ("منصة تنسيق واحدة تستضيفها غرفة التجارة والصناعة والزراعة في بيروت وجبل لبنان "
+                "حملات تواصل عبر السفارات ومجالس الأعمال شبكة تشاركية للمغتربين على الإنترنت "
+                "وزارة الخارجية والمغتربين البنك المركزي الأردني").split()
+
+
+def in_arabic(data: dict) -> dict:
+    """The same map with every title in Arabic (as long as it was), acronyms kept."""
+    words = itertools.cycle(ARABIC_WORDS)
+
+    def arabic(text: str) -> str:
+        if not text or text.isupper():
+            return text
+        return " ".join(next(words) for _ in text.split())
+
+    return {"groups": [{**g, "title": arabic(g["title"])} for g in data["groups"]],
+            "synergies": [{**y, "title": arabic(y["title"]),
+                           "actors": [arabic(a) for a in y["actors"]]} for y in data["synergies"]],
+            "shared_actions": [{**a, "title": arabic(a["title"]), "lead": arabic(a["lead"])}
+                               for a in data["shared_actions"]]}
+
+
+@pytest.fixture
+def large(app):
+    """benchmarks/large_workshop.py's closed seminar: five groups, five synergies, ten
+    shared actions with long titles, a group working in Arabic."""
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "large_workshop.py"
+    spec = importlib.util.spec_from_file_location("large_workshop", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build_large_workshop(app)
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_the_sample_map_has_no_box_on_another_no_line_through_a_box_and_labels_whole(
+        room, language):
+    data = drawings.map_data(room["workshop"].id)
+    if language == "ar":
+        data = in_arabic(data)
+    rtl = language == "ar"
+    with force_locale(language):
+        for canvas in (drawings.map_canvas(data, rtl, 1600, 900, most_height=1125),
+                       drawings.map_canvas(data, rtl, 960, 490, numbered=True)):
+            assert canvas.height <= 1125
+            assert_laid_out(canvas, data)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_large_workshop_s_map_keeps_its_boxes_apart_and_labels_whole(app, large,
+                                                                          language):
+    data = drawings.map_data(large)
+    assert len(data["groups"]) == 5 and len(data["shared_actions"]) == 10
+    if language == "ar":
+        data = in_arabic(data)
+    with force_locale(language):
+        for canvas in (drawings.map_canvas(data, language == "ar", 1600, 900,
+                                           most_height=1125),
+                       drawings.map_canvas(data, language == "ar", 960, 490, numbered=True)):
+            assert_laid_out(canvas, data, lines=False)  # crowded: lines may cross a box
 
 
 def test_an_empty_map_says_no_synergy_is_agreed_yet(app):
@@ -273,11 +389,14 @@ def test_the_timeline_names_months_in_the_workshop_s_language_and_counts_the_und
             data, locale="fr", rtl=False)))]
     assert {"nov. 2015", "déc. 2015", "janv. 2016", "févr. 2016"} <= set(shown)
     with force_locale("en"):
-        shown = [text for text, _a in labels(parse(drawings.timeline_svg(
-            data, locale="en", rtl=False)))]
-    assert "2 actions have no deadline." in shown
-    assert "Open a one-stop desk for diaspora investors at IDAL" not in shown  # too long
-    assert any(t.startswith("Open a one-stop desk") and t.endswith("…") for t in shown)
+        svg = drawings.timeline_svg(data, locale="en", rtl=False)
+    shown = [text for text, _a in labels(parse(svg))]
+    # each action by its number, as the plan's tables number it; the titles are listed
+    # under the drawing, whole (the plan's template), and said in its description
+    assert {"1.1", "1.2", "S1", "S2"} <= set(shown) and not any("…" in t for t in shown)
+    desc = parse(svg).find(f"{SVG}desc").text
+    assert "1.1 Open a one-stop desk for diaspora investors at IDAL (Dec 15, 2015)" in desc
+    assert "2 actions have no deadline." in desc
 
 
 def test_a_month_with_one_deadline_still_spans_three_months(room):
@@ -319,7 +438,7 @@ def test_arabic_in_the_pdf_drawings_is_shaped_and_ordered_like_the_pdf_s_own_tex
                  + drawings.timeline_pdf(timeline, locale="ar", rtl=True, width=640))
         assert "<text" not in str(drawn)
         # the same words in a paragraph of the same document (one font subset for both)
-        text = pdf_text(app, Markup('<p dir="rtl">مسح المغتربين</p>') + drawn, "ar")
+        text = pdf_text(app, Markup('<p dir="rtl"><b>مسح المغتربين</b></p>') + drawn, "ar")
     paragraph, rest = text.split("\n", 1)
     assert paragraph.strip() in rest  # the timeline's label, shaped and in order
     assert "IDAL" in rest and "CCIA-BML" in rest and "2015" in rest
@@ -347,9 +466,11 @@ def test_the_map_endpoint_is_for_the_workshop_s_staff_and_follows_its_language(a
     workshop = db.session.get(Workshop, room["workshop"].id)
     workshop.language = "ar"
     db.session.commit()
-    rtl = group_x(parse(staff.get(url + "?rtl=0&lang=en").get_data(as_text=True)))
+    rtl = group_x(parse(staff.get(url).get_data(as_text=True)))  # the workshop's, now Arabic
+    again = group_x(parse(staff.get(url + "?language=en").get_data(as_text=True)))
     second, third = (g.id for g in room["groups"][1:3])
     assert ltr[second] > ltr[third] and rtl[second] < rtl[third]
+    assert again == ltr  # a screen asking for English reads left to right
     assert staff.get(f"/workshops/{room['workshop'].id + 1000}/synergies/map.svg"
                      ).status_code == 404
 

@@ -9,7 +9,7 @@ import { el, t } from "./live.js";
 import { userText } from "./steps12.js";
 import { morph, on } from "./dom.js";
 import { fill, tn } from "./i18n.js";
-import { pendingProposals } from "./steps4.js";
+import { pendingProposals, reasonText } from "./steps4.js";
 import {
   acceptedSynergies, activeGroups, board, entryWords, findEntry, groupBadge,
 } from "./plan4.js";
@@ -23,6 +23,7 @@ const BOARD_CHANGE = /^(objective|actor|action)\.(saved|removed)$|^synergy\.(sav
 const KINDS = ["actor", "action", "objective"]; // the order entries are offered in
 let ctx = null; // {client, run, say}: lent by console.js
 let suggestions = null; // [{key, kind, group_ids, entries, because, evidence}] from synergies.suggest
+// (`because`: the reason written in this console's language by the server it asked)
 let suggesting = null; // the query in flight
 let suggestTimer = null;
 const titles = new Map(); // suggestion key -> the title typed here
@@ -169,6 +170,7 @@ function renderDecided(state) {
     el("p", { class: "c4-meta" }, el("span", { class: "c4-kind" }, kindName(s.kind)),
       fromPhone.has(s.id) ? el("span", { class: "c4-kind" }, " · ", t("c4_from_a_phone")) : null, " ", badges(state, s.group_ids)),
     el("ul", { class: "c4-entries" }, ...s.entries.map((ref) => entryLine(state, ref))),
+    reasonText(s.reason) ? el("p", { class: "c4-because" }, reasonText(s.reason)) : null,
     s.note ? el("p", { class: "c4-note", dir: "auto" }, s.note) : null,
     inPlan.has(s.id) ? el("p", { class: "c4-in-plan" }, t("c4_in_the_plan"), " ", userText(inPlan.get(s.id).title)) : null,
     runs() ? el("p", { class: "card-actions" },
@@ -251,8 +253,10 @@ function suggestionByKey(key) {
 
 async function decide(suggestion, status, title) {
   const ack = await ctx.run("synergy.decide", {
+    // the reason is not sent as the note: the server keeps it as data, and every page
+    // (and the plan) writes it in its reader's language
     entries: suggestion.entries.map((e) => ({ kind: e.kind, id: e.id })), status, title,
-    note: suggestion.because, kind: suggestion.kind,
+    note: "", kind: suggestion.kind,
   }, "synergies", status === "accepted" ? fill(t("c4_synergy_accepted"), { title }) : t("c4_synergy_rejected"));
   if (ack.ok) {
     titles.delete(suggestion.key);

@@ -14,7 +14,7 @@ import { userText } from "./steps12.js";
 import { morph, on } from "./dom.js";
 import { tn } from "./i18n.js";
 import { activeGroups, formatDate, groupById } from "./board3.js";
-import { isClosed } from "./steps4.js";
+import { isClosed, reasonText } from "./steps4.js";
 
 const $ = (selector) => document.querySelector(selector);
 const STAGES = new Set(["synergies", "shared_plan", "closing"]);
@@ -156,6 +156,7 @@ function renderSynergies(state) {
   count("synergies", list.length);
   morph($("[data-p4-synergies]"), list.length ? list.map((s) => el("li", { id: `p4-synergy-${s.id}`, class: "p4-item" },
     el("p", { class: "p4-title", dir: "auto" }, s.title),
+    reasonText(s.reason) ? el("p", { class: "p4-note" }, reasonText(s.reason)) : null,
     s.note ? el("p", { class: "p4-note", dir: "auto" }, s.note) : null,
     groupChips(state, s.group_ids)))
     : empty("p4-synergies-empty", t("p4_no_synergies")));
@@ -231,11 +232,11 @@ function factorItem(state, factor, open) {
       el("p", { class: "p4-endorsements", dataset: { count: (factor.endorsements || []).length } },
         tn("p4_n_endorsements", (factor.endorsements || []).length),
         endorsed ? el("span", { class: "p4-you-endorse" }, ` · ${t("p4_you_endorse")}`) : null),
-      // A toggle: its name stays "Endorse" (aria-pressed says on or off); what it shows
-      // follows aria-pressed through the CSS, as a focused button's content is never
-      // morphed (dom.js) but its attributes are
+      // A toggle whose name is what it shows ("Endorse", then "Endorsed"; aria-pressed
+      // says on or off): the shown words follow aria-pressed through the CSS, as a
+      // focused button's content is never morphed (dom.js) but its attributes are
       open ? el("button", { type: "button", class: endorsed ? "p4-endorse" : "p4-endorse secondary",
-        "aria-pressed": endorsed ? "true" : "false", "aria-label": t("p4_endorse"),
+        "aria-pressed": endorsed ? "true" : "false",
         "aria-describedby": `p4-factor-text-${factor.id}`, dataset: { p4: "endorse", id: factor.id } },
       el("span", { class: "p4-when-off" }, t("p4_endorse")),
       el("span", { class: "p4-when-on" }, t("p4_endorsed"))) : null),

@@ -5,6 +5,56 @@
 // (rejections, proposals, emails, records) never reaches it: the reducer only keeps
 // what arrives.
 
+import { t } from "./live.js";
+import { fill, tn } from "./i18n.js";
+
+const lang = document.documentElement.lang || "en";
+
+/** "1, 2 and 3" in the page's language. */
+function listed(values) {
+  const words = values.map(String);
+  try {
+    return new Intl.ListFormat(lang, { style: "long", type: "conjunction" }).format(words);
+  } catch (e) {
+    return words.join(", ");
+  }
+}
+
+/** A message handed over by the page, or null when the page has none for it. */
+function said(key) {
+  const text = t(key);
+  return text === key ? null : text;
+}
+
+/** Why a synergy's groups meet, in the reader's language: the server sends the reason
+ *  as data ({kind, names, groups} or {kind, shared_words, of_words}: see
+ *  docs/synergies.md), because a room reads in several languages at once and one event
+ *  reaches them all. "" when there is none (a synergy linked by hand) or the page was
+ *  not handed the words for it. */
+export function reasonText(reason) {
+  if (!reason) return "";
+  const words = reason.shared_words || [];
+  if (reason.kind === "shared_actor" && reason.names && reason.names.length) {
+    const named = said("reason_shared_actor");
+    if (!named) return "";
+    const quote = (name) => fill(said("reason_quoted") || "“%(name)s”", { name });
+    const text = fill(named, { name: reason.names[0], groups: listed(reason.groups || []) });
+    const also = said("reason_also_written");
+    return reason.names.length > 1 && also
+      ? `${text} ${fill(also, { names: listed(reason.names.slice(1).map(quote)) })}` : text;
+  }
+  if ((reason.kind === "similar_action" || reason.kind === "similar_objective") && words.length) {
+    const total = Math.max(reason.of_words || 0, words.length);
+    return said("reason_similar")  // a plural message: its forms, picked by tn
+      ? tn("reason_similar", total, { n: words.length, words: listed(words.slice(0, 6)) }) : "";
+  }
+  if (reason.kind === "shared_resource" && words.length) {
+    const need = said("reason_shared_resource");
+    return need ? fill(need, { words: listed(words.slice(0, 6)) }) : "";
+  }
+  return "";
+}
+
 function upsert(list, item, key = "id") {
   const i = list.findIndex((x) => x[key] === item[key]);
   if (i === -1) list.push(item);
