@@ -30,6 +30,7 @@ from sqlalchemy import select
 from . import eventlog, matching, method
 from .errors import OperationError
 from .extensions import db
+from .groups import groups_of
 from .i18n import listed
 from .models import (Action, Actor, Objective, SharedAction, Synergy, SynergyProposal,
                      WorkingGroup, Workshop, iso, of_workshop, utcnow)
@@ -139,8 +140,6 @@ def reason_of(kind: str, entries: list[dict], rows: dict[tuple[str, int], object
 
 def reasons(workshop_id: int, synergies: list) -> dict[int, dict | None]:
     """Each synergy's reason (reason_of), reading the entries they link once per kind."""
-    from .groups import groups_of
-
     wanted: dict[str, set[int]] = {}
     for synergy in synergies:
         for entry in synergy.entries or []:
@@ -275,8 +274,6 @@ def spelled(chosen: dict[str, str], name: str | None) -> str:
 
 def suggest(workshop_id: int) -> list[dict]:
     """Every suggestion for the workshop's active groups, strongest evidence first."""
-    from .groups import groups_of
-
     groups = [g for g in groups_of(workshop_id) if not g.retired]
     active = {g.id for g in groups}
     number = _group_numbers(groups)
