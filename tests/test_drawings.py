@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import itertools
+import math
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -485,3 +486,17 @@ def test_the_drawn_text_fits_its_measure(app):
         assert drawings.wrap("IDAL", 200, 18) == ["IDAL"]
         assert text_direction("CCIA-BML منصة") == "ltr"
         assert text_direction("«منصة» CCIA-BML") == "rtl"
+
+
+def test_a_drawn_line_never_starts_with_a_french_colon_or_question_mark(app):
+    """A French title in a box or a row of the timeline: the narrow no-break space before
+    : and ? (and a no-break space typed) keeps the sign with its word, whatever the
+    width the title is wrapped to."""
+    title = "Lancer une enquête annuelle\u202f: attentes de la diaspora\u202f? Oui\u00a0!"
+    with app.test_request_context():
+        widest = max(drawings.text_width(w, 12, True) for w in title.split(" "))
+        for width in range(math.ceil(widest), 420, 3):  # a word longer is cut anywhere
+            lines = drawings.wrap_all(title, width, 12, bold=True)
+            assert " ".join(lines).replace(" ", "") == title.replace(" ", "")
+            assert not any(line.startswith((":", "?", "!", "\u202f", "\u00a0"))
+                           for line in lines), (width, lines)

@@ -24,7 +24,7 @@ from facilitator import (accounts, create_app, operations, participants, plan, p
                          workshops)
 from facilitator.extensions import db
 from facilitator.models import (Action, Actor, Event, Idea, Participant, PlanFile,
-                                WorkingGroup, Workshop)
+                                Synergy, WorkingGroup, Workshop)
 from facilitator.report import plan_html, plan_pdf
 from facilitator.sample import BOARDS, COMMITTEE, MEASURES, PRIORITIES, create_sample
 from tests.databases import drop_database, new_database
@@ -205,6 +205,71 @@ def test_gather_writes_dates_in_the_plans_language(app, seminar):
         plan.gather(999_999)
     with pytest.raises(ValueError):
         plan.gather(seminar.id, edition="secret")
+
+
+LONG_CHAMBER = ("Chamber of Commerce, Industry and Agriculture of Beirut and Mount Lebanon "
+                "(CCIA-BML)")
+
+
+def test_a_recognised_actor_is_printed_under_one_name(app, seminar):
+    """The chamber, written "CCIA-BML" by two groups and in full by the third, accepted
+    at Step 4 as one shared actor: the plan and the map name it the way most used, the
+    group's own spelling kept in its actors' table; a name the facilitators give the
+    synergy (one of the spellings) wins."""
+    data = plan.gather(seminar.id)
+    second = data["priorities"][1]
+    assert second["actions"][0]["lead"] == "CCIA-BML"
+    assert {"name": "CCIA-BML", "written": LONG_CHAMBER} in [
+        {"name": a["name"], "written": a["written"]} for a in second["actors"]]
+    printed = [name for p in data["priorities"] for a in p["actions"]
+               for name in (a["lead"], *a["partners"])]
+    printed += [name for s in data["shared_actions"] for name in (s["lead"], *s["partners"])]
+    assert LONG_CHAMBER not in printed and "CCIA-BML" in printed
+    node = next(s for s in data["drawings"]["map"]["synergies"] if s["kind"] == "shared_actor"
+                and s["title"].startswith("The chamber"))
+    assert node["actors"] == ["CCIA-BML"]
+    assert "MoFA" in [a["name"] for a in data["priorities"][2]["actors"]]  # not recognised
+
+    synergy = db.session.scalar(select(Synergy).where(
+        Synergy.workshop_id == seminar.id, Synergy.title.startswith("The chamber")))
+    synergy.title = LONG_CHAMBER  # the facilitators' pick
+    db.session.commit()
+    picked = plan.gather(seminar.id)
+    first = picked["priorities"][0]
+    assert first["actions"][0]["partners"] == ["Ministry of Economy", LONG_CHAMBER]
+    assert {"name": LONG_CHAMBER, "written": "CCIA-BML"} in [
+        {"name": a["name"], "written": a["written"]} for a in first["actors"]]
+    assert "CCIA-BML" not in [s["lead"] for s in picked["shared_actions"]]
+
+
+def test_a_profile_s_count_follows_its_name_in_an_arabic_plan(app, seminar):
+    """"وزارة (3)": the count outside any isolate, so it runs in the sentence's
+    direction after the name (inside the name's isolate with it, an isolate with no
+    letter of its own runs left to right, and an Arabic plan printed "(3) وزارة")."""
+    html = plan_html(plan.gather(seminar.id, language="ar"))
+    sentences = re.findall(r'<p class="(?:profiles|note)">(.*?)</p>', html, flags=re.S)
+    counts = 0
+    for sentence in sentences:
+        for found in re.finditer(r"\(\d+\)", sentence):
+            before = sentence[:found.start()]
+            assert before.count("\u2068") == before.count("\u2069"), sentence
+            counts += 1
+    assert counts >= 8  # the room's profiles, and each group's
+
+
+def test_a_french_plan_spaces_what_people_typed_the_french_way(app, seminar):
+    """A space typed before : ; ! ? becomes the narrow no-break space of the plan's own
+    French sentences (never a line starting with "?"); in English, as typed."""
+    action = db.session.scalars(select(Action).where(
+        Action.workshop_id == seminar.id).order_by(Action.id)).first()
+    action.title = "Lancer une enquête : attentes de la diaspora ?"
+    seminar.last_seq += 1
+    db.session.commit()
+    french = plan_html(plan.gather(seminar.id, language="fr"))
+    assert french.count("Lancer une enquête\u202f: attentes de la diaspora\u202f?") >= 2
+    assert "enquête :" not in french and "diaspora ?" not in french
+    english = plan_html(plan.gather(seminar.id, language="en"))
+    assert "Lancer une enquête : attentes de la diaspora ?" in english
 
 
 def test_gather_runs_the_same_queries_however_big_the_room(app, seminar):
