@@ -131,8 +131,8 @@ AXE_RUN = """async () => {
 # What a screen that must fit (the projector) shows of itself that a person cannot read:
 # the page scrolling, anything past the window's edges, and anything cut by a box that
 # hides its overflow (a card half under the bottom of the wall, a title's top cut off).
-OVERFLOW = """() => {
-  const w = window.innerWidth, h = window.innerHeight, out = [];
+_FIT = """() => {
+  SCREEN
   const doc = document.documentElement;
   const name = (node) => `${node.tagName.toLowerCase()}.${node.className}`;
   const clips = (node) => /hidden|clip|auto|scroll/.test(getComputedStyle(node).overflowX + getComputedStyle(node).overflowY);
@@ -156,6 +156,13 @@ OVERFLOW = """() => {
   }
   return out.slice(0, 8);
 }"""
+# A projector's screen is its window.
+OVERFLOW = _FIT.replace("SCREEN", "const w = window.innerWidth, h = window.innerHeight, out = [];")
+# A phone scrolls: its whole page is the screen, as wide as the phone. On a mobile browser
+# the window grows to what is too wide (window.innerWidth follows it) and the screen does
+# not: the width is the root's client width.
+PHONE_FIT = _FIT.replace("SCREEN", "window.scrollTo(0, 0);\n  const w = document.documentElement.clientWidth, "
+                         "h = Math.max(window.innerHeight, document.documentElement.scrollHeight), out = [];")
 
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -28,7 +28,7 @@ NAMES = {"fr": "Claire Dubois", "ar": "رنا حداد", "en": "Sam Khoury"}
 PROPOSALS = {"fr": "Les incubateurs des trois groupes pourraient partager un seul programme de mentorat",
              "ar": "منصة واحدة لبيانات المغتربين تخدم كل المجموعات"}
 FACTOR = "قيادة واضحة من غرفة التجارة منذ اليوم الأول"
-WIDE = "() => document.documentElement.scrollWidth - window.innerWidth"
+WIDE = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 def shoot(page, name: str) -> None:
