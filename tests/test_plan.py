@@ -16,16 +16,18 @@ import unicodedata
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from flask_migrate import upgrade
 from pypdf import PdfReader
 from sqlalchemy import delete, event, select, update
 
 from facilitator import (accounts, create_app, operations, participants, plan, plan_render,
-                         workshops)
+                         synergies, workshops)
 from facilitator.extensions import db
 from facilitator.models import (Action, Actor, Event, Idea, Participant, PlanFile,
                                 Synergy, WorkingGroup, Workshop)
 from facilitator.report import plan_html, plan_pdf
+from facilitator.snapshot import snapshot
 from facilitator.sample import BOARDS, COMMITTEE, MEASURES, PRIORITIES, create_sample
 from tests.databases import drop_database, new_database
 
@@ -1026,3 +1028,25 @@ def test_a_real_render_process_fills_the_cache(on_disk):
         assert any("rania.haddad@example.org" in page for page in pages)
         # its place is free: the rows hold nothing under way
         assert [v[3] for v in versions(key.workshop_id)] == ["ready"]
+
+
+def test_a_synergys_reason_is_written_in_each_readers_language(app, seminar):
+    """The app's reason for a synergy is data, stored as nobody's note: a phone gets the
+    data (its page writes it, static/js/steps4.js), and the plan in each language writes
+    it in that language's words."""
+    with app.test_request_context():  # the snapshot and the plan write join links
+        phone = participants.viewer_for(db.session.scalars(select(Participant).where(
+            Participant.workshop_id == seminar.id)).first())
+        chamber = next(s for s in snapshot(phone)["synergies"]["list"]
+                       if s["title"] == "The chamber of commerce, in every group")
+        assert chamber["note"] == "" and chamber["reason"]["kind"] == "shared_actor"
+        assert "CCIA-BML" in chamber["reason"]["names"]
+        words = {"fr": "est cité par les groupes", "ar": "ذكرت المجموعات",
+                 "en": "is named by groups"}
+        for language, said in words.items():
+            with force_locale(language):
+                written = synergies.reason_text(chamber["reason"])
+            assert said in written and "CCIA-BML" in written
+            page = plan_html(plan.gather(seminar.id, language=language))
+            assert said in re.sub(r"[\u2068\u2069]", "", page)  # the plan's words, its language's
+            assert all(other not in page for other in words.values() if other != said)
