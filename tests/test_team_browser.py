@@ -42,16 +42,22 @@ def stage_title(page) -> str:
     return page.locator("[data-stage-title]").inner_text().strip()
 
 
+def owners_console(context, base: str, workshop_id: int, problems: list[str]):
+    """The owner's console, in French, online."""
+    console = context.new_page()
+    errors_of(console, problems)
+    sign_in_page(console, base, *OWNER)
+    console.goto(f"{base}/workshops/{workshop_id}/console?lang=fr")
+    console.locator("[data-connection][data-status=online]").wait_for(timeout=WAIT)
+    return console
+
+
 def test_an_invited_cofacilitator_joins_through_the_link_and_moves_the_room(
         live_server, browser, arabic_workshop):
     base, workshop_id = live_server.url, arabic_workshop
     problems: list[str] = []
     owner = browser.new_context(**DESKTOP)
-    console = owner.new_page()
-    errors_of(console, problems)
-    sign_in_page(console, base, *OWNER)
-    console.goto(f"{base}/workshops/{workshop_id}/console?lang=fr")
-    console.locator("[data-connection][data-status=online]").wait_for(timeout=WAIT)
+    console = owners_console(owner, base, workshop_id, problems)
     before = stage_title(console)
 
     team = owner.new_page()
@@ -105,11 +111,7 @@ def test_the_projector_speaks_the_workshops_language_beside_a_french_console(
     base, workshop_id = live_server.url, arabic_workshop
     problems: list[str] = []
     laptop = browser.new_context(**DESKTOP)
-    console = laptop.new_page()
-    errors_of(console, problems)
-    sign_in_page(console, base, *OWNER)
-    console.goto(f"{base}/workshops/{workshop_id}/console?lang=fr")
-    console.locator("[data-connection][data-status=online]").wait_for(timeout=WAIT)
+    console = owners_console(laptop, base, workshop_id, problems)
     assert console.locator("html").get_attribute("lang") == "fr"
     connected_fr = console.locator("[data-connection]").inner_text().strip()
 

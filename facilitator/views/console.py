@@ -125,6 +125,16 @@ def _team_page(workshop: Workshop):
                             _anchor="team"))
 
 
+def _team_change(workshop: Workshop, done: str, change, *args):
+    """A change to the team through the operation path, said on the team page."""
+    try:
+        operations.run(change, *args)
+        flash(done)
+    except OperationError as exc:
+        flash(str(exc.message), "error")
+    return _team_page(workshop)
+
+
 @bp.post("/<int:workshop_id>/invitations")
 def invite(workshop_id: int):
     """The owner invites an email: the link is shown once to copy, and emailed when a
@@ -148,12 +158,8 @@ def invite(workshop_id: int):
 @bp.post("/<int:workshop_id>/invitations/<int:invitation_id>/revoke")
 def revoke_invitation(workshop_id: int, invitation_id: int):
     workshop, viewer = staff_workshop(workshop_id, runner=True)
-    try:
-        operations.run(invitations.revoke, viewer, invitation_id)
-        flash(_("Invitation revoked: its link no longer works."))
-    except OperationError as exc:
-        flash(str(exc.message), "error")
-    return _team_page(workshop)
+    return _team_change(workshop, _("Invitation revoked: its link no longer works."),
+                        invitations.revoke, viewer, invitation_id)
 
 
 @bp.post("/<int:workshop_id>/members")
@@ -162,26 +168,18 @@ def add_member(workshop_id: int):
     by its email (scripts); people are otherwise invited."""
     workshop, viewer = staff_workshop(workshop_id)
     form = MemberForm()
-    if form.validate_on_submit():
-        try:
-            operations.run(workshops.add_member, viewer, form.email.data, form.role.data)
-            flash(_("Saved."))
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-    else:
+    if not form.validate_on_submit():
         flash(_("Please give the email of an existing account."), "error")
-    return _team_page(workshop)
+        return _team_page(workshop)
+    return _team_change(workshop, _("Saved."), workshops.add_member, viewer,
+                        form.email.data, form.role.data)
 
 
 @bp.post("/<int:workshop_id>/members/<int:facilitator_id>/remove")
 def remove_member(workshop_id: int, facilitator_id: int):
     workshop, viewer = staff_workshop(workshop_id)
-    try:
-        operations.run(workshops.remove_member, viewer, facilitator_id)
-        flash(_("Removed."))
-    except OperationError as exc:
-        flash(str(exc.message), "error")
-    return _team_page(workshop)
+    return _team_change(workshop, _("Removed."), workshops.remove_member, viewer,
+                        facilitator_id)
 
 
 @bp.get("/<int:workshop_id>/console")
