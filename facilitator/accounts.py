@@ -8,21 +8,21 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .errors import OperationError
 from .extensions import db
-from .text import plain
+from .text import email_address, plain
 from .models import Facilitator, new_token
 
 MIN_PASSWORD_LENGTH = 8
 
 
 def normalise_email(email: str) -> str:
+    """An address as accounts are looked up by: trimmed, in lower case."""
     return plain(email).strip().lower()
 
 
-def valid_email(email: str) -> bool:
-    """Enough to tell a typo from an address (the mail server says the rest)."""
-    name, at, domain = email.rpartition("@")
-    return bool(at and name and domain) and len(email) <= 254 and not any(
-        ch.isspace() for ch in email)
+def account_email(value: object) -> str:
+    """A new account's (or invitation's) email: a valid address (text.email_address), in
+    lower case, one account per address; else OperationError("bad_email")."""
+    return email_address(value).lower()
 
 
 def validate_password(password: str) -> None:
@@ -41,9 +41,7 @@ def find(email: str) -> Facilitator | None:
 
 
 def create_facilitator(email: str, name: str, password: str) -> Facilitator:
-    email = normalise_email(email)
-    if not valid_email(email):
-        raise OperationError("bad_email", _l("Please give a valid email address."))
+    email = account_email(email)
     name = plain(name).strip()
     if not name:
         raise OperationError("empty_name", _l("Please give your name."))

@@ -38,7 +38,7 @@ from .models import (Action, Actor, ClosingRecord, CommitteeMember, Facilitator,
                      SynergyProposal, Synthesis, Theme, Vote, WorkingGroup, Workshop, iso,
                      utcnow)
 from .payload import MAX_ID, is_id, is_whole
-from .text import one_line
+from .text import email_address, one_line
 
 FORMAT = "facilitator-workshop"
 VERSION = 1
@@ -518,11 +518,13 @@ class _Checker:
         return [self._text(spec, item, where, spec.limit) for item in value]
 
     def _email(self, spec, value, where, limit):
-        """As closing.join_committee keeps one: on one line, something before the @, a
-        dot after it, no space."""
+        """As closing.join_committee keeps one (text.email_address)."""
         self._text(spec, value, where, limit)
-        if value != one_line(value) or not closing.looks_like_email(value):
-            raise _damaged(where, _l("must be an email address"))
+        try:
+            if email_address(value, limit) != value:
+                raise _damaged(where, _l("must be an email address"))
+        except OperationError:
+            raise _damaged(where, _l("must be an email address")) from None
         return value
 
     def _actor(self, spec, value, where, limit):

@@ -23,7 +23,7 @@ from .models import (ClosingRecord, CommitteeMember, Participant, SuccessFactor,
                      iso, of_workshop, utcnow)
 from .payload import switch
 from .snapshot import part, personal
-from .text import clean_line
+from .text import clean_line, email_address
 from .viewers import Viewer
 from .workshops import public_info, require_runner
 
@@ -31,11 +31,6 @@ LIMITS = {"factor": 300, "role": 120, "email": 254}
 RECORD_KINDS = ("closed", "reopened", "correction", "withdrawal")
 
 
-def looks_like_email(email: str) -> bool:
-    """Enough to catch a typo in the room (something@domain.tld, no space); the address
-    is not checked further: nobody is emailed by the app."""
-    local, _at, domain = email.partition("@")
-    return bool(local) and "." in domain and " " not in email
 MAX_FACTORS_PER_PARTICIPANT = 10
 
 
@@ -129,9 +124,7 @@ def join_committee(viewer: Viewer, role: object, email: object, consent: object)
         raise OperationError("forbidden", _l("Only participants can do this."))
     role = clean_line(role, LIMITS["role"], _l(
         "The role is too long (%(n)d characters at most).", n=LIMITS["role"]))
-    email = clean_line(email, LIMITS["email"], _l("The email address is too long."))
-    if not looks_like_email(email):
-        raise OperationError("bad_email", _l("Please give a valid email address."))
+    email = email_address(email, LIMITS["email"])
     if switch(consent) is not True:
         raise OperationError("no_consent", _l(
             "Please tick the box to agree to be contacted about the steering committee."))

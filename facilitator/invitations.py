@@ -70,9 +70,7 @@ def invite(viewer: Viewer, email: str, role: str, language: str) -> tuple[Invita
     works."""
     workshops.require_owner(viewer, _l("Only the workshop's owner can invite people."))
     workshops.check_team_role(role)
-    email = accounts.normalise_email(email)
-    if not accounts.valid_email(email):
-        raise OperationError("bad_email", _l("Please give a valid email address."))
+    email = accounts.account_email(email)
     account = accounts.find(email)
     if account is not None and workshops.membership(viewer.workshop_id, account.id):
         raise OperationError("already_member", _l(

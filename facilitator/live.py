@@ -114,14 +114,25 @@ def on_connect(auth=None):
         db.session.rollback()
 
 
+def _more_than_one(extra: tuple) -> dict | None:
+    """A request carries one payload: a client sending more is answered, not failed."""
+    if extra:
+        return OperationError("bad_request", _l(
+            "This request could not be read (it carries more than one payload). Please "
+            "reload the page.")).to_ack()
+    return None
+
+
 @socketio.on("sync")
-def on_sync(payload=None):
+def on_sync(payload=None, *extra):
     """A client (re)connected, or told to `resync`, sends {since, scope}: the last seq it
     applied and the scope of its last snapshot. The ack carries the events since then that
     it may see, or a snapshot when it is new, too far behind, ahead of the log, or its
     rights or group changed. Its rooms are set again from its rights now."""
     # Syncs take turns: in a storm of a thousand, each waits blocked (not runnable), so
     # the ack of the one before goes out, and pings are answered, between two builds.
+    if extra:
+        return _more_than_one(extra)
     with _SYNC_TURN:
         return _sync(payload)
 
@@ -162,8 +173,10 @@ def _sync(payload) -> dict:
 
 
 def _make_handler(name: str, fields: tuple[str, ...]):
-    def handler(payload=None):
+    def handler(payload=None, *extra):
         identity = current_identity()
+        if extra:
+            return _more_than_one(extra)
         if identity is None:
             return OperationError("not_connected", _l("Please reload the page.")).to_ack()
         if not isinstance(payload, dict):
@@ -177,8 +190,10 @@ def _make_handler(name: str, fields: tuple[str, ...]):
 
 
 def _make_query_handler(name: str, fields: tuple[str, ...]):
-    def handler(payload=None):
+    def handler(payload=None, *extra):
         identity = current_identity()
+        if extra:
+            return _more_than_one(extra)
         if identity is None:
             return OperationError("not_connected", _l("Please reload the page.")).to_ack()
         payload = {} if payload is None else payload

@@ -181,7 +181,7 @@ def perform(source: Identity | Viewer, operation: str, op_id: Any, /, **fields: 
 
 def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> dict:
     change, _fields, who = OPERATIONS[name]
-    if not isinstance(op_id, str) or not OP_ID.match(op_id):
+    if not isinstance(op_id, str) or not OP_ID.fullmatch(op_id):
         return OperationError("bad_request", _l(
             "This change could not be sent properly. Please reload the page.")).to_ack()
     try:

@@ -83,7 +83,7 @@ def highlight(viewer: Viewer, entry: object, entry_id: object,
               highlighted: object = True) -> dict:
     """Mark an entry (or unmark it) for the group's report to the room."""
     workshop = db.session.get(Workshop, viewer.workshop_id)
-    if entry not in KINDS:
+    if not isinstance(entry, str) or entry not in KINDS:
         raise OperationError("bad_request", _l("Choose an objective, an actor or an action."))
     row = of_workshop(KINDS[entry], entry_id, viewer.workshop_id, _l(
         "This entry is no longer on the board (someone may have removed it)."))

@@ -3,6 +3,7 @@ committee whose emails only the facilitators see."""
 from __future__ import annotations
 
 from facilitator.snapshot import snapshot
+from facilitator.text import plain
 from tests.steps import do, last_seq, seen_by
 
 
@@ -59,3 +60,23 @@ def test_committee_emails_reach_only_facilitators_and_the_person(room):
               consent=True)["error"]["code"] == "forbidden"
     assert do(room["rania"], "committee.leave")["ok"]
     assert snapshot(room["console"])["closing"]["committee"] == []
+
+
+def test_control_characters_never_reach_a_row_and_emails_are_checked(room):
+    """NUL and the other control characters no keyboard types are taken out of what is
+    saved, emails included (a text keeps its lines); what is not an address is refused."""
+    to_closing(room)
+    for email in ("rania@example", "rania @example.org",
+                  "rania@localhost", "@example.org"):
+        refused = do(room["rania"], "committee.join", role="Link", email=email, consent=True)
+        assert refused["error"]["code"] == "bad_email", email
+        assert refused["error"]["message"] == "Please give a valid email address."
+    joined = do(room["rania"], "committee.join", role="Link\x00 with\x07 IDAL\x1b",
+                email=" Rania.Had\x00dad@Example.ORG ", consent=True)["member"]
+    assert joined["role"] == "Link with IDAL"
+    assert joined["email"] == "Rania.Haddad@example.org"  # its domain in lower case
+    factor = do(room["karim"], "factor.propose",
+                text="A coordinator\x00 paid\x7f\r\nfor two years\x9b")["factor"]
+    assert factor["text"] == "A coordinator paid for two years"  # a factor is one line
+    # a text that may have lines (a synthesis, a description) keeps them, and its tabs
+    assert plain("Two\x00 lines\r\nand\ta tab\rthree\x85") == "Two lines\nand\ta tab\nthree"

@@ -201,3 +201,25 @@ def test_an_operation_the_server_does_not_know_is_answered_with_its_own_code(roo
     finally:
         lead.disconnect()
         mobile.disconnect()
+
+
+def test_a_request_with_more_than_one_payload_or_a_padded_op_id_is_answered_bad_request(room):
+    """Every request gets an answer a person can read, never a server error: more than one
+    payload, an op_id with a line break after it, an entry kind that is an object."""
+    lead = console(room)
+    try:
+        for name, args in (("idea.post", ({"op_id": "two-payloads-0001", "text": "x"}, "more")),
+                           ("sync", ({"since": 0}, {"since": 0})),
+                           ("groups.propose", ({}, [1]))):
+            ack = lead.client.call(name, args, timeout=15)
+            assert ack["ok"] is False and ack["error"]["code"] == "bad_request", (name, ack)
+            assert "more than one payload" in ack["error"]["message"]
+        padded = lead.client.call("idea.post", {"op_id": "padded-op-id-0001\n", "text": "x"},
+                                  timeout=15)
+        assert padded["error"]["code"] == "bad_request"
+        for entry in ({"kind": "objective"}, ["objective"]):
+            ack = lead.call("entry.highlight", {"entry": entry, "entry_id": 1})
+            assert ack["ok"] is False and ack["error"]["code"] == "bad_request", ack
+        assert lead.call("sync", {"since": 0})["ok"]
+    finally:
+        lead.disconnect()
