@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -73,6 +74,12 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a seminar lasts a day; the token lives with the session
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    # "Remember me" (a facilitator stays signed in on a laptop between days of a seminar):
+    # the same flags as the session's, for REMEMBER_DAYS (14 unless set)
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS") or 14))
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
     # The largest Socket.IO message the server reads. Far above the largest valid
     # payload (a confirm with ten titles and descriptions is under 16 KiB), so an
@@ -107,15 +114,15 @@ class VenueConfig(Config):
     def init_app(cls, app) -> None:
         if not app.config.get("SECRET_KEY"):
             app.config["SECRET_KEY"] = _instance_secret_key()
-        app.config["SESSION_COOKIE_SECURE"] = (app.config["PUBLIC_URL"] or "").startswith(
-            "https://"
-        )
+        secure = (app.config["PUBLIC_URL"] or "").startswith("https://")
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
 
 
 class ProductionConfig(Config):
     """Several processes behind a proxy: secrets and services come from the environment."""
 
-    SESSION_COOKIE_SECURE = not (os.environ.get("PUBLIC_URL") or "").startswith("http://")
+    SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = not (
+        os.environ.get("PUBLIC_URL") or "").startswith("http://")
 
     @classmethod
     def init_app(cls, app) -> None:

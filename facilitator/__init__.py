@@ -67,6 +67,7 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
         json=payload_json,
     )
     cluster.init_app(app, socketio)
+    security.around_transport(app)
 
     from .views import auth, console, main, phone, register_blueprints
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable
@@ -348,7 +349,12 @@ def read_archive(raw: bytes | str) -> dict:
     try:
         if isinstance(raw, bytes):
             raw = raw.decode("utf-8-sig")
-        data = json.loads(raw)
+        data = json.loads(raw, object_pairs_hook=_one_value_per_key)
+    except _RepeatedKey as repeated:
+        raise OperationError("bad_format", _l(
+            "This file cannot be imported: the key “%(key)s” appears twice in one object, "
+            "so it is not clear which value is meant (the file was edited).",
+            key=str(repeated)[:80])) from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise OperationError("not_json", _l(
             "This file is not a workshop export: it is not readable JSON (it may have "
@@ -356,6 +362,26 @@ def read_archive(raw: bytes | str) -> dict:
     if not isinstance(data, dict):
         raise OperationError("bad_format", NOT_AN_EXPORT)
     return data
+
+
+class _RepeatedKey(Exception):
+    """A JSON object naming the same key twice (json.loads would keep the last)."""
+
+
+def _one_value_per_key(pairs: list[tuple[str, Any]]) -> dict:
+    found: dict = {}
+    for key, value in pairs:
+        if key in found:
+            raise _RepeatedKey(key)
+        found[key] = value
+    return found
+
+
+def read_and_check(raw: bytes | str) -> tuple[dict, dict]:
+    """A file's document and its checked rows (read_archive, then check): pure work on
+    the file, which the server runs off its event loop."""
+    data = read_archive(raw)
+    return data, check(data)
 
 
 # --- checking a document --------------------------------------------------------------------
@@ -654,6 +680,26 @@ def _check_together(clean: dict) -> None:
                     "refers to another group's board"))
     _no_loops(clean["themes"], "themes")
     _no_loops(clean["ideas"], "ideas")
+    # what one person may send in the room, no more in a copy
+    on_the_wall = [row for row in clean["ideas"]
+                   if not row["withdrawn"] and row["merged_into_id"] is None]
+    _at_most(on_the_wall, "ideas", "participant_id", ideas.MAX_IDEAS_PER_PARTICIPANT)
+    _at_most(clean["synergy_proposals"], "synergy_proposals", "author_id",
+             synergies.MAX_PROPOSALS_PER_PARTICIPANT)
+    _at_most(clean["success_factors"], "success_factors", "author_id",
+             closing.MAX_FACTORS_PER_PARTICIPANT)
+
+
+def _at_most(rows: list[dict], key: str, author: str, most: int) -> None:
+    """No participant is the author of more than `most` of these rows."""
+    counted: Counter = Counter()
+    for n, row in enumerate(rows, start=1):
+        if row[author] is None:
+            continue
+        counted[row[author]] += 1
+        if counted[row[author]] > most:
+            raise _damaged((key, n, author), _l(
+                "gives one participant more than the %(n)d one person may send", n=most))
 
 
 # --- import -------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
-from .extensions import db, socketio
+from .extensions import db, off_the_event_loop, socketio
 from .models import Workshop, new_epoch
 
 log = logging.getLogger(__name__)
@@ -215,11 +215,7 @@ class Schedule:
         return made
 
     def _copy(self, label: str) -> Path:
-        if socketio.async_mode == "eventlet":
-            from eventlet import tpool
-
-            return tpool.execute(take, self.app, None, label)
-        return take(self.app, None, label)
+        return off_the_event_loop(take, self.app, None, label)
 
 
 def start_schedule(app: Flask) -> bool:

@@ -1,4 +1,5 @@
 """The app's extension singletons; `create_app` binds them with init_app."""
+from eventlet import tpool
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -21,3 +22,12 @@ csrf = CSRFProtect()
 babel = Babel()
 login = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def off_the_event_loop(work, *args):
+    """Slow work (a copy of the database, parsing or writing a big file) in a real thread
+    under eventlet, so that every socket is served meanwhile; as it is elsewhere. The
+    work must not use the request's database session."""
+    if socketio.async_mode == "eventlet":
+        return tpool.execute(work, *args)
+    return work(*args)

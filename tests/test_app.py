@@ -6,9 +6,12 @@ import re
 import socket
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 import pytest
 from flask import request
+from flask_migrate import upgrade
 
 from config import ProductionConfig, VenueConfig
 from facilitator import accounts, create_app, operations
@@ -193,3 +196,31 @@ def test_behind_a_proxy_the_client_address_is_the_forwarded_one(proxies, address
     seen = app.test_client().get("/who", headers={"X-Forwarded-For": "10.1.2.3"},
                                  environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert seen.get_data(as_text=True) == address
+
+
+def test_the_remember_me_cookie_is_lax_http_only_short_lived_and_secure_over_https(tmp_path):
+    app = create_app(VenueConfig, SECRET_KEY="k", PUBLIC_URL="https://seminar.example.org",
+                     SOCKETIO_ASYNC_MODE="threading", WTF_CSRF_ENABLED=False,
+                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/cookies.db")
+    with app.app_context():
+        upgrade()
+        operations.run(accounts.create_facilitator, "lea@example.org", "Lea", "long-enough")
+        signed_in = app.test_client().post(
+            "/login", data={"email": "lea@example.org", "password": "long-enough"},
+            base_url="https://seminar.example.org")
+    remember = next(c for c in signed_in.headers.getlist("Set-Cookie")
+                    if c.startswith("remember_token="))
+    assert "SameSite=Lax" in remember and "HttpOnly" in remember and "Secure" in remember
+    expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", remember).group(1))
+    assert timedelta(days=13) < expires - datetime.now(timezone.utc) <= timedelta(days=14)
+
+
+@pytest.mark.usefixtures("installed")
+def test_pages_holding_peoples_data_are_kept_by_no_cache(client):
+    client.post("/login", data={"email": "first@example.org", "password": "first-password"})
+    made = client.post("/workshops/new", data={"title": "Tunis", "language": "en"})
+    workshop = made.headers["Location"].split("/")[2]
+    for private in (f"/workshops/{workshop}/edit", f"/workshops/{workshop}/console",
+                    f"/workshops/{workshop}/export.json", "/workshops/"):
+        assert client.get(private).headers["Cache-Control"] == "private, no-store", private
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")

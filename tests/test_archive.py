@@ -405,7 +405,22 @@ def _damage(data: dict, how: str) -> dict:
             f"Partner {n}" for n in range(shared_plan.LIMITS["partners"] + 1)]
     elif how == "shared partner too long":
         data["shared_actions"][0]["partners"] = ["p" * (shared_plan.LIMITS["partner"] + 1)]
+    elif how in PAST_A_PERSONS_CAP:
+        key, author, most = PAST_A_PERSONS_CAP[how]
+        rows, first = data[key], data["participants"][0]["id"]
+        top = max(row["id"] for row in rows)
+        rows.extend({**rows[0], "id": top + n, author: first, "withdrawn": False,
+                     "merged_into_id": None} if key == "ideas" else
+                    {**rows[0], "id": top + n, author: first}
+                    for n in range(1, most + 2))
     return data
+
+
+# more than one person may send in the room: (list, its author field, the cap)
+PAST_A_PERSONS_CAP = {
+    "one person's cards past the cap": ("ideas", "participant_id", 40),
+    "one person's proposals past the cap": ("synergy_proposals", "author_id", 10),
+    "one person's success factors past the cap": ("success_factors", "author_id", 10)}
 
 
 # refused by closing.join_committee too
@@ -426,7 +441,7 @@ DAMAGES = ["format", "newer version", "missing list", "missing field", "wrong ty
            "too many participants", "not an object", "entry kind as a list",
            "unknown proposal status", "unknown closing record", *BAD_EMAILS,
            "shared description too long", "too many shared partners",
-           "shared partner too long"]
+           "shared partner too long", *PAST_A_PERSONS_CAP]
 
 
 @pytest.mark.parametrize("how", DAMAGES)
@@ -437,6 +452,8 @@ def test_a_tampered_file_is_refused_readably_and_saves_nothing(document, importe
     message = str(refused.value.message)
     assert refused.value.code in ("bad_archive", "bad_format", "bad_version", "too_long")
     assert 20 < len(message) < 300 and "Traceback" not in message and "None" not in message
+    if how in PAST_A_PERSONS_CAP:
+        assert "one participant more than the" in message
     assert all_rows() == before
     db.session.rollback()
     assert all_rows() == before
@@ -517,6 +534,17 @@ def test_a_truncated_file_is_refused(app, document):
     assert all_rows() == before
 
 
+def test_a_key_written_twice_in_one_object_is_refused(importer):
+    """JSON would keep the last of two values; a file edited that way is refused."""
+    before = all_rows()
+    with pytest.raises(OperationError) as refused:
+        archive.read_archive('{"format": "facilitator-workshop", "version": 1, '
+                             '"workshop": {"title": "A", "title": "B"}}')
+    assert refused.value.code == "bad_format"
+    assert "“title” appears twice" in str(refused.value.message)
+    assert all_rows() == before
+
+
 def test_a_file_over_the_size_limit_is_refused_before_reading(monkeypatch):
     monkeypatch.setattr(archive, "MAX_BYTES", 1000)
     with pytest.raises(OperationError) as refused:
@@ -564,7 +592,7 @@ def test_export_json_for_facilitators_and_organisers_only(app, seminar):
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "Engaging the economic diaspora" in disposition and ".json" in disposition
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "private, no-store"
     data = json.loads(response.data)
     assert data["workshop"]["title"] == workshop.title
     assert "maya.khoury@example.org" in response.get_data(as_text=True)

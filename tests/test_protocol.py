@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import requests
 import socketio
 
 from tests.clients import Http, Live, join, sign_in
@@ -223,3 +224,15 @@ def test_a_request_with_more_than_one_payload_or_a_padded_op_id_is_answered_bad_
         assert lead.call("sync", {"since": 0})["ok"]
     finally:
         lead.disconnect()
+
+
+def test_the_socket_transports_answers_carry_the_security_headers(room):
+    """Long-polling is answered by the Socket.IO middleware, not by a Flask view: its
+    responses carry the same headers as the pages."""
+    opened = requests.get(f"{room['base']}/socket.io/?EIO=4&transport=polling", timeout=10)
+    assert opened.status_code == 200
+    for response in (opened, requests.get(f"{room['base']}/socket.io/?EIO=4&transport=nope",
+                                          timeout=10)):
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"

@@ -11,6 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import archive
 from ..errors import OperationError
+from ..extensions import off_the_event_loop
 from ..forms import ImportForm
 from .console import staff_workshop
 
@@ -39,9 +40,9 @@ def export_json(workshop_id: int):
     if not current_user.is_authenticated:
         abort(403)
     workshop, _viewer = staff_workshop(workshop_id)
-    body = archive.dumps(archive.export_workshop(workshop.id))
+    body = off_the_event_loop(archive.dumps, archive.export_workshop(workshop.id))
     plain_name, utf8_name = archive.filename(workshop)
-    headers = Headers({"Cache-Control": "no-store"})
+    headers = Headers({"Cache-Control": "private, no-store"})
     headers.set("Content-Disposition", "attachment", filename=plain_name,
                 **{"filename*": f"UTF-8''{utf8_name}"})
     return Response(body, mimetype="application/json", headers=headers)
@@ -57,8 +58,7 @@ def import_json():
         return redirect(url_for("console.workshops_list"))
     raw = form.file.data.stream.read(archive.MAX_BYTES + 1)
     try:
-        data = archive.read_archive(raw)
-        clean = archive.check(data)
+        data, clean = off_the_event_loop(archive.read_and_check, raw)
     except OperationError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("console.workshops_list"))
