@@ -61,6 +61,7 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        client_manager=cluster.client_manager(app.config["SOCKETIO_MESSAGE_QUEUE"]),
         ping_interval=10,
         ping_timeout=20,
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],

@@ -4,7 +4,11 @@ closing the workshop itself.
 Phones propose success factors and endorse others'; facilitators may propose and remove
 them too. A participant signs up for the steering committee with a role and an email,
 giving consent to be contacted: everyone sees who is on the committee and their role;
-only the facilitators and organisers (and the person) see the email.
+only the facilitators and organisers (and the person) see the email. The email lives in
+the CommitteeMember row only: events and stored acks carry a reference (the participant
+and the time of consent), never the address, and those who may see it read it from the
+row (the snapshot, `committee.contacts`). Leaving deletes the row, and with it the
+address (docs/privacy.md).
 
 Closing the workshop freezes the plan: phones become read-only and the stage stays. The
 facilitators may still correct texts (operations.CORRECTIONS), each correction recorded;
@@ -13,14 +17,14 @@ reopening is possible and recorded too (ClosingRecord).
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from . import eventlog, method
 from .errors import OperationError
 from .extensions import db
-from .models import (ClosingRecord, CommitteeMember, Participant, SuccessFactor, Workshop,
-                     iso, of_workshop, utcnow)
+from .models import (ClosingRecord, CommitteeMember, Participant, PlanFile, SuccessFactor,
+                     Workshop, iso, of_workshop, utcnow)
 from .payload import switch
 from .snapshot import part, personal
 from .text import clean_line, email_address
@@ -117,8 +121,12 @@ def member_view(member: CommitteeMember, with_email: bool) -> dict:
     return view
 
 
+CONTACT = ("email", "consented_at")  # what only the staff and the person see of a member
+
+
 def join_committee(viewer: Viewer, role: object, email: object, consent: object) -> dict:
-    """A participant signs up for the open steering committee (again: changes it)."""
+    """A participant signs up for the open steering committee (again: changes it). The
+    ack carries the email back to the person; what is kept of it (kept_ack) does not."""
     workshop = _workshop_open_for(viewer, "committee")
     if viewer.kind != "participant":
         raise OperationError("forbidden", _l("Only participants can do this."))
@@ -141,26 +149,66 @@ def join_committee(viewer: Viewer, role: object, email: object, consent: object)
     return {"member": member_view(member, True)}
 
 
+def kept_ack(ack: dict) -> dict:
+    """What the op_id's row keeps of a `committee.join` ack: the member without the
+    email (nor the consent's time), so that leaving leaves no address behind."""
+    member = {k: v for k, v in ack["member"].items() if k not in CONTACT}
+    return {**ack, "member": member}
+
+
+def ack_again(kept: dict, viewer: Viewer) -> dict:
+    """The ack a resend of a `committee.join` gets: the sign-up as it is now, email
+    included, read from the row; once the person has left, the member as kept (no
+    email)."""
+    mine = _members(viewer.workshop_id, viewer.participant_id)
+    return {**kept, "member": member_view(mine[0], True)} if mine else kept
+
+
+def read_contacts(viewer: Viewer) -> dict:
+    """The committee's contact details, read from the rows: every member's for the
+    staff, a participant's own (if a member) for a phone. Sent for after
+    `committee.contact`, which says they changed without carrying them."""
+    if viewer.is_staff:
+        members = _members(viewer.workshop_id)
+    elif viewer.kind == "participant":
+        members = _members(viewer.workshop_id, viewer.participant_id)
+    else:
+        raise OperationError("forbidden", _l(
+            "Only the facilitators, the organisers and the person see a committee "
+            "member's email."))
+    return {"contacts": [{"participant_id": m.participant_id, "email": m.email,
+                          "consented_at": iso(m.consented_at)} for m in members]}
+
+
 def leave_committee(viewer: Viewer) -> dict:
     """A participant takes their name (and email) off the committee, at any stage and
-    even once the workshop is closed: consent can always be withdrawn."""
+    even once the workshop is closed: consent can always be withdrawn. The row is the
+    one place that holds the address; in the same transaction go the workshop's
+    rendered internal editions of the plan, which print the committee's emails (the
+    next one is rendered from the room as it is now)."""
     workshop = db.session.get(Workshop, viewer.workshop_id)
     mine = _members(workshop.id, viewer.participant_id)
     member = mine[0] if mine else None
     if member is None:
         raise OperationError("not_found", _l("You are not on the steering committee."))
     db.session.delete(member)
+    db.session.execute(delete(PlanFile).where(PlanFile.workshop_id == workshop.id,
+                                              PlanFile.edition == "internal"))
     eventlog.append(workshop, "committee.left", {"participant_id": viewer.participant_id},
                     actor=viewer.actor)
     return {"participant_id": viewer.participant_id}
 
 
 def _publish_member(workshop: Workshop, member: CommitteeMember, actor: str) -> None:
-    """Everyone sees the name and the role; the email goes to the facilitators and to
-    the person only."""
+    """Everyone sees the name and the role (`committee.joined`). The person and the
+    facilitators are told that the contact details changed (`committee.contact`), with
+    a reference (the participant, the time of consent), never the address: they read it
+    from the row (`committee.contacts`, the snapshot), so the log never holds it."""
     eventlog.append(workshop, "committee.joined", {"member": member_view(member, False)},
                     actor=actor)
-    eventlog.append(workshop, "committee.joined", {"member": member_view(member, True)},
+    eventlog.append(workshop, "committee.contact",
+                    {"participant_id": member.participant_id,
+                     "consented_at": iso(member.consented_at)},
                     audience="participant", target_id=member.participant_id, actor=actor)
 
 

@@ -10,6 +10,12 @@
 - Counters shared by every process: processes joined by a message queue, with guess
   counters in memory, would each count alone (a guesser spreading over them gets twice
   the tries); such a start is refused with a sentence.
+- Sockets whose rights went (a member removed, an account signed out everywhere) are
+  disconnected by the server on every process, whatever their client does: `cut_off`
+  a room, and each process disconnects its own sockets in it. It travels on the message
+  queue as a `close_room` of a room named CUT_OFF + the room, which the client managers
+  below read as "disconnect its members" (python-socketio has no such message of its
+  own).
 """
 from __future__ import annotations
 
@@ -17,10 +23,13 @@ import os
 import re
 import socket
 
+import socketio as python_socketio
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import SetupError
+
+CUT_OFF = "cut-off:"
 
 NODE_NAME = re.compile(r"^[a-z0-9]{1,16}$")
 
@@ -28,6 +37,45 @@ NODE_NAME = re.compile(r"^[a-z0-9]{1,16}$")
 def process_name() -> str:
     """Which process answered, as an operator reads it: `host:pid`."""
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _disconnect_members(manager, namespace: str | None, room: str) -> None:
+    """This process's sockets in `room`, disconnected (they reconnect, and are refused
+    or given what their rights are now)."""
+    namespace = namespace or "/"
+    for sid, _eio_sid in list(manager.get_participants(namespace, room)):
+        manager.server.disconnect(sid, namespace=namespace, ignore_queue=True)
+
+
+class OneProcessManager(python_socketio.Manager):
+    """One server process: a cut-off room's sockets are all here."""
+
+    def close_room(self, room, namespace):
+        if room.startswith(CUT_OFF):
+            return _disconnect_members(self, namespace, room[len(CUT_OFF):])
+        return super().close_room(room, namespace)
+
+
+class RedisManager(python_socketio.RedisManager):
+    """Several processes on Redis: every process (the sender too) reads the cut-off from
+    the queue and disconnects its own sockets in the room."""
+
+    def _handle_close_room(self, message):
+        room = message.get("room") or ""
+        if room.startswith(CUT_OFF):
+            return _disconnect_members(self, message.get("namespace"), room[len(CUT_OFF):])
+        return super()._handle_close_room(message)
+
+
+def client_manager(message_queue: str | None):
+    """The Socket.IO client manager for this server: one process, or processes on
+    Redis (the only message queue the cluster is built and tested with)."""
+    if not message_queue:
+        return OneProcessManager()
+    if not message_queue.startswith(("redis://", "rediss://")):
+        raise SetupError(f"SOCKETIO_MESSAGE_QUEUE must be a Redis URL (redis://host:port/db); "
+                         f"got {message_queue.split('://')[0]}://…")
+    return RedisManager(message_queue, channel="flask-socketio")
 
 
 def init_app(app: Flask, socketio) -> None:

@@ -66,9 +66,13 @@ def engine_options(uri: str) -> dict:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL lets the projector read while a phone writes; busy_timeout rides out a lock."""
+    """WAL lets the projector read while a phone writes; busy_timeout rides out a lock;
+    secure_delete overwrites what is deleted with zeros, so a row deleted (a committee
+    member's email, docs/privacy.md) leaves no bytes in free pages, nor in the WAL once
+    it is checkpointed."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from .cluster import CUT_OFF
 from .extensions import db, socketio
 from .models import Event, Workshop
 from .viewers import (Viewer, room_all, room_boards, room_facilitators, room_group,
@@ -74,13 +75,16 @@ def append(workshop: Workshop, type_: str, data: dict[str, Any], *, audience: st
     return event
 
 
-def realign(workshop_id: int, *, people: list[str] = (), close: list[str] = ()) -> None:
+def realign(workshop_id: int, *, people: list[str] = (), close: list[str] = (),
+            cut_off: list[str] = ()) -> None:
     """After the commit, empty the rooms in `close` (on every server process) and tell the
     sockets in the rooms `people` (personal rooms) to `sync`, which derives their rights
-    and rooms again. Used when a role, a membership or a group changes."""
-    pending = db.session.info.setdefault(_REALIGN, {"close": [], "people": []})
-    pending["close"] += [room for room in close if room not in pending["close"]]
-    pending["people"] += [room for room in people if room not in pending["people"]]
+    and rooms again. Used when a role, a membership or a group changes. The sockets in
+    the rooms `cut_off` (personal rooms of people whose rights went) are disconnected by
+    the server on every process, whether or not their client syncs."""
+    pending = db.session.info.setdefault(_REALIGN, {"close": [], "people": [], "cut_off": []})
+    for key, rooms in (("close", close), ("people", people), ("cut_off", cut_off)):
+        pending[key] += [room for room in rooms if room not in pending[key]]
 
 
 def commit() -> list[dict]:
@@ -101,6 +105,8 @@ def commit() -> list[dict]:
             socketio.close_room(room)
         if moves["people"]:
             socketio.emit("resync", {}, to=moves["people"])
+        for room in moves["cut_off"]:
+            socketio.close_room(CUT_OFF + room)
     return [event for event, _rooms in events]
 
 

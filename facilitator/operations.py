@@ -5,7 +5,9 @@ this module owns: take the workshop's row lock, derive who is asking from the da
 check the role, apply the capability, store the op_id, commit, then publish. The op_id is
 stored under a UNIQUE constraint with its actor and operation, so a resend by the same
 actor of the same operation gets the first ack again without being applied twice, and
-anyone else reusing the id is refused. Every call returns an ack: {ok: true, ...} or
+anyone else reusing the id is refused. An ack holding a committee member's email is kept
+without it (PRIVATE_ACKS): a resend reads the email from the row again, if it is still
+there. Every call returns an ack: {ok: true, ...} or
 {ok: false, error: {code, message}}, even when something breaks (`server_error`).
 Capabilities never commit.
 """
@@ -131,6 +133,13 @@ CORRECTIONS = {"idea.edit", "theme.rename", "objective.edit", "actor.edit", "act
 WITHDRAWALS = {"committee.leave"}
 WHILE_CLOSED = {"workshop.close", "workshop.reopen", "plan.share"}  # close: already_closed
 
+# Acks holding what must not outlive its row (a committee member's email): name -> (what
+# the op_id's row keeps of the ack, the ack a resend gets from what was kept, read again
+# from the rows). The ack sent at once is whole; the kept one carries no address.
+PRIVATE_ACKS: dict[str, tuple[Callable[[dict], dict], Callable[[dict, Viewer], dict]]] = {
+    "committee.join": (closing.kept_ack, closing.ack_again),
+}
+
 # Reads that change nothing: no op_id, not logged. name -> (function, payload fields,
 # who may ask: "staff" (organisers included) or "anyone" in the workshop).
 QUERIES: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
@@ -138,6 +147,7 @@ QUERIES: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
     "groups.propose": (groups.propose_groups, (), "staff"),
     "group.board": (boards.read_board, ("group_id",), "anyone"),
     "synergies.suggest": (synergies.suggest_synergies, (), "staff"),
+    "committee.contacts": (closing.read_contacts, (), "anyone"),
 }
 
 
@@ -202,8 +212,9 @@ def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> 
         if recorded:  # what was sent, without the fields left out
             closing.record(workshop, recorded, viewer.actor, name,
                            {key: value for key, value in fields.items() if value is not None})
+        kept = PRIVATE_ACKS[name][0](result) if name in PRIVATE_ACKS else result
         db.session.add(AppliedOperation(workshop_id=viewer.workshop_id, op_id=op_id,
-                                        name=name, actor=viewer.actor, result=result))
+                                        name=name, actor=viewer.actor, result=kept))
         eventlog.commit()
     except OperationError as error:
         eventlog.discard()
@@ -248,7 +259,10 @@ def _answer_again(previous: AppliedOperation, viewer: Viewer | None, name: str) 
         return OperationError("op_id_taken", _l(
             "This change carried the id of another change, so it was not applied. "
             "Please reload the page.")).to_ack()
-    return {**previous.result, "duplicate": True}
+    result = previous.result
+    if name in PRIVATE_ACKS:
+        result = PRIVATE_ACKS[name][1](result, viewer)
+    return {**result, "duplicate": True}
 
 
 def query(source: Identity | Viewer, name: str, /, **fields: Any) -> dict:

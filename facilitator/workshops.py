@@ -292,16 +292,19 @@ def _membership_changed(workshop_id: int, facilitator: Facilitator, role: str | 
     eventlog.append(workshop, "membership.changed",
                     {"facilitator": {"id": facilitator.id, "name": facilitator.name},
                      "role": role}, audience="facilitators", actor=actor)
-    realign_staff(workshop.id, extra=[facilitator.id])
+    realign_staff(workshop.id, extra=[facilitator.id],
+                  gone=[facilitator.id] if role is None else [])
 
 
-def realign_staff(workshop_id: int, extra: list[int] = ()) -> None:
+def realign_staff(workshop_id: int, extra: list[int] = (), gone: list[int] = ()) -> None:
     """After the commit: every console and projector of this workshop derives its rights
-    and rooms again (members now, plus `extra` people whose rights just went)."""
+    and rooms again (members now, plus `extra` people whose rights just went); those of
+    the people `gone` (removed, signed out) are disconnected by the server."""
     staff = db.session.scalars(select(Membership.facilitator_id).where(
         Membership.workshop_id == workshop_id)).all()
     eventlog.realign(workshop_id, close=[room_facilitators(workshop_id)],
-                     people=[room_person(workshop_id, fid) for fid in {*staff, *extra}])
+                     people=[room_person(workshop_id, fid) for fid in {*staff, *extra}],
+                     cut_off=[room_person(workshop_id, fid) for fid in gone])
 
 
 def signed_out(facilitator: Facilitator) -> None:
@@ -309,7 +312,7 @@ def signed_out(facilitator: Facilitator) -> None:
     and their open consoles and projectors lose their rights at once."""
     facilitator.session_token = new_token()
     for member in facilitator.memberships:
-        realign_staff(member.workshop_id, extra=[facilitator.id])
+        realign_staff(member.workshop_id, extra=[facilitator.id], gone=[facilitator.id])
 
 
 def workshops_of(facilitator: Facilitator) -> list[tuple[Workshop, str]]:

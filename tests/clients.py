@@ -54,17 +54,22 @@ def join(base: str, code: str, name: str, profile: str, organisation: str = "Org
 
 
 class Live:
-    """A Socket.IO client that records every event it receives."""
+    """A Socket.IO client that records every event it receives. `follows_resync=False`
+    makes one that ignores the server's `resync` (a client the server must not trust)."""
 
-    def __init__(self, base: str, http: Http, workshop: int, view: str):
+    def __init__(self, base: str, http: Http, workshop: int, view: str,
+                 follows_resync: bool = True):
         self.events: list[dict] = []
         self.lock = threading.Lock()
         self.client = socketio.Client(reconnection=False)
         self.client.on("event", self._on_event)
+        self.disconnected = threading.Event()  # set when the socket closes, whoever closed it
+        self.client.on("disconnect", lambda *_: self.disconnected.set())
         # like live.js: the server says `resync` when this socket's rights or rooms change
         self.resyncs: list[dict] = []
-        self.client.on("resync", lambda *_: threading.Thread(target=self._resync,
-                                                             daemon=True).start())
+        if follows_resync:
+            self.client.on("resync", lambda *_: threading.Thread(target=self._resync,
+                                                                 daemon=True).start())
         self.base, self.http, self.workshop, self.view = base, http, workshop, view
         self.scope = None  # from the last snapshot: sync sends it back, as live.js does
 

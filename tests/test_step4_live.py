@@ -1,7 +1,8 @@
 """Step 4 and the closing over real sockets (issue 10): who hears what. A phone's synergy
 proposal reaches the facilitators (and its author) but no other phone nor the projector;
 a synergy accepted and a shared action built from it reach every phone; a committee
-sign-up's email reaches the facilitators and the person only; a closed workshop refuses
+sign-up's email reaches the facilitators and the person only, read from its row (no event
+carries it); a closed workshop refuses
 every participant write with `workshop_closed` and a sentence a person can read."""
 from __future__ import annotations
 
@@ -117,18 +118,27 @@ def test_a_committee_email_reaches_the_facilitators_and_the_person_only(room):
     assert ack["ok"], ack
     assert ack["member"]["email"] == email and ack["member"]["consented_at"]
     me = ack["member"]["participant_id"]
+    # the person and the facilitators are told the contact changed, by reference: they
+    # read the address from the row (committee.contacts), never from an event
     for client in (lead, person):
-        client.wait_for(lambda e: e["type"] == "committee.joined"
-                        and e["data"]["member"].get("email") == email, timeout=WAIT)
+        told = client.wait_for(lambda e: e["type"] == "committee.contact"
+                               and e["data"]["participant_id"] == me, timeout=WAIT)
+        assert told["data"] == {"participant_id": me, "consented_at": ack["member"]["consented_at"]}
+        mine = client.call("committee.contacts", {})
+        assert mine["ok"] and mine["contacts"] == [{"participant_id": me, "email": email,
+                                                    "consented_at": ack["member"]["consented_at"]}]
     for client in (other, projector):
         got = client.wait_for(lambda e: e["type"] == "committee.joined"
                               and e["data"]["member"]["participant_id"] == me, timeout=WAIT)
         assert got["data"]["member"]["role"] == "Follow the mentoring programme"
         assert got["data"]["member"]["name"] == "Phone 0"
-    # the facilitators' copy goes out after the public one: once the console has it,
-    # nothing with the email is on its way to the others
-    for client in (other, projector):
+    assert other.call("committee.contacts", {})["contacts"] == []
+    assert projector.call("committee.contacts", {})["error"]["code"] == "forbidden"
+    # the reference went out after the public event: once the console has it, anything
+    # for the others has arrived; no event, for anyone, holds the address
+    for client in (lead, person, other, projector):
         assert email not in json.dumps(client.events), client.view
+    for client in (other, projector):
         assert email not in json.dumps(snapshot(client)), client.view
     assert snapshot(person)["closing"]["my_membership"]["email"] == email
     assert snapshot(other)["closing"]["my_membership"] is None
