@@ -1,4 +1,10 @@
-"""Every operation, any payload: never a server error, never a half-written row.
+"""Every operation of the table: who may send it, and any payload never a server error.
+
+Rights: a table written here, apart from the code's (RIGHTS), says which roles may send
+each operation; every other role is refused `forbidden` at each moment, and nothing
+changes. An operation the code has and this table does not fails the test.
+
+Payloads: never a server error, never a half-written row.
 
 The operations come from the operation table itself (operations.OPERATIONS), so an
 operation added there is covered here without anyone remembering to. Each one is sent,
@@ -22,7 +28,8 @@ from flask_migrate import upgrade
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import func, select
 
-from facilitator import accounts, create_app, method, participants, workshops
+from facilitator import accounts, create_app, method, operations, participants, workshops
+from facilitator.viewers import Viewer
 from facilitator.extensions import db
 from facilitator.models import Participant, Workshop
 from facilitator.operations import OPERATIONS, perform
@@ -32,6 +39,33 @@ pytestmark = pytest.mark.sqlite
 MOMENTS = ("ideas", "actions", "closing")
 EXAMPLES = 12  # per operation, moment and sender: about 4,500 operations in all
 OWNER = ("properties@example.org", "properties-password")
+TEAM = {"cofacilitator": "co@example.org", "organiser": "organiser@example.org"}
+
+RUNS = {"owner", "cofacilitator"}
+PHONE = {"participant"}
+# Who may send what, as the method and docs/protocol.md say it (organisers read and
+# change nothing; the projector only shows). A capability may refuse more (a card's
+# author, a group's member): this is the first gate.
+RIGHTS: dict[str, set[str]] = {
+    **{name: RUNS for name in (
+        "stage.change", "joining.update", "idea.hide", "idea.restore", "idea.merge",
+        "ideas.settings", "timer.start", "timer.stop", "theme.create", "theme.rename",
+        "theme.merge", "theme.unmerge", "theme.delete", "idea.assign", "voting.update",
+        "priorities.confirm", "groups.settings", "groups.assign", "group.move",
+        "group.spotlight", "synergy.decide", "synergy.remove", "synergy.dismiss",
+        "shared_action.add", "shared_action.edit", "shared_action.remove", "measure.add",
+        "measure.edit", "measure.remove", "workshop.close", "workshop.reopen",
+        "plan.share")},
+    **{name: PHONE for name in (
+        "idea.post", "dot.place", "dot.remove", "group.join", "synergy.propose",
+        "factor.endorse", "committee.join", "committee.leave")},
+    **{name: RUNS | PHONE for name in (
+        "idea.edit", "idea.withdraw", "group.rapporteur", "objective.add", "objective.edit",
+        "objective.remove", "actor.add", "actor.edit", "actor.remove", "action.add",
+        "action.edit", "action.remove", "synthesis.write", "entry.highlight",
+        "factor.propose", "factor.remove")},
+}
+ROLES = ("owner", "cofacilitator", "organiser", "participant", "projector")
 _op_ids = itertools.count(1)
 
 # what any client could send in any field
@@ -89,7 +123,11 @@ def seminars(tmp_path_factory):
         app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
         with app.app_context(), app.test_request_context():
             upgrade()
-            create_sample(*OWNER, until=moment)
+            workshop = create_sample(*OWNER, until=moment)
+            owner = workshops.viewer_for(workshop, accounts.find(OWNER[0]))
+            for role, email in TEAM.items():
+                operations.run(accounts.create_facilitator, email, role, "team-password")
+                operations.run(workshops.add_member, owner, email, role)
             db.session.remove()
             db.engine.dispose()
         made[moment] = path
@@ -128,5 +166,45 @@ def test_no_payload_gets_a_server_error_or_leaves_half_a_change(seminars, tmp_pa
                 assert row_counts() == before, (name, payload, ack)
 
         send()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def senders(workshop: Workshop, moment: str) -> dict[str, Viewer]:
+    """One viewer of each role in this workshop."""
+    team = {role: workshops.viewer_for(workshop, accounts.find(email))
+            for role, email in {"owner": OWNER[0], **TEAM}.items()}
+    phone = participants.viewer_for(db.session.scalar(
+        select(Participant).where(Participant.group_id.is_not(None))
+        if moment != "ideas" else select(Participant)))
+    return {**team, "participant": phone,
+            "projector": Viewer(kind="projector", workshop_id=workshop.id)}
+
+
+def test_the_rights_table_names_every_operation():
+    assert set(RIGHTS) == set(OPERATIONS)
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+@pytest.mark.parametrize("name", sorted(OPERATIONS))
+def test_every_role_the_table_leaves_out_is_refused_and_changes_nothing(seminars, tmp_path,
+                                                                        name, moment):
+    if name not in RIGHTS:
+        pytest.fail(f"{name} is not in the rights table: say who may send it")
+    path = tmp_path / "seminar.sqlite"
+    shutil.copy(seminars[moment], path)
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    with app.app_context(), app.test_request_context():
+        viewers = senders(db.session.scalar(select(Workshop)), moment)
+        payload = {field: 1 if field.endswith("_id") else [1] if field.endswith("_ids")
+                   else "A text" for field in OPERATIONS[name][1]}
+        for role in ROLES:
+            before = row_counts()
+            ack = perform(viewers[role], name, f"rights-{next(_op_ids):08d}", **payload)
+            if role in RIGHTS[name]:
+                assert ack.get("error", {}).get("code") != "server_error", (role, ack)
+                continue
+            assert ack["ok"] is False and ack["error"]["code"] == "forbidden", (role, ack)
+            assert row_counts() == before, role
         db.session.remove()
         db.engine.dispose()
