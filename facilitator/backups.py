@@ -7,7 +7,9 @@ takes one into instance/backups/
 - after 5 minutes of activity (a seq moved since the last copy): the last KEEP_RECENT
   are kept, so the newest change is never more than ACTIVITY_SECONDS from a copy.
 The copy runs in a real thread (eventlet.tpool under eventlet): SQLite releases the GIL
-while it copies, so the rooms go on meanwhile.
+while it copies, so the rooms go on meanwhile. A steering committee member who leaves is
+deleted from every SQLite copy in instance/backups/ at the schedule's next look, with their
+workshop's rendered internal editions of the plan (forget_members; docs/privacy.md).
 
 PostgreSQL: `flask backup` runs pg_dump (custom format) and `flask restore` pg_restore;
 scheduled copies are the database server's business (docs/deploy.md).
@@ -36,7 +38,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
 from .extensions import db, off_the_event_loop, socketio
-from .models import Workshop, new_epoch
+from .models import CommitteeMember, Workshop, new_epoch
 
 log = logging.getLogger(__name__)
 ACTIVITY_SECONDS = 300  # a room that moved gets a copy at least this often
@@ -166,6 +168,57 @@ def prune(where: Path) -> None:
         copy.path.unlink(missing_ok=True)
 
 
+# --- forgetting a committee member who left ------------------------------------------------
+
+# what a copy may hold of a member (workshop, participant): their row, the rendered internal
+# editions of their workshop's plan (they print the committee's emails), and in a copy made
+# before the email left the event log (migration a9d4e2c7f5b1), events and acks holding it
+_FORGET = (
+    ("committee_member",
+     "DELETE FROM committee_member WHERE workshop_id = :w AND participant_id = :p"),
+    ("plan_file", "DELETE FROM plan_file WHERE workshop_id = :w AND edition = 'internal'"),
+    ("event",
+     "UPDATE event SET data = json_remove(data, '$.member.email', '$.member.consented_at') "
+     "WHERE workshop_id = :w AND type = 'committee.joined' "
+     "AND json_extract(data, '$.member.participant_id') = :p "
+     "AND json_extract(data, '$.member.email') IS NOT NULL"),
+    ("applied_operation",
+     "UPDATE applied_operation SET result = json_remove(result, '$.member.email', "
+     "'$.member.consented_at') WHERE workshop_id = :w AND name = 'committee.join' "
+     "AND json_extract(result, '$.member.participant_id') = :p "
+     "AND json_extract(result, '$.member.email') IS NOT NULL"),
+)
+
+
+def forget_members(where: Path, members: set[tuple[int, int]]) -> list[Path]:
+    """Delete these committee members (workshop id, participant id), who left, from every
+    SQLite copy in `where`, with what else of the copy holds their email (_FORGET).
+    secure_delete zeroes what is deleted; the copy's journal goes with its transaction.
+    Returns the copies changed; a copy that cannot be changed is logged and left."""
+    changed = []
+    for copy in copies(where):
+        if copy.path.suffix != ".sqlite":
+            continue
+        try:
+            connection = sqlite3.connect(copy.path)
+            try:
+                connection.execute("PRAGMA secure_delete=ON")
+                tables = {row[0] for row in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'")}
+                with connection:
+                    done = sum(connection.execute(statement, {"w": w, "p": p}).rowcount
+                               for w, p in members for table, statement in _FORGET
+                               if table in tables)
+            finally:
+                connection.close()
+        except sqlite3.Error:
+            log.exception("could not forget a committee member in the backup %s", copy.path)
+            continue
+        if done:
+            changed.append(copy.path)
+    return changed
+
+
 # --- the server's schedule (SQLite) ------------------------------------------------------
 
 class Schedule:
@@ -176,6 +229,7 @@ class Schedule:
     def __init__(self, app: Flask, every: float):
         self.app, self.every = app, every
         self.stages: dict[int, str] | None = None
+        self.members: set[tuple[int, int]] = set()  # the committees at the last look
         self.copied_seqs: dict[int, int] = {}
         self.copied_at = time.monotonic()
 
@@ -187,18 +241,24 @@ class Schedule:
             except Exception:  # noqa: BLE001 (a failed copy is logged; the next one tries)
                 log.exception("automatic backup failed")
 
-    def _read(self) -> list[tuple[int, str, int]]:
+    def _read(self) -> tuple[list[tuple[int, str, int]], set[tuple[int, int]]]:
         with self.app.app_context():
             try:
-                return [tuple(row) for row in db.session.execute(
-                    select(Workshop.id, Workshop.stage, Workshop.last_seq)).all()]
+                return ([tuple(row) for row in db.session.execute(
+                    select(Workshop.id, Workshop.stage, Workshop.last_seq)).all()],
+                        {tuple(row) for row in db.session.execute(select(
+                            CommitteeMember.workshop_id, CommitteeMember.participant_id))})
             finally:
                 db.session.remove()
 
     def tick(self) -> list[Path]:
-        rows = self._read()
+        rows, members = self._read()
         stages = {workshop_id: stage for workshop_id, stage, _seq in rows}
         seqs = {workshop_id: seq for workshop_id, _stage, seq in rows}
+        # who left a committee since the last look (their workshop still there): every
+        # copy forgets them, after this look's copies (one holding them is among them)
+        left = {(w, p) for w, p in self.members - members if w in stages}
+        self.members = members
         if self.stages is None:  # what the server found at start: nothing to copy yet
             self.stages, self.copied_seqs = stages, seqs
             return []
@@ -212,6 +272,8 @@ class Schedule:
         if made:
             self.stages, self.copied_seqs, self.copied_at = stages, seqs, time.monotonic()
             prune(folder(self.app))
+        if left:
+            off_the_event_loop(forget_members, folder(self.app), left)
         return made
 
     def _copy(self, label: str) -> Path:

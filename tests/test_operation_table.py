@@ -1,4 +1,4 @@
-"""Every operation of the table: who may send it, and any payload never a server error.
+"""Every operation of the table: who may send it, and no payload gets a server error.
 
 Rights: a table written here, apart from the code's (RIGHTS), says which roles may send
 each operation; every other role is refused `forbidden` at each moment, and nothing

@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from facilitator import create_app
+from facilitator import backups, create_app
 from facilitator.extensions import db
 from facilitator.models import AppliedOperation, PlanFile, Workshop, utcnow
 from facilitator.snapshot import snapshot
@@ -138,7 +139,12 @@ def files_holding(folder: Path, needle: bytes) -> list[str]:
 
 @pytest.mark.sqlite
 def test_leaving_the_committee_leaves_no_byte_of_the_address_on_disk(venue):
+    """Nowhere in the database file (once checkpointed) nor in the instance folder, the
+    server's backups included: at its next look, the schedule deletes the member from
+    every copy (its own, and one made by hand)."""
     room, instance = venue
+    app = current_app._get_current_object()
+    schedule = backups.Schedule(app, every=1)
     to_closing(room)
     rania, console = room["rania"], room["console"]
     before = last_seq(room)
@@ -149,14 +155,23 @@ def test_leaving_the_committee_leaves_no_byte_of_the_address_on_disk(venue):
               consent=True)["ok"]
     internal_pdf_holding(room["workshop"].id, EMAIL)
     assert seen_by(console, before) and snapshot(console)["closing"]["committee"]
-    assert files_holding(instance, EMAIL.encode()) == ["facilitator.sqlite"]
+    assert schedule.tick() == []  # its first look: the committee as it is
+    backups.take(app, label="manual")
+    assert do(console, "stage.change", from_stage="closing", to_stage="shared_plan")["ok"]
+    [stage_copy] = schedule.tick()
+    assert stage_copy.name.endswith("-stage-w1-shared-plan.sqlite")
+    copies = ["backups/" + path.name for path in sorted((instance / "backups").iterdir())]
+    assert len(copies) == 2
+    assert files_holding(instance, EMAIL.encode()) == [*copies, "facilitator.sqlite"]
 
-    assert do(rania, "committee.leave")["ok"]
+    assert do(rania, "committee.leave")["ok"]  # at any stage
     assert do(rania, "committee.join", "op-join-maya-2", role="Link", email=EMAIL,
               consent=True)["duplicate"]
     assert EMAIL not in str(seen_by(console, before))
+    assert files_holding(instance, EMAIL.encode()) == copies  # in the copies until…
+    assert schedule.tick() == []  # …the schedule's next look: every copy forgets her
     assert files_holding(instance, EMAIL.encode()) == []
-    assert files_holding(instance, b"karim.stays@example.org") == ["facilitator.sqlite"]
+    assert len(files_holding(instance, b"karim.stays@example.org")) == 3  # he stays
 
 
 @pytest.mark.sqlite

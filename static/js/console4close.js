@@ -11,6 +11,7 @@ import { morph, on } from "./dom.js";
 import { fill, tn } from "./i18n.js";
 import { earliestDeadline } from "./board3.js";
 import { formatDate, formatMoment } from "./plan4.js";
+import { readContacts } from "./steps4.js";
 
 const $ = (selector) => document.querySelector(selector);
 let ctx = null;
@@ -112,6 +113,8 @@ function renderMeasures(state) {
 
 function renderCommittee(state) {
   const members = state.closing.committee;
+  // no event carries an email: a sign-up new or changed is read from the server
+  if (members.some((m) => m.contact_wanted !== undefined)) readContacts(ctx.client, redraw);
   $("[data-c4-committee-count]").textContent = String(members.length);
   const emails = members.map((m) => m.email).filter(Boolean);
   morph($("[data-c4-committee]"), members.length ? [

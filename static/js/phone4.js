@@ -14,7 +14,7 @@ import { userText } from "./steps12.js";
 import { morph, on } from "./dom.js";
 import { tn } from "./i18n.js";
 import { activeGroups, formatDate, groupById } from "./board3.js";
-import { isClosed, reasonText } from "./steps4.js";
+import { isClosed, readContacts, reasonText } from "./steps4.js";
 
 const $ = (selector) => document.querySelector(selector);
 const STAGES = new Set(["synergies", "shared_plan", "closing"]);
@@ -269,7 +269,9 @@ function renderCommittee(state, open) {
   const closing = state.closing || { committee: [] };
   const me = state.me.id;
   const members = closing.committee || [];
-  const mine = closing.my_membership || null;
+  // my sign-up, once its email is known (read again when committee.contact says it changed)
+  const mine = closing.my_membership && closing.my_membership.email ? closing.my_membership : null;
+  if (closing.my_membership && !mine) readContacts(client, redraw);
   count("committee", members.length);
   morph($("[data-p4-committee]"), members.length ? members.map((m) => el("li", { id: `p4-member-${m.participant_id}`,
     class: m.participant_id === me ? "me" : null },
@@ -283,6 +285,7 @@ function renderCommittee(state, open) {
   if (!mine) leaving = false;
   const box = $("[data-p4-membership]");
   box.hidden = !mine;
+  const waiting = Boolean(closing.my_membership) && !mine; // for a moment: neither the form nor the box
   if (mine) {
     $("[data-p4-membership-line]").replaceChildren(...(mine.role
       ? sentence(t("p4_on_committee_as"), { role: userText(mine.role) }) : [t("p4_on_committee")]));
@@ -296,7 +299,7 @@ function renderCommittee(state, open) {
   $("[data-p4-leave-question]").textContent = t("p4_leave_question");
 
   const form = $("[data-p4-committee-form]");
-  form.hidden = !open || (Boolean(mine) && !changing);
+  form.hidden = !open || waiting || (Boolean(mine) && !changing);
   $("[data-p4-committee-form-heading]").textContent = changing ? t("p4_change_heading") : t("p4_join_heading");
   $("[data-p4-committee-submit]").textContent = changing ? t("p4_save_change") : t("p4_sign_up");
   $("[data-p4-committee-cancel]").hidden = !changing;
@@ -382,8 +385,9 @@ on(document, "submit", "[data-p4-committee-form]", async (form, event) => {
   const ack = await done;
   button.disabled = false;
   if (ack.ok) {
-    // the ack carries my sign-up: shown at once, whichever of it and its event comes first
-    if (client.state && client.state.closing) client.state.closing.my_membership = ack.member;
+    // the ack carries my sign-up with its email (the one sent now; a resend's, as it is
+    // now): shown at once, whichever of it and its events comes first
+    if (client.state && client.state.closing && ack.member.email) client.state.closing.my_membership = ack.member;
     changing = false;
     form.reset();
     say("membership", wasMember ? t("p4_changed") : t("p4_joined"));

@@ -3,7 +3,8 @@
 // closing record. The reducer keeps the `synergies`, `shared_plan` and `closing` parts of
 // a snapshot in step with the events (see docs/protocol.md). What a viewer may not see
 // (rejections, proposals, emails, records) never reaches it: the reducer only keeps
-// what arrives.
+// what arrives. No event carries a committee member's email: the staff and the person
+// read it with `committee.contacts` when `committee.contact` says it changed.
 
 import { t } from "./live.js";
 import { fill, tn } from "./i18n.js";
@@ -106,11 +107,27 @@ export function applySteps4(state, event) {
       if (closing) closing.factors = drop(closing.factors, d.id);
       break;
     case "committee.joined": {
+      // names and roles: the contact details a copy holds stay until committee.contact
       if (!closing) break;
       upsert(closing.committee, d.member, "participant_id");
-      const me = state.me;
-      if (me && me.kind === "participant" && d.member.participant_id === me.id && d.member.email) {
-        closing.my_membership = d.member;
+      const mine = closing.my_membership;
+      if (mine && mine.participant_id === d.member.participant_id) closing.my_membership = { ...mine, ...d.member };
+      break;
+    }
+    case "committee.contact": {
+      // the person's contact details changed: a reference, never the address. A copy
+      // older than it waits for readContacts (the staff: the member's; a phone: its own)
+      if (!closing) break;
+      const me = state.me || {};
+      const member = closing.committee.find((m) => m.participant_id === d.participant_id);
+      if (me.kind !== "participant") {
+        if (member && member.consented_at !== d.consented_at) wantContact(member, d.consented_at);
+      } else if (d.participant_id === me.id) {
+        const mine = closing.my_membership;
+        if (!mine || mine.consented_at !== d.consented_at) {
+          closing.my_membership = wantContact({ ...(mine || {}), ...(member || {}), participant_id: d.participant_id },
+            d.consented_at);
+        }
       }
       break;
     }
@@ -125,6 +142,46 @@ export function applySteps4(state, event) {
       if (closing && closing.records) upsert(closing.records, d.record);
       break;
   }
+}
+
+// --- the committee's contact details -------------------------------------------------------
+
+function wantContact(member, since) {
+  delete member.email;
+  delete member.consented_at;
+  member.contact_wanted = since || "";
+  return member;
+}
+
+let contactsAsked = null;
+
+/** Read the contact details the state waits for (committee.contact said they changed)
+ *  from the server (`committee.contacts`: the staff get every member's, a phone its
+ *  own), one request at a time; `drawn` is called once they are in the state. */
+export function readContacts(client, drawn) {
+  const closing = client.state && client.state.closing;
+  if (!closing || contactsAsked) return;
+  const waiting = (m) => m && m.contact_wanted !== undefined;
+  if (!closing.committee.some(waiting) && !waiting(closing.my_membership)) return;
+  const asked = contactsAsked = {};
+  client.query("committee.contacts").then((ack) => {
+    if (contactsAsked === asked) contactsAsked = null;
+    const now = client.state && client.state.closing;
+    if (!ack || !ack.ok || !now) return; // asked again at the next drawing
+    const found = new Map(ack.contacts.map((c) => [c.participant_id, c]));
+    const fill = (m) => {
+      const contact = found.get(m.participant_id);
+      if (!contact) return false; // left meanwhile (committee.left follows)
+      if (contact.consented_at < m.contact_wanted) return true; // read before the change: ask again
+      delete m.contact_wanted;
+      m.email = contact.email;
+      m.consented_at = contact.consented_at;
+      return true;
+    };
+    for (const m of now.committee) if (waiting(m) && !fill(m)) delete m.contact_wanted;
+    if (waiting(now.my_membership) && !fill(now.my_membership)) now.my_membership = null;
+    drawn();
+  });
 }
 
 /** Whether the workshop is closed (phones read only, the plan frozen). */
