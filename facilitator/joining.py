@@ -21,7 +21,7 @@ from flask import current_app, request, url_for
 # No 0/O, 1/I/L: a code read from a projector at the back of the room is not misread.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
-REJOIN_CODE_LENGTH = 6
+REJOIN_CODE_LENGTH = 10  # 31^10 codes: guessing one is hopeless (docs/deploy.md)
 
 
 def new_code(length: int = JOIN_CODE_LENGTH) -> str:

@@ -14,13 +14,15 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from .extensions import limiter
+from .joining import normalise_code
 
 # per account and client address, failures only
 PASSWORD_GUESSES = "5 per minute;20 per hour;60 per day"
 # per client address: a wrong join code typed or opened (/j, /j/<code>)
 JOIN_CODE_GUESSES = "30 per minute;200 per hour"
-# per workshop: wrong personal rejoin codes, whoever sends them
-REJOIN_CODE_GUESSES = "20 per minute;200 per hour"
+# per workshop and client address: wrong personal rejoin codes (a guesser slows down
+# only themselves; docs/deploy.md has the arithmetic)
+REJOIN_CODE_GUESSES = "20 per minute;200 per hour;1000 per day"
 
 
 def _login_key() -> str:
@@ -29,7 +31,9 @@ def _login_key() -> str:
 
 
 def _rejoin_key() -> str:
-    return f"rejoin:{(request.view_args or {}).get('code', '').upper()}"
+    """The workshop (its join code however it is spelt in the URL) and the client."""
+    code = normalise_code(str((request.view_args or {}).get("code", "")))
+    return f"rejoin:{code}:{get_remote_address()}"
 
 
 def _failed(status: int):

@@ -62,14 +62,27 @@ def test_join_and_rejoin_code_guesses_are_slowed_down(app, client, owner, worksh
     for _ in range(int(throttle.JOIN_CODE_GUESSES.split()[0])):
         assert client.post("/j", data={"code": "ZZZZZZ"}).status_code == 404
     assert client.post("/j", data={"code": "ZZZZZZ"}).status_code == 429
-    for _ in range(int(throttle.REJOIN_CODE_GUESSES.split()[0])):
-        response = client.post(f"/j/{workshop.join_code}/rejoin", data={"rejoin_code": "AAAAAA"})
+    with app.test_request_context():
+        person, _token = operations.run(participants.join, workshop, "nonce-rejoin-0000000",
+                                        "Rania", "IDAL", workshop.profiles[0], True)
+    code = workshop.join_code
+    # the join code however it is spelt in the URL: one workshop, one count per client
+    spellings = [code, code.lower(), f"{code[:3]}-{code[3:]}", f"{code[:3]} {code[3:]}"]
+    for n in range(int(throttle.REJOIN_CODE_GUESSES.split()[0])):
+        response = client.post(f"/j/{spellings[n % 4]}/rejoin",
+                               data={"rejoin_code": "AAAAAAAAAA"})
         assert response.status_code == 400
-    # the workshop's rejoin codes are now slowed down, from any address
-    other = app.test_client()
-    response = other.post(f"/j/{workshop.join_code}/rejoin", data={"rejoin_code": "BBBBBB"},
-                          environ_base={"REMOTE_ADDR": "10.0.0.8"})
-    assert response.status_code == 429 and b"Too many wrong attempts" in response.data
+    slowed = client.post(f"/j/{spellings[1]}/rejoin", data={"rejoin_code": "BBBBBBBBBB"})
+    assert slowed.status_code == 429 and b"Too many wrong attempts" in slowed.data
+    # the guesser slows down only themselves: a participant elsewhere is never refused
+    phone = app.test_client()
+    wrong = phone.post(f"/j/{code}/rejoin", data={"rejoin_code": "CCCCCCCCCC"},
+                       environ_base={"REMOTE_ADDR": "10.0.0.8"})
+    assert wrong.status_code == 400
+    back = phone.post(f"/j/{code}/rejoin", data={"rejoin_code": person.rejoin_code.lower()},
+                      environ_base={"REMOTE_ADDR": "10.0.0.8"})
+    assert back.status_code == 302
+    assert len(person.rejoin_code) == 10
 
 
 def test_cli_creates_a_facilitator_and_resets_a_password(app):
