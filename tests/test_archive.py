@@ -22,6 +22,7 @@ from facilitator.sample import create_sample
 from facilitator.snapshot import snapshot
 from facilitator.viewers import Viewer
 from tests.steps import do
+from tests.support import login
 
 OWNER = ("owner-archive@example.org", "owner-password")
 
@@ -576,11 +577,6 @@ def test_the_copy_title_is_marked_in_the_workshops_language(app):
 
 
 # --- HTTP ------------------------------------------------------------------------------------
-
-def login(client, email, password):
-    response = client.post("/login", data={"email": email, "password": password})
-    assert response.status_code == 302, response.data
-    return client
 
 
 def test_export_json_for_facilitators_and_organisers_only(app, seminar):

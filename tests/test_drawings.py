@@ -24,7 +24,7 @@ from facilitator.models import Action, Actor, Objective, SharedAction, Workshop
 from facilitator.sample import create_sample
 from facilitator.text import text_direction
 from tests.steps import do
-from tests.test_workshops import login
+from tests.support import login
 
 SVG = "{http://www.w3.org/2000/svg}"
 OWNER, PASSWORD = "owner-drawings@example.org", "owner-password"

@@ -19,7 +19,7 @@ from facilitator.extensions import db, socketio
 from facilitator.models import (AppliedOperation, Event, Invitation, Membership, Workshop,
                                 utcnow)
 from tests.databases import drop_database, new_database
-from tests.support import free_port
+from tests.support import free_port, login
 
 pytestmark = pytest.mark.usefixtures("separate_browsers")
 LINK = re.compile(r'value="(https?://[^"]+/invitations/([A-Za-z0-9_-]+))"')
@@ -43,11 +43,6 @@ def workshop(app, owner):
     return operations.run(workshops.create_workshop, owner,
                           {"title": "Atelier de Tunis", "language": "fr"})
 
-
-def login(client, email, password):
-    response = client.post("/login", data={"email": email, "password": password})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    return client
 
 
 def team_page(client, workshop) -> str:

@@ -30,6 +30,7 @@ from facilitator.report import plan_html, plan_pdf
 from facilitator.snapshot import snapshot
 from facilitator.sample import BOARDS, COMMITTEE, MEASURES, PRIORITIES, create_sample
 from tests.databases import drop_database, new_database
+from tests.support import login
 
 OWNER = ("plan-owner@example.org", "owner-password")
 ORGANISER = ("plan-organiser@example.org", "organiser-password")
@@ -393,11 +394,6 @@ def test_the_contents_and_headers_name_the_sections(app, seminar):
 
 
 # --- the pages and who gets what ---------------------------------------------------------
-
-def login(client, email, password):
-    response = client.post("/login", data={"email": email, "password": password})
-    assert response.status_code == 302, response.data
-    return client
 
 
 def render_here(key, token):
