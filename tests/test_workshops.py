@@ -7,7 +7,7 @@ import pytest
 
 from facilitator import accounts, method, operations, participants, throttle, workshops
 from facilitator.errors import OperationError
-from facilitator.extensions import db, socketio
+from facilitator.extensions import db, limiter, socketio
 from facilitator.models import Participant, Workshop
 from facilitator.operations import perform
 
@@ -37,34 +37,96 @@ def test_first_run_page_creates_the_first_account_and_then_disappears(client):
     assert client.get("/setup").status_code == 404
 
 
-def test_wrong_passwords_are_slowed_down_without_locking_the_owner_out(app, client, owner):
-    guesses = int(throttle.PASSWORD_GUESSES.split()[0])
-    for _ in range(guesses):
+def _time_passes(*keys):
+    """The waits set so far are over (the limiter's storage forgets them), without
+    sleeping: what the tests look at is how long the next wait is."""
+    for key in keys:
+        limiter.storage.clear(f"{key}:wait")
+
+
+def test_a_right_password_from_a_device_used_before_always_works(app, client, owner):
+    laptop = app.test_client()
+    assert login(laptop, "owner@example.org", "owner-password").status_code == 302
+    laptop.post("/logout")
+    # someone in the same room (same address) guesses the owner's password
+    for _ in range(throttle.FREE_PER_ADDRESS + 1):
         response = login(client, "owner@example.org", "wrong-password")
         assert response.status_code == 400 and b"Wrong email or password" in response.data
     slowed = login(client, "owner@example.org", "owner-password")
-    assert slowed.status_code == 429 and b"Too many wrong attempts" in slowed.data
-    # the guesser's address is slowed down; the owner, signing in from the laptop, is not
+    assert slowed.status_code == 429 and b"Try again in 2 seconds" in slowed.data
+    # the owner's laptop has signed in before: its right password is never refused
+    assert login(laptop, "owner@example.org", "owner-password").status_code == 302
+    # and its own typos neither delay it nor anyone else
+    laptop.post("/logout")
+    for _ in range(3):
+        assert login(laptop, "owner@example.org", "typo").status_code == 400
+    assert login(laptop, "owner@example.org", "owner-password").status_code == 302
+
+
+def test_wrong_passwords_elsewhere_bring_growing_delays_never_a_lockout(app, client, owner):
+    key = "pw:owner@example.org:127.0.0.1"
+    for _ in range(throttle.FREE_PER_ADDRESS):
+        assert login(client, "owner@example.org", "wrong").status_code == 400
+    waits = []
+    for _ in range(14):
+        assert login(client, "owner@example.org", "wrong").status_code == 400
+        waits.append(login(client, "owner@example.org", "wrong").get_data(as_text=True))
+        _time_passes(key)
+    assert "in 2 seconds" in waits[0] and "in 4 seconds" in waits[1]
+    assert "in 9 minutes" in waits[8]  # 512 s
+    assert "in 15 minutes" in waits[-1]  # the longest anyone waits
+    # once the wait is over, the right password works from this new device
+    assert login(client, "owner@example.org", "owner-password").status_code == 302
+
+
+def test_guessing_one_account_from_many_addresses_delays_only_new_devices(app, owner):
     laptop = app.test_client()
-    response = laptop.post("/login", data={"email": "owner@example.org",
-                                           "password": "owner-password"},
-                           environ_base={"REMOTE_ADDR": "10.0.0.7"})
-    assert response.status_code == 302
-    # right answers never count: a room behind one address signs in as often as it likes
-    for _ in range(guesses + 2):
-        response = app.test_client().post(
-            "/login", data={"email": "owner@example.org", "password": "owner-password"},
-            environ_base={"REMOTE_ADDR": "10.0.0.9"})
-        assert response.status_code == 302
+    assert login(laptop, "owner@example.org", "owner-password").status_code == 302
+    laptop.post("/logout")
+    for n in range(throttle.FREE_PER_ACCOUNT + 1):  # under each address's own allowance
+        guesser = app.test_client()
+        guesser.environ_base["REMOTE_ADDR"] = f"10.0.{n // 4}.{n % 4 + 1}"
+        assert login(guesser, "owner@example.org", "wrong").status_code == 400
+    stranger = app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "10.9.9.9"
+    assert login(stranger, "owner@example.org", "owner-password").status_code == 429
+    assert login(laptop, "owner@example.org", "owner-password").status_code == 302
+    # other accounts are not held back
+    operations.run(accounts.create_facilitator, "co@example.org", "Co", "co-password")
+    assert login(stranger, "co@example.org", "co-password").status_code == 302
 
 
-def test_join_and_rejoin_code_guesses_are_slowed_down(app, client, owner, workshop):
-    for _ in range(int(throttle.JOIN_CODE_GUESSES.split()[0])):
+def test_right_passwords_never_count(app, owner):
+    # a room behind one address signs in as often as it likes
+    for _ in range(throttle.FREE_PER_ADDRESS * 3):
+        assert login(app.test_client(), "owner@example.org", "owner-password").status_code \
+            == 302
+
+
+def test_typos_never_hold_back_the_right_join_code(app, client, owner, workshop, monkeypatch):
+    monkeypatch.setattr(throttle, "JOIN_CODE_CEILING", "40 per day")  # 1,000 in a venue
+    for _ in range(30):
         assert client.post("/j", data={"code": "ZZZZZZ"}).status_code == 404
-    assert client.post("/j", data={"code": "ZZZZZZ"}).status_code == 429
-    with app.test_request_context():
-        person, _token = operations.run(participants.join, workshop, "nonce-rejoin-0000000",
-                                        "Rania", "IDAL", workshop.profiles[0], True)
+    slowed = client.post("/j", data={"code": "ZZZZZZ"})
+    assert slowed.status_code == 429 and b"wait a minute" in slowed.data
+    # the right code from the same address (the room's one address) still passes
+    code = workshop.join_code
+    right = client.post("/j", data={"code": f"{code[:3]} {code[3:].lower()}"})
+    assert right.status_code == 302 and right.headers["Location"].endswith(f"/j/{code}")
+    assert app.test_client().get(f"/j/{code}").status_code == 200
+    # a flood of wrong codes (an attack, not typos) makes the address wait out the day
+    for _ in range(9):
+        assert client.get("/j/ZZZZZZ").status_code == 429
+    assert client.get(f"/j/{code}").status_code == 429
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "10.0.0.8"
+    assert elsewhere.get(f"/j/{code}").status_code == 200
+
+
+def test_rejoin_code_guesses_are_slowed_down_and_the_right_code_passes(app, client, owner,
+                                                                         workshop):
+    person, _token = operations.run(participants.join, workshop, "nonce-rejoin-0000000",
+                                    "Rania", "IDAL", workshop.profiles[0], True)
     code = workshop.join_code
     # the join code however it is spelt in the URL: one workshop, one count per client
     spellings = [code, code.lower(), f"{code[:3]}-{code[3:]}", f"{code[:3]} {code[3:]}"]
@@ -74,14 +136,14 @@ def test_join_and_rejoin_code_guesses_are_slowed_down(app, client, owner, worksh
         assert response.status_code == 400
     slowed = client.post(f"/j/{spellings[1]}/rejoin", data={"rejoin_code": "BBBBBBBBBB"})
     assert slowed.status_code == 429 and b"Too many wrong attempts" in slowed.data
-    # the guesser slows down only themselves: a participant elsewhere is never refused
-    phone = app.test_client()
-    wrong = phone.post(f"/j/{code}/rejoin", data={"rejoin_code": "CCCCCCCCCC"},
-                       environ_base={"REMOTE_ADDR": "10.0.0.8"})
-    assert wrong.status_code == 400
-    back = phone.post(f"/j/{code}/rejoin", data={"rejoin_code": person.rejoin_code.lower()},
-                      environ_base={"REMOTE_ADDR": "10.0.0.8"})
+    # the right code is never refused, from this address or another
+    back = client.post(f"/j/{spellings[2]}/rejoin",
+                       data={"rejoin_code": person.rejoin_code.lower()})
     assert back.status_code == 302
+    phone = app.test_client()
+    phone.environ_base["REMOTE_ADDR"] = "10.0.0.8"
+    wrong = phone.post(f"/j/{code}/rejoin", data={"rejoin_code": "CCCCCCCCCC"})
+    assert wrong.status_code == 400
     assert len(person.rejoin_code) == 10
 
 

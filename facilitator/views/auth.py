@@ -33,7 +33,7 @@ class NewAccountForm(FlaskForm):
 
 class SignInForm(FlaskForm):
     """An invited person with an account; the email (shown, not changed) also names the
-    account whose wrong passwords are slowed down (throttle.password_guesses)."""
+    account whose wrong passwords are slowed down (throttle.password_attempt)."""
 
     email = EmailField(_l("Email"), render_kw={"readonly": True})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
@@ -62,26 +62,37 @@ def _next_url(default: str = "console.workshops_list") -> str:
         default)
 
 
+def _signed_in(facilitator: Facilitator, target: str):
+    """Sign in and go on; this browser becomes a device the account has used."""
+    login_user(facilitator, remember=True)
+    return throttle.signed_in(redirect(target), facilitator.id, facilitator.email)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@throttle.password_guesses
 def login_page():
     if not accounts.has_accounts():
         # nobody can log in yet: "Please log in to access this page" would mislead
         session.pop("_flashes", None)
         return redirect(url_for("auth.first_account"))
     form = LoginForm()
-    error = None
+    error, status = None, 200
     if form.validate_on_submit():
+        account = accounts.find(form.email.data)
         try:
-            facilitator = accounts.authenticate(form.email.data, form.password.data)
+            facilitator = throttle.password_attempt(
+                form.email.data, account.id if account else None,
+                lambda: accounts.authenticate(form.email.data, form.password.data))
         except OperationError as exc:
-            error = str(exc.message)
+            error, status = str(exc.message), _refusal_status(exc)
         else:
-            login_user(facilitator, remember=True)
-            return redirect(_next_url())
+            return _signed_in(facilitator, _next_url())
     elif form.is_submitted():
-        error = _("Please give your email and password.")
-    return render_template("auth/login.html", form=form, error=error), 200 if not error else 400
+        error, status = _("Please give your email and password."), 400
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+def _refusal_status(refusal: OperationError) -> int:
+    return 429 if isinstance(refusal, throttle.TooManyGuesses) else 400
 
 
 @bp.route("/setup", methods=["GET", "POST"])
@@ -98,9 +109,8 @@ def first_account():
         except OperationError as exc:
             error = str(exc.message)
         else:
-            login_user(facilitator, remember=True)
             flash(_("Welcome! Create your first workshop."))
-            return redirect(url_for("console.new_workshop"))
+            return _signed_in(facilitator, url_for("console.new_workshop"))
     elif form.is_submitted():
         error = " ".join(m for messages in form.errors.values() for m in messages)
     return render_template("auth/setup.html", form=form, error=error), 200 if not error else 400
@@ -124,7 +134,6 @@ def open_invitation(token: str):
 
 
 @bp.route("/invitation", methods=["GET", "POST"])
-@throttle.password_guesses
 def invitation():
     """Join the team the invitation names: with a new account, by signing in to the
     account that has its email, or with one button when already signed in with it."""
@@ -144,25 +153,26 @@ def invitation():
             "new_account": NewAccountForm}[mode]()
     if mode == "sign_in":
         form.email.data = invited.email
-    error = None
+    error, status = None, 200
     if mode != "other_account" and form.validate_on_submit():
         try:
             facilitator = _accept(mode, token, form)
         except OperationError as exc:
             if exc.code in ENDED:
                 return _invitation_ended(exc)
-            error = str(exc.message)
+            error, status = str(exc.message), _refusal_status(exc)
         else:
             session.pop(INVITATION, None)
-            login_user(facilitator, remember=True)
             flash(_("Welcome to the team of “%(title)s”.", title=invited.workshop.title))
-            return redirect(url_for("console.console", workshop_id=invited.workshop_id))
+            return _signed_in(facilitator, url_for("console.console",
+                                                   workshop_id=invited.workshop_id))
     elif form.is_submitted():
         error = " ".join(str(m) for messages in form.errors.values() for m in messages) or \
             _("The form expired. Please send it again.")
+        status = 400
     return render_template("auth/invitation.html", invitation=invited, mode=mode, form=form,
                            error=error, expires=invitations.expiry_date(invited),
-                           role=invitations.ROLE_NAMES[invited.role]), 400 if error else 200
+                           role=invitations.ROLE_NAMES[invited.role]), status
 
 
 def _accept(mode: str, token: str, form) -> Facilitator:
@@ -170,7 +180,10 @@ def _accept(mode: str, token: str, form) -> Facilitator:
         operations.run(invitations.accept, token, current_user._get_current_object())
         return current_user._get_current_object()
     if mode == "sign_in":
-        return operations.run(invitations.accept_signing_in, token, form.password.data)
+        account = accounts.find(form.email.data)
+        return throttle.password_attempt(
+            form.email.data, account.id if account else None,
+            lambda: operations.run(invitations.accept_signing_in, token, form.password.data))
     return operations.run(invitations.accept_with_new_account, token, form.name.data,
                           form.password.data)
 

@@ -9,7 +9,6 @@ from ..accounts import has_accounts
 from ..cluster import process_name
 from ..extensions import db
 from ..payload import MAX_ID
-from ..throttle import too_many_attempts_message
 
 bp = Blueprint("main", __name__)
 
@@ -21,12 +20,6 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's signature)
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
-
-
-@bp.app_errorhandler(429)
-def too_many_attempts(_error):
-    """Guesses slowed down (facilitator.throttle): say so, and when to try again."""
-    return render_template("message.html", message=too_many_attempts_message()), 429
 
 
 @bp.get("/")

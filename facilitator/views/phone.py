@@ -47,25 +47,42 @@ def _current_participant(workshop: Workshop):
 
 
 @bp.route("/j", methods=["GET", "POST"])
-@throttle.join_code_guesses
 def enter_code():
     """Where a person types the code read on the projector."""
-    error = None
-    if request.method == "POST":
-        workshop = participants.find_by_code(request.form.get("code", ""))
-        if workshop is not None:
-            return redirect(url_for("phone.join", code=workshop.join_code))
-        error = _("No workshop has this code. Check the code on the screen and try again.")
-    return render_template("phone/enter_code.html", error=error), 404 if error else 200
+    if request.method == "GET":
+        return render_template("phone/enter_code.html")
+    workshop = _workshop_of_code(request.form.get("code", ""))
+    return redirect(url_for("phone.join", code=workshop.join_code))
+
+
+def _workshop_of_code(code: str) -> Workshop:
+    """The workshop of a join code. A right code always passes; a wrong one is counted
+    for this address (facilitator.throttle) and answered 404, or 429 past the limits."""
+    throttle.before_join_code()
+    workshop = participants.find_by_code(code)
+    if workshop is None:
+        throttle.wrong_join_code()
+        raise NoSuchCode()
+    return workshop
+
+
+class NoSuchCode(OperationError):
+    def __init__(self):
+        super().__init__("unknown_code", _(
+            "No workshop has this code. Check the code on the screen and try again."))
+
+
+@bp.errorhandler(NoSuchCode)
+@bp.errorhandler(throttle.TooManyGuesses)
+def _code_refused(refusal: OperationError):
+    """A join code refused: the code page again with the sentence, 404 or 429."""
+    status = 429 if isinstance(refusal, throttle.TooManyGuesses) else 404
+    return render_template("phone/enter_code.html", error=str(refusal.message)), status
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
-@throttle.join_code_guesses
 def join(code: str):
-    workshop = participants.find_by_code(code)
-    if workshop is None:
-        return render_template("phone/enter_code.html", error=_(
-            "No workshop has this code. Check the code on the screen and try again.")), 404
+    workshop = _workshop_of_code(code)
     i18n.person_language(workshop.language)
     if _current_participant(workshop) is not None:
         return redirect(url_for("phone.phone", workshop_id=workshop.id))
@@ -87,9 +104,8 @@ def join(code: str):
 
 
 @bp.post("/j/<code>/rejoin")
-@throttle.rejoin_code_guesses
 def rejoin(code: str):
-    workshop = participants.find_by_code(code) or abort(404)
+    workshop = _workshop_of_code(code)
     i18n.person_language(workshop.language)
     form = RejoinForm()
     token = request.cookies.get(participants.cookie_name(workshop.id)) or secrets.token_hex(32)
@@ -99,6 +115,12 @@ def rejoin(code: str):
             operations.run(participants.rejoin, workshop, form.rejoin_code.data, token)
         except OperationError as exc:
             error = str(exc.message)
+            if exc.code == "bad_rejoin_code":
+                try:
+                    throttle.wrong_rejoin_code(code)
+                except throttle.TooManyGuesses as slowed:
+                    return _render_join(workshop, _join_form(workshop), 429,
+                                        rejoin_form=form, rejoin_error=str(slowed.message))
         else:
             response = redirect(url_for("phone.phone", workshop_id=workshop.id))
             return _set_identity(response, workshop, token)
