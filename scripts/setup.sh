@@ -55,20 +55,24 @@ if [ ! -x "$PY" ]; then
 fi
 mkdir -p "$STAMPS"
 
-target="."
-[ "$extras" = "dev" ] && target=".[dev]"
-[ "$extras" = "cluster" ] && target=".[postgres,redis]"
-stamp="$STAMPS/python${extras:+-$extras}-$(key pyproject.toml)"
+# the Python dependencies come from a lock file with hashes (requirements/*.txt, made from
+# pyproject.toml: docs/architecture.md says how to update them), the app itself after them
+lock=requirements/app.txt
+[ "$extras" = "dev" ] && lock=requirements/dev.txt
+[ "$extras" = "cluster" ] && lock=requirements/cluster.txt
+stamp="$STAMPS/python${extras:+-$extras}-$(key pyproject.toml "$lock")"
 if [ ! -f "$stamp" ]; then
-  echo "==> installing Python dependencies ($target)"
+  echo "==> installing Python dependencies ($lock, every file checked against its hash)"
   "$PY" -m pip install --quiet --upgrade pip
-  "$PY" -m pip install --quiet -e "$target"
+  "$PY" -m pip install --quiet --require-hashes -r "$lock"
+  "$PY" -m pip install --quiet --no-deps -e .
   rm -f "$STAMPS"/python${extras:+-$extras}-*
   touch "$stamp"
   # the test tools include the app's own dependencies and the cluster's drivers
   if [ "$extras" = "dev" ]; then
     rm -f "$STAMPS"/python-[0-9a-f]* "$STAMPS"/python-cluster-*
-    touch "$STAMPS/python-$(key pyproject.toml)" "$STAMPS/python-cluster-$(key pyproject.toml)"
+    touch "$STAMPS/python-$(key pyproject.toml requirements/app.txt)" \
+      "$STAMPS/python-cluster-$(key pyproject.toml requirements/cluster.txt)"
   fi
 fi
 
