@@ -40,8 +40,7 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
         **database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
-    from . import assets, i18n, security
-    from .payload import payload_json
+    from . import assets, i18n, security, wire
     from .extensions import csrf, db, limiter, login, migrate, socketio
 
     db.init_app(app)
@@ -65,7 +64,8 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
         ping_interval=10,
         ping_timeout=20,
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
-        json=payload_json,
+        serializer=wire.Frame,  # a message it cannot read is answered (wire.py)
+        json=wire.JSON,
     )
     cluster.init_app(app, socketio)
     security.around_transport(app)

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
 
-from . import eventlog, participants, payload as check
+from . import eventlog, participants, payload as check, wire
 from .errors import OperationError
 from .extensions import db, socketio
 from .identity import Identity, viewer_of
@@ -215,6 +215,16 @@ def on_unknown(event, *_args) -> dict:
     return OperationError("unknown_operation", _l(
         "The server does not know this operation, so nothing was changed. Please reload "
         "the page."), operation=name[:100]).to_ack()
+
+
+@socketio.on(wire.UNREADABLE)
+def on_unreadable(*_args) -> dict:
+    """A message the server could not read (broken JSON, an integer too long to convert,
+    no event name: facilitator/wire.py) is answered too; nothing is read or changed."""
+    current_identity()  # the sentence speaks the workshop's language
+    return OperationError("bad_request", _l(
+        "This request could not be read (its data is malformed), so nothing was changed. "
+        "Please reload the page.")).to_ack()
 
 
 @socketio.on_error_default

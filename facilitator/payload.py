@@ -6,8 +6,6 @@ OperationErrors with a sentence a person can read.
 """
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -56,29 +54,3 @@ def ids(value: Any, message: object) -> list[int]:
     if not isinstance(value, list) or not value or not all(is_id(v) for v in value):
         raise OperationError("bad_request", message)
     return value
-
-
-class _PayloadJSON:
-    """The JSON module the Socket.IO server decodes messages with.
-
-    A message nested too deeply for Python's parser would fail before any handler runs,
-    and the client would get no ack and resend it for ever. Such a message keeps its
-    event name and gets a payload no handler accepts, so it is answered `bad_request`."""
-
-    TOO_DEEP = "payload nested too deeply"
-    _NAME = re.compile(r'\s*\[\s*("(?:[^"\\]|\\.){1,100}")')
-
-    @staticmethod
-    def dumps(*args, **kwargs):
-        return json.dumps(*args, **kwargs)
-
-    @classmethod
-    def loads(cls, text, *args, **kwargs):
-        try:
-            return json.loads(text, *args, **kwargs)
-        except RecursionError:
-            match = cls._NAME.match(text) if isinstance(text, str) else None
-            return [json.loads(match.group(1)) if match else "", cls.TOO_DEEP]
-
-
-payload_json = _PayloadJSON()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 import requests
@@ -236,3 +237,38 @@ def test_the_socket_transports_answers_carry_the_security_headers(room):
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def raw_call(live: Live, message: str) -> dict:
+    """Send a hand-made Socket.IO EVENT message, `2<ack id><message>`, and wait for its ack."""
+    answers, answered = [], threading.Event()
+    ack_id = live.client._generate_ack_id(
+        "/", lambda *args: (answers.append(args), answered.set()))
+    live.client.eio.send(f"2{ack_id}{message}")
+    assert answered.wait(15), f"no ack for {message[:60]}"
+    return answers[0][0]
+
+
+def test_a_message_the_server_cannot_read_is_answered_bad_request(room, live_server):
+    """Broken JSON, an integer longer than Python converts (4,300 digits), no event name:
+    each request gets `bad_request` with a sentence, the socket goes on, and the server
+    logs one line for each, no traceback."""
+    mobile = phone(room, "Garbled Phone")
+    log_start = live_server.log_path.stat().st_size
+    try:
+        for message in ('["idea.post",{"op_id":"truncated-0001","text":',
+                        '["idea.post",{"op_id":"huge-number-0001","text":1' + "1" * 5000 + "}]",
+                        '["sync",{"since":' + "9" * 4301 + "}]",
+                        '{"sync":{"since":0}}'):
+            ack = raw_call(mobile, message)
+            assert ack == {"ok": False, "error": {"code": "bad_request",
+                                                  "message": ack["error"]["message"]}}
+            assert "could not be read" in ack["error"]["message"]
+        assert mobile.call("sync", {"since": 0})["ok"]  # read after the four: all answered
+        with live_server.log_path.open(encoding="utf-8", errors="replace") as log:
+            log.seek(log_start)
+            written = log.read()
+        assert "Traceback" not in written
+        assert written.count("Unreadable Socket.IO message") == 4
+    finally:
+        mobile.disconnect()
