@@ -53,6 +53,9 @@ class Config:
     # activity (facilitator/backups.py); the server looks every BACKUP_POLL_SECONDS
     AUTOMATIC_BACKUPS = os.environ.get("AUTOMATIC_BACKUPS", "1") != "0"
     BACKUP_POLL_SECONDS = float(os.environ.get("BACKUP_POLL_SECONDS", "15"))
+    # The public edition of the plan rendered in the background when a workshop closes
+    # and after each correction (facilitator/closing.py render_ahead)
+    PLAN_RENDER_AHEAD = os.environ.get("PLAN_RENDER_AHEAD", "1") != "0"
     # A public URL for join links and QR codes; unset means "the laptop's LAN address".
     PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
     # Invitations to a workshop's team are also emailed when a mail server is set
@@ -145,6 +148,7 @@ class TestConfig(Config):
     SOCKETIO_ASYNC_MODE = "threading"
     WTF_CSRF_ENABLED = False
     MAIL_SERVER = None  # a test that sends mail starts its own SMTP server
+    PLAN_RENDER_AHEAD = False  # a test that wants it turns it on
 
 
 CONFIGS = {"venue": VenueConfig, "production": ProductionConfig, "test": TestConfig}

@@ -16,11 +16,12 @@ reopening is possible and recorded too (ClosingRecord).
 """
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
-from . import eventlog, method
+from . import eventlog, method, plan_render
 from .errors import OperationError
 from .extensions import db
 from .models import (ClosingRecord, CommitteeMember, Participant, PlanFile, SuccessFactor,
@@ -238,7 +239,28 @@ def record(workshop: Workshop, kind: str, actor: str, operation: str = "",
     db.session.flush()
     eventlog.append(workshop, "closing.recorded", {"record": record_view(entry)},
                     audience="facilitators", actor=actor)
+    if kind in ("closed", "correction"):
+        render_ahead(workshop)
     return entry
+
+
+def render_ahead(workshop: Workshop) -> None:
+    """Once the room is closed, or a correction lands after it, the public edition in the
+    workshop's language is rendered in the background (after the commit, within the
+    render bounds: plan_render), so organisers and participants get the PDF at once
+    instead of waiting for a render when they first ask. PLAN_RENDER_AHEAD=0 turns it
+    off."""
+    if not current_app.config.get("PLAN_RENDER_AHEAD"):
+        return
+    workshop_id = workshop.id
+
+    def ask() -> None:
+        closed = db.session.get(Workshop, workshop_id)
+        if closed is not None and closed.closed_at is not None:
+            plan_render.ask_render(plan_render.key_for(closed))
+        db.session.rollback()  # the read ends here: nothing of it is kept
+
+    eventlog.after_commit(ask)
 
 
 def close_workshop(viewer: Viewer) -> dict:

@@ -11,7 +11,7 @@ told after the commit too (`realign`).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import func, select, update
 
@@ -26,6 +26,7 @@ CATCH_UP_LIMIT = 500  # a client further behind gets a snapshot instead
 _PENDING = "facilitator.pending_events"
 _REALIGN = "facilitator.pending_realign"
 _HEADS = "facilitator.stream_heads"
+_AFTER = "facilitator.after_commit"
 log = logging.getLogger(__name__)
 
 
@@ -87,8 +88,16 @@ def realign(workshop_id: int, *, people: list[str] = (), close: list[str] = (),
         pending[key] += [room for room in rooms if room not in pending[key]]
 
 
+def after_commit(work: Callable[[], Any]) -> None:
+    """Work a change asks for that must not run inside its transaction (asking for the
+    plan's PDF to be rendered): run once the change is committed and published, dropped
+    if it is rolled back. A failure is logged, never raised: the change is done."""
+    db.session.info.setdefault(_AFTER, []).append(work)
+
+
 def commit() -> list[dict]:
-    """Commit, then publish what the transaction appended. Returns the events published."""
+    """Commit, then publish what the transaction appended, then run what it asked for
+    after its commit. Returns the events published."""
     try:
         db.session.commit()
     except Exception:
@@ -107,12 +116,17 @@ def commit() -> list[dict]:
             socketio.emit("resync", {}, to=moves["people"])
         for room in moves["cut_off"]:
             socketio.close_room(CUT_OFF + room)
+    for work in info.pop(_AFTER, []):
+        try:
+            work()
+        except Exception:  # noqa: BLE001 (committed: what follows must not undo it)
+            log.exception("work after a commit failed")
     return [event for event, _rooms in events]
 
 
 def discard() -> None:
     """Forget what a transaction being rolled back would have published."""
-    for key in (_PENDING, _REALIGN, _HEADS):
+    for key in (_PENDING, _REALIGN, _HEADS, _AFTER):
         db.session.info.pop(key, None)
     db.session.rollback()
 

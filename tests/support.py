@@ -73,6 +73,7 @@ class LiveServer(Served):
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
             "PUBLIC_URL": f"http://127.0.0.1:{self.port}",
+            "PLAN_RENDER_AHEAD": "0",  # renders cost seconds of CPU: asked for, not ahead
             **settings,
         }
         self.process: subprocess.Popen | None = None

@@ -1046,3 +1046,34 @@ def test_a_synergys_reason_is_written_in_each_readers_language(app, seminar):
             page = plan_html(plan.gather(seminar.id, language=language))
             assert said in re.sub(r"[\u2068\u2069]", "", page)  # the plan's words, its language's
             assert all(other not in page for other in words.values() if other != said)
+
+
+def test_the_public_edition_is_rendered_ahead_when_the_room_closes(app, seminar,
+                                                                   monkeypatch):
+    """Closing the workshop, and each correction after it, asks for the public edition
+    in the workshop's language at once (after the commit), so that the first organiser
+    or participant to ask gets the PDF without waiting for a render."""
+    asked = []
+    monkeypatch.setattr(plan_render, "start_process", holding(asked))
+    console = workshops.viewer_for(seminar, accounts.find(OWNER[0]))
+    app.config["PLAN_RENDER_AHEAD"] = False
+    assert operations.perform(console, "workshop.close", "close-without-00")["ok"]
+    assert operations.perform(console, "workshop.reopen", "reopen-00000000")["ok"]
+    assert asked == []  # turned off: nothing rendered before anyone asks
+    app.config["PLAN_RENDER_AHEAD"] = True
+    assert operations.perform(console, "workshop.close", "close-ahead-0000")["ok"]
+    closed = db.session.get(Workshop, seminar.id)
+    assert [key for key, _token in asked] == [plan_render.key_for(closed, None, "public")]
+    assert plan_render.status(asked[0][0])["state"] == "queued"
+    # a correction: the room as it is now is asked for (the render under way, queued,
+    # renders the room as its process finds it; once it is done, a new one starts)
+    idea = db.session.scalars(select(Idea).where(Idea.workshop_id == seminar.id)).first()
+    assert operations.perform(console, "idea.edit", "correct-0000000", idea_id=idea.id,
+                              text="A corrected card", kind=idea.kind,
+                              origin=idea.origin)["ok"]
+    corrected = db.session.get(Workshop, seminar.id)
+    assert plan_render.status(plan_render.key_for(corrected))["state"] == "queued"
+    # a refused change asks for nothing
+    before = len(asked)
+    assert not operations.perform(console, "workshop.close", "close-again-000")["ok"]
+    assert len(asked) == before
