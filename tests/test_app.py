@@ -224,3 +224,11 @@ def test_pages_holding_peoples_data_are_kept_by_no_cache(client):
                     f"/workshops/{workshop}/export.json", "/workshops/"):
         assert client.get(private).headers["Cache-Control"] == "private, no-store", private
     assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("language, words", [("en", "This page does not exist"),
+                                             ("fr", "Cette page n’existe pas"),
+                                             ("ar", "هذه الصفحة غير موجودة")])
+def test_a_page_that_is_not_there_says_so_in_the_persons_language(client, language, words):
+    gone = client.get("/w/999999", headers={"Accept-Language": language})
+    assert gone.status_code == 404 and words in gone.get_data(as_text=True)

@@ -1,7 +1,8 @@
 """The home page (the first-run page while no account exists) and the health check."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import text
 from werkzeug.routing import IntegerConverter
 
@@ -20,6 +21,21 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's signature)
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+@bp.app_errorhandler(403)
+@bp.app_errorhandler(404)
+def not_here(error):
+    """A page that is not there (a link mistyped, a workshop its owner deleted) or not
+    this person's: a sentence in their language rather than the framework's English page;
+    a script reading JSON gets JSON."""
+    message = _("This page is not open to you. Please sign in with an account of this "
+                "workshop's team.") if error.code == 403 else _(
+        "This page does not exist, or no longer does. Check the address, or ask the "
+        "person who gave it to you.")
+    if request.path.endswith(".json"):
+        return jsonify(error=message), error.code
+    return render_template("message.html", message=message), error.code
 
 
 @bp.get("/")
