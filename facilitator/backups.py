@@ -9,7 +9,8 @@ takes one into instance/backups/
 The copy runs in a real thread (eventlet.tpool under eventlet): SQLite releases the GIL
 while it copies, so the rooms go on meanwhile. A steering committee member who leaves is
 deleted from every SQLite copy in instance/backups/ at the schedule's next look, with their
-workshop's rendered internal editions of the plan (forget_members; docs/privacy.md).
+workshop's rendered internal editions of the plan (forget_members; docs/privacy.md); so is
+a workshop its owner deleted, with everything it held (forget_workshops).
 
 PostgreSQL: `flask backup` runs pg_dump (custom format) and `flask restore` pg_restore;
 scheduled copies are the database server's business (docs/deploy.md).
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import select, update
+from sqlalchemy import String, select, type_coerce, update
 from sqlalchemy.engine import make_url
 
 from .extensions import db, off_the_event_loop, socketio
@@ -193,8 +194,33 @@ _FORGET = (
 def forget_members(where: Path, members: set[tuple[int, int]]) -> list[Path]:
     """Delete these committee members (workshop id, participant id), who left, from every
     SQLite copy in `where`, with what else of the copy holds their email (_FORGET).
-    secure_delete zeroes what is deleted; the copy's journal goes with its transaction.
-    Returns the copies changed; a copy that cannot be changed is logged and left."""
+    Returns the copies changed."""
+    def forget(connection: sqlite3.Connection, tables: set[str]) -> int:
+        return sum(connection.execute(statement, {"w": w, "p": p}).rowcount
+                   for w, p in members for table, statement in _FORGET if table in tables)
+
+    return _in_every_copy(where, forget, "a committee member")
+
+
+def forget_workshops(where: Path, workshops: set[tuple[int, str]]) -> list[Path]:
+    """Delete these workshops (id, created_at as the database stores it: SQLite may give a
+    deleted workshop's id to the next one), deleted by their owner, from every SQLite
+    copy in `where`: one DELETE of the workshop's row, and the copy's own ON DELETE
+    CASCADE (foreign keys on) takes every row of it, as in the database. Returns the
+    copies changed."""
+    def forget(connection: sqlite3.Connection, _tables: set[str]) -> int:
+        return sum(connection.execute(
+            "DELETE FROM workshop WHERE id = :w AND created_at = :c",
+            {"w": w, "c": c}).rowcount for w, c in workshops)
+
+    return _in_every_copy(where, forget, "a deleted workshop")
+
+
+def _in_every_copy(where: Path, change, what: str) -> list[Path]:
+    """Apply `change(connection, tables)` to every SQLite copy in `where`, one
+    transaction each, foreign keys enforced; secure_delete zeroes what is deleted, and
+    the copy's journal goes with its transaction. Returns the copies changed; a copy
+    that cannot be changed is logged and left."""
     changed = []
     for copy in copies(where):
         if copy.path.suffix != ".sqlite":
@@ -203,16 +229,15 @@ def forget_members(where: Path, members: set[tuple[int, int]]) -> list[Path]:
             connection = sqlite3.connect(copy.path)
             try:
                 connection.execute("PRAGMA secure_delete=ON")
+                connection.execute("PRAGMA foreign_keys=ON")
                 tables = {row[0] for row in connection.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'table'")}
                 with connection:
-                    done = sum(connection.execute(statement, {"w": w, "p": p}).rowcount
-                               for w, p in members for table, statement in _FORGET
-                               if table in tables)
+                    done = change(connection, tables)
             finally:
                 connection.close()
         except sqlite3.Error:
-            log.exception("could not forget a committee member in the backup %s", copy.path)
+            log.exception("could not forget %s in the backup %s", what, copy.path)
             continue
         if done:
             changed.append(copy.path)
@@ -230,6 +255,7 @@ class Schedule:
         self.app, self.every = app, every
         self.stages: dict[int, str] | None = None
         self.members: set[tuple[int, int]] = set()  # the committees at the last look
+        self.workshops: set[tuple[int, str]] = set()  # (id, created_at) at the last look
         self.copied_seqs: dict[int, int] = {}
         self.copied_at = time.monotonic()
 
@@ -241,11 +267,12 @@ class Schedule:
             except Exception:  # noqa: BLE001 (a failed copy is logged; the next one tries)
                 log.exception("automatic backup failed")
 
-    def _read(self) -> tuple[list[tuple[int, str, int]], set[tuple[int, int]]]:
+    def _read(self) -> tuple[list[tuple[int, str, int, str]], set[tuple[int, int]]]:
         with self.app.app_context():
-            try:
+            try:  # created_at as stored (type_coerce: no conversion), to find it in copies
                 return ([tuple(row) for row in db.session.execute(
-                    select(Workshop.id, Workshop.stage, Workshop.last_seq)).all()],
+                    select(Workshop.id, Workshop.stage, Workshop.last_seq,
+                           type_coerce(Workshop.created_at, String))).all()],
                         {tuple(row) for row in db.session.execute(select(
                             CommitteeMember.workshop_id, CommitteeMember.participant_id))})
             finally:
@@ -253,14 +280,18 @@ class Schedule:
 
     def tick(self) -> list[Path]:
         rows, members = self._read()
-        stages = {workshop_id: stage for workshop_id, stage, _seq in rows}
-        seqs = {workshop_id: seq for workshop_id, _stage, seq in rows}
+        stages = {workshop_id: stage for workshop_id, stage, _seq, _created in rows}
+        seqs = {workshop_id: seq for workshop_id, _stage, seq, _created in rows}
+        # the workshops deleted since the last look: every copy forgets them too (kept
+        # for the next look until then, should a copy fail first)
+        workshops = {(workshop_id, created) for workshop_id, _stage, _seq, created in rows}
+        deleted = self.workshops - workshops
         # who left a committee since the last look (their workshop still there): every
         # copy forgets them, after this look's copies (one holding them is among them)
         left = {(w, p) for w, p in self.members - members if w in stages}
         self.members = members
         if self.stages is None:  # what the server found at start: nothing to copy yet
-            self.stages, self.copied_seqs = stages, seqs
+            self.stages, self.copied_seqs, self.workshops = stages, seqs, workshops
             return []
         labels = [f"stage-w{workshop_id}-{stage.replace('_', '-')}"
                   for workshop_id, stage in stages.items()
@@ -274,6 +305,9 @@ class Schedule:
             prune(folder(self.app))
         if left:
             off_the_event_loop(forget_members, folder(self.app), left)
+        if deleted:
+            off_the_event_loop(forget_workshops, folder(self.app), deleted)
+        self.workshops = workshops
         return made
 
     def _copy(self, label: str) -> Path:

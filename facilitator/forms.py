@@ -48,6 +48,13 @@ class MemberForm(FlaskForm):
                                             ("organiser", _l("Organiser"))])
 
 
+class DeleteWorkshopForm(FlaskForm):
+    """The owner types the join code to confirm (short, Latin letters and digits whatever
+    the workshop's language); the capability says when it is not the code."""
+
+    confirm_code = StringField(_l("Join code"))
+
+
 class JoinForm(FlaskForm):
     nonce = HiddenField()
     name = StringField(_l("Your name"), validators=[Length(max=200)])

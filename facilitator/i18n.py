@@ -519,3 +519,17 @@ JS_PLURALS.update({
     "reason_similar": _np("These two entries share %(n)d of %(num)d key word: %(words)s.",
                           "These two entries share %(n)d of %(num)d key words: %(words)s."),
 })
+
+# A person's rights over their data on the console (static/js/console.js; docs/privacy.md)
+JS_MESSAGES.update({
+    "anonymise": _l("Anonymise"),
+    "confirm_remove_person": _l("Remove %(name)s from the workshop? Their phone is cut off at "
+                                "once and their name, dots and details are deleted; what they "
+                                "wrote stays, without their name."),
+    "confirm_anonymise_person": _l("Anonymise %(name)s? Their name becomes “Participant” and a "
+                                   "number, their organisation and committee email are "
+                                   "deleted; they keep taking part."),
+    "person_removed": _l("%(name)s was removed from the workshop."),
+    "person_anonymised": _l("%(name)s is anonymised."),
+    "c4_record_withdrawal": _l("Personal data withdrawn"),
+})

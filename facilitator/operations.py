@@ -21,8 +21,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import (boards, closing, eventlog, groups, ideas, priorities, shared_plan, synergies,
-               syntheses, workshops)
+from . import (boards, closing, eventlog, groups, ideas, priorities, rights,
+               shared_plan, synergies, syntheses, workshops)
 from .errors import OperationError
 from .extensions import db
 from .identity import Identity, viewer_of
@@ -121,16 +121,25 @@ OPERATIONS: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
     "workshop.close": (closing.close_workshop, (), "facilitator"),
     "workshop.reopen": (closing.reopen_workshop, (), "facilitator"),
     "plan.share": (closing.share_plan, ("shared",), "facilitator"),
+    # A person's rights over their data (docs/privacy.md)
+    "participant.remove": (rights.remove_participant, ("participant_id",),
+                           "facilitator"),
+    "participant.anonymise": (rights.anonymise_participant, ("participant_id",),
+                              "facilitator"),
+    "participant.forget": (rights.forget_me, (), "participant"),
 }
 
 # A closed workshop: phones are read-only and the plan is frozen. The facilitators may
 # still correct texts (typos, translations) with these operations, each one recorded;
 # anything else waits for the workshop to be reopened.
 # A participant may always take their name and email off the committee (consent can be
-# withdrawn at any time); that is recorded too.
+# withdrawn at any time); that is recorded too. So may the facilitators remove or
+# anonymise a participant, answering a request made once the room is over; a phone's own
+# "forget me" is for an open workshop (rights.FORGET_WHILE_CLOSED says so).
 CORRECTIONS = {"idea.edit", "theme.rename", "objective.edit", "actor.edit", "action.edit",
                "synthesis.write", "shared_action.edit", "measure.edit"}
-WITHDRAWALS = {"committee.leave"}
+WITHDRAWALS = {"committee.leave", "participant.remove", "participant.anonymise"}
+CLOSED_FOR_PHONES = {"participant.forget": rights.FORGET_WHILE_CLOSED}
 WHILE_CLOSED = {"workshop.close", "workshop.reopen", "plan.share"}  # close: already_closed
 
 # Acks holding what must not outlive its row (a committee member's email): name -> (what
@@ -242,7 +251,7 @@ def _while_closed(workshop, viewer: Viewer, name: str) -> str | None:
         raise OperationError("workshop_closed", _l(
             "The workshop is closed: only texts can be corrected. Reopen it to change "
             "anything else."))
-    raise OperationError("workshop_closed", _l(
+    raise OperationError("workshop_closed", CLOSED_FOR_PHONES.get(name) or _l(
         "The workshop is closed: the plan is final and can no longer be changed from a "
         "phone. Thank you for taking part."))
 

@@ -418,7 +418,9 @@ def render(key: Key, token: str, *, lease: Lease | None = None) -> bool:
     the PDF ready, or the failure, and gives the place back in one transaction, which
     also deletes the plan's earlier versions. `lease` (the render process's) keeps the
     place while the PDF is made. False when there was no place to render in (taken back
-    as dead before it started, or the workshop is gone) or the render failed."""
+    as dead before it started, or the workshop is gone) or the render failed. Its
+    workshop deleted meanwhile, every write finds no row: nothing is inserted, and the
+    process ends quietly (`dropped`)."""
     workshop = db.session.get(Workshop, key.workshop_id, populate_existing=True)
     now = key.at(max(workshop.last_seq, key.seq)) if workshop is not None else key
     with db.engine.begin() as connection:
@@ -441,6 +443,8 @@ def render(key: Key, token: str, *, lease: Lease | None = None) -> bool:
         content = report.plan_pdf(gather(now.workshop_id, language=now.language,
                                          edition=now.edition))
     except Exception as exc:  # noqa: BLE001 (the reason goes to the page)
+        if dropped(key, token):  # its workshop deleted meanwhile: nothing failed
+            return False
         current_app.logger.exception("action plan: render of %s failed", now.name)
         _end(key, token, f"{exc.__class__.__name__}: {exc}"[:500])
         return False
@@ -454,6 +458,18 @@ def render(key: Key, token: str, *, lease: Lease | None = None) -> bool:
         if done:
             connection.execute(delete(PlanFile).where(_older(now)))
     return bool(done)
+
+
+def dropped(key: Key, token: str) -> bool:
+    """The render `token` names has no row any more: deleted with its workshop (or with
+    the internal editions, when a committee member left), or its failed row handed to
+    another render. Its result is dropped quietly: nothing is written, nothing failed."""
+    try:
+        with db.engine.connect() as connection:
+            return connection.scalar(select(PlanFile.id).where(
+                _of_plan(key), PlanFile.token == token)) is None
+    except SQLAlchemyError:
+        return False
 
 
 def yield_to_the_room() -> None:
@@ -506,7 +522,7 @@ def main(argv: list[str]) -> int:
                          "shortly)." if state["state"] == "busy" else "."), file=sys.stderr)
                 return 0 if state["state"] == "ready" else 3
             token = handed[0]
-        done = render(key, token, lease=Lease(_stop_now))
+        done = render(key, token, lease=Lease(_stop_now)) or dropped(key, token)
         db.session.remove()
         db.engine.dispose()  # closed, not dropped: the process ends with os._exit
     return 0 if done else 1

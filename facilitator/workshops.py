@@ -6,16 +6,17 @@ from datetime import date as date_type
 from zoneinfo import available_timezones
 
 from flask_babel import force_locale, lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from . import eventlog, joining, method
 from .errors import OperationError
 from .extensions import db
+from .identity import viewer_of
 from .models import (Facilitator, Membership, StepSettings, Workshop, iso, new_token,
                      utcnow)
 from .payload import switch
 from .text import clean_line, one_line, plain
-from .viewers import STAFF_ROLES, Viewer, room_facilitators, room_person
+from .viewers import STAFF_ROLES, Viewer, room_all, room_facilitators, room_person
 
 LANGUAGES = ("en", "fr", "ar")
 DEFAULT_PROFILES = (
@@ -313,6 +314,33 @@ def signed_out(facilitator: Facilitator) -> None:
     facilitator.session_token = new_token()
     for member in facilitator.memberships:
         realign_staff(member.workshop_id, extra=[facilitator.id], gone=[facilitator.id])
+
+
+def delete_workshop(viewer: Viewer, confirmation: object) -> dict:
+    """The owner deletes the workshop with everything it holds: one DELETE of its row,
+    and the database deletes every row that belongs to it (ON DELETE CASCADE, foreign
+    keys enforced on SQLite too): participants and their tokens, cards, groups, boards,
+    the plan's PDFs, the event log, op_ids, invitations, the team's memberships. Typing
+    the join code confirms it. After the commit every socket of the workshop (consoles,
+    projectors, phones) is disconnected on every process; they cannot come back."""
+    workshop = eventlog.lock(viewer.workshop_id)
+    if workshop is None:
+        raise OperationError("not_found", _l("This workshop does not exist."))
+    viewer = viewer_of(viewer)  # rights now, under the lock
+    if viewer is None:
+        raise OperationError("forbidden", _l("Only the workshop's owner can delete it."))
+    require_owner(viewer, _l("Only the workshop's owner can delete it."))
+    typed = joining.normalise_code(confirmation if isinstance(confirmation, str) else "")
+    if typed != workshop.join_code:
+        raise OperationError("bad_confirmation", _l(
+            "To delete the workshop, type its join code, %(code)s, exactly as shown. "
+            "Nothing was deleted.", code=workshop.join_code))
+    title = workshop.title
+    eventlog.realign(workshop.id, cut_off=[room_all(workshop.id)])
+    db.session.execute(delete(Workshop).where(Workshop.id == workshop.id)
+                       .execution_options(synchronize_session=False))
+    db.session.expunge(workshop)
+    return {"title": title}
 
 
 def workshops_of(facilitator: Facilitator) -> list[tuple[Workshop, str]]:

@@ -55,10 +55,10 @@ RIGHTS: dict[str, set[str]] = {
         "group.spotlight", "synergy.decide", "synergy.remove", "synergy.dismiss",
         "shared_action.add", "shared_action.edit", "shared_action.remove", "measure.add",
         "measure.edit", "measure.remove", "workshop.close", "workshop.reopen",
-        "plan.share")},
+        "plan.share", "participant.remove", "participant.anonymise")},
     **{name: PHONE for name in (
         "idea.post", "dot.place", "dot.remove", "group.join", "synergy.propose",
-        "factor.endorse", "committee.join", "committee.leave")},
+        "factor.endorse", "committee.join", "committee.leave", "participant.forget")},
     **{name: RUNS | PHONE for name in (
         "idea.edit", "idea.withdraw", "group.rapporteur", "objective.add", "objective.edit",
         "objective.remove", "actor.add", "actor.edit", "actor.remove", "action.add",
@@ -174,9 +174,10 @@ def senders(workshop: Workshop, moment: str) -> dict[str, Viewer]:
     """One viewer of each role in this workshop."""
     team = {role: workshops.viewer_for(workshop, accounts.find(email))
             for role, email in {"owner": OWNER[0], **TEAM}.items()}
+    # the last one: the payloads name participant 1, whom participant.remove takes away
     phone = participants.viewer_for(db.session.scalar(
-        select(Participant).where(Participant.group_id.is_not(None))
-        if moment != "ideas" else select(Participant)))
+        (select(Participant).where(Participant.group_id.is_not(None))
+         if moment != "ideas" else select(Participant)).order_by(Participant.id.desc())))
     return {**team, "participant": phone,
             "projector": Viewer(kind="projector", workshop_id=workshop.id)}
 

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length
 from .. import drawings, i18n, invitations, joining, operations, workshops
 from ..errors import OperationError
 from ..extensions import db
-from ..forms import ImportForm, MemberForm, WorkshopForm
+from ..forms import DeleteWorkshopForm, ImportForm, MemberForm, WorkshopForm
 from ..models import WorkingGroup, Workshop
 from ..viewers import Viewer
 from .pages import page_config
@@ -101,9 +101,41 @@ def edit_workshop(workshop_id: int):
             return redirect(url_for("console.edit_workshop", workshop_id=workshop.id))
     elif form.is_submitted():
         error = _("Please check the fields marked below.")
-    return render_template("console/workshop_form.html", form=form, error=error,
-                           workshop=workshop, viewer=viewer, **_team(workshop, viewer)), \
-        400 if error else 200
+    return _settings_page(workshop, viewer, form, error=error), 400 if error else 200
+
+
+def _settings_page(workshop: Workshop, viewer: Viewer, form: WorkshopForm | None = None,
+                   **context) -> str:
+    """The settings page: the settings, the team, and for the owner the deletion."""
+    if form is None:
+        form = WorkshopForm(formdata=None, obj=workshop)
+        form.profiles.data = "\n".join(workshop.profiles)
+        form.partners.data = "\n".join(workshop.partners)
+    owner = viewer.role == "owner"
+    context["delete_form"] = (context.get("delete_form") or DeleteWorkshopForm(formdata=None)
+                              ) if owner else None
+    return render_template("console/workshop_form.html", form=form, workshop=workshop,
+                           viewer=viewer, **_team(workshop, viewer), **context)
+
+
+@bp.post("/<int:workshop_id>/delete")
+def delete_workshop(workshop_id: int):
+    """The owner deletes the workshop and everything it holds, confirmed by typing its
+    join code (the settings page's last section); its sockets are cut off everywhere."""
+    workshop, viewer = staff_workshop(workshop_id, runner=True)
+    form = DeleteWorkshopForm()
+    if not form.validate_on_submit():
+        return _settings_page(workshop, viewer, delete_form=form, delete_error=_(
+            "The form expired. Please send it again.")), 400
+    try:
+        done = operations.run(workshops.delete_workshop, viewer, form.confirm_code.data)
+    except OperationError as exc:
+        if exc.code in ("forbidden", "not_found"):
+            abort(403 if exc.code == "forbidden" else 404)
+        return _settings_page(workshop, viewer, delete_form=form,
+                              delete_error=str(exc.message)), 400
+    flash(_("“%(title)s” was deleted.", title=done["title"]))
+    return redirect(url_for("console.workshops_list"))
 
 
 def _team(workshop: Workshop, viewer: Viewer) -> dict:
@@ -114,8 +146,8 @@ def _team(workshop: Workshop, viewer: Viewer) -> dict:
     new = session.pop(NEW_INVITATION, None)
     waiting = invitations.waiting(workshop.id)
     just_made = next((i for i in waiting if new and i.id == new.get("id")), None)
-    return {"invitation_form": InvitationForm(formdata=None), "waiting": waiting, "state": invitations.state,
-            "expiry_date": invitations.expiry_date,
+    return {"invitation_form": InvitationForm(formdata=None), "waiting": waiting,
+            "state": invitations.state, "expiry_date": invitations.expiry_date,
             "new_invitation": {"invitation": just_made, "link": new["link"]}
             if just_made else None}
 

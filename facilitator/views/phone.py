@@ -10,7 +10,7 @@ import secrets
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import i18n, operations, participants, throttle
+from .. import i18n, operations, participants, rights, throttle
 from ..errors import OperationError
 from ..extensions import db
 from ..forms import JoinForm, RejoinForm
@@ -90,9 +90,9 @@ def join(code: str):
     error = None
     if form.validate_on_submit():
         try:
-            participant, token = operations.run(participants.join, 
-                workshop, form.nonce.data, form.name.data, form.organisation.data,
-                form.profile.data, form.consent.data)
+            participant, token = operations.run(
+                participants.join, workshop, form.nonce.data, form.name.data,
+                form.organisation.data, form.profile.data, form.consent.data)
         except OperationError as exc:
             error = str(exc.message)
         else:
@@ -142,3 +142,17 @@ def phone(workshop_id: int):
     return render_template("phone/phone.html", workshop=workshop, participant=participant,
                            config=page_config(workshop, "phone", plan_url=url_for(
                                "plan.pdf", workshop_id=workshop.id)))
+
+
+@bp.get("/w/<int:workshop_id>/my-data.json")
+def my_data(workshop_id: int):
+    """Everything the app holds about the participant this browser speaks for, as a JSON
+    file to keep (docs/privacy.md); nobody else's. Known by the phone's cookie only."""
+    workshop = db.session.get(Workshop, workshop_id) or abort(404)
+    participant = _current_participant(workshop)
+    if participant is None:
+        abort(403)
+    return rights.my_data_file(participant), 200, {
+        "Content-Type": "application/json; charset=utf-8",
+        "Cache-Control": "private, no-store",
+        "Content-Disposition": f'attachment; filename="my-data-workshop-{workshop.id}.json"'}
