@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import eventlog
 from .errors import OperationError
 from .extensions import db
 from .text import email_address, plain
@@ -69,8 +70,6 @@ def authenticate(email: str, password: str) -> Facilitator:
 
 def reset_password(email: str, password: str) -> Facilitator:
     """A new password; every session of this person is signed out (the caller commits)."""
-    from .workshops import signed_out
-
     facilitator = find(email)
     if facilitator is None:
         raise OperationError("unknown_email", _l("No account has this email."))
@@ -78,3 +77,11 @@ def reset_password(email: str, password: str) -> Facilitator:
     facilitator.password_hash = generate_password_hash(password)
     signed_out(facilitator)
     return facilitator
+
+
+def signed_out(facilitator: Facilitator) -> None:
+    """A facilitator signed out (or changed password): their session token is replaced,
+    and their open consoles and projectors lose their rights at once."""
+    facilitator.session_token = new_token()
+    for member in facilitator.memberships:
+        eventlog.realign_staff(member.workshop_id, extra=[facilitator.id], gone=[facilitator.id])

@@ -38,6 +38,7 @@ from flask_migrate import upgrade
 from sqlalchemy import String, select, type_coerce, update
 from sqlalchemy.engine import make_url
 
+from .database import APPLICATION_NAME
 from .extensions import db, off_the_event_loop, socketio
 from .models import CommitteeMember, Workshop, new_epoch
 
@@ -358,8 +359,6 @@ def _served_sqlite(path: Path) -> bool:
 
 def _served_postgres() -> list[str]:
     """The app's other connections to this database (servers, renders), as host:pid."""
-    from .database import APPLICATION_NAME
-
     rows = db.session.execute(db.text(
         "SELECT coalesce(host(client_addr), 'local'), pid FROM pg_stat_activity "
         "WHERE datname = current_database() AND pid <> pg_backend_pid() "

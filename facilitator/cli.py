@@ -6,8 +6,11 @@ import time
 import click
 from flask import Flask
 
-from . import accounts, backups, operations
+from . import accounts, archive, backups, operations
 from .errors import OperationError
+from .plan import PlanNotFound, gather
+from .report import html_to_pdf_pages, plan_html
+from .sample import UNTIL, create_sample
 
 
 def init_app(app: Flask) -> None:
@@ -40,8 +43,6 @@ def init_app(app: Flask) -> None:
                   default="-", show_default=True, help="The file to write (- for stdout).")
     def export_json(workshop_id: int, output: str) -> None:
         """Write a workshop to a JSON file (docs/archive.md): to rerun or archive it."""
-        from . import archive
-
         try:
             body = archive.dumps(archive.export_workshop(workshop_id))
         except OperationError as exc:
@@ -58,8 +59,6 @@ def init_app(app: Flask) -> None:
                   help="Email of the facilitator account that will own the copy.")
     def import_json(file, email: str) -> None:
         """Make a copy of an exported workshop, owned by --owner (new join code)."""
-        from . import archive
-
         owner = accounts.find(email)
         if owner is None:
             raise click.ClickException(f"No facilitator account has the email {email}.")
@@ -100,8 +99,6 @@ def init_app(app: Flask) -> None:
         click.echo(f"Restored {file}.{kept} Start the server: phones and consoles "
                    f"reconnect by themselves and see the room as it was at the backup.")
 
-    from .sample import UNTIL
-
     @app.cli.command("sample")
     @click.option("--email", default="facilitator@example.org", show_default=True)
     @click.option("--password", default="facilitator", show_default=True)
@@ -114,8 +111,6 @@ def init_app(app: Flask) -> None:
                        "the closing's measures and committee, and the workshop closed.")
     def sample(email: str, password: str, until: str) -> None:
         """Create a sample seminar (a diaspora-engagement workshop like Beirut's)."""
-        from .sample import create_sample
-
         workshop = create_sample(email, password, until=until)
         click.echo(f"Sample workshop {workshop.id} “{workshop.title}”, join code "
                    f"{workshop.join_code}; sign in as {email} / {password}.")
@@ -133,9 +128,6 @@ def init_app(app: Flask) -> None:
     def export_pdf(workshop_id: int, language: str | None, edition: str,
                    output: str | None) -> None:
         """Render a workshop's action plan to a PDF file (no browser, no cache)."""
-        from .plan import PlanNotFound, gather
-        from .report import html_to_pdf_pages, plan_html
-
         started = time.perf_counter()
         try:
             data = gather(workshop_id, language=language, edition=edition)

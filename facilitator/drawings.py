@@ -37,6 +37,7 @@ from flask_babel import get_locale, gettext as _, ngettext
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from .assets import font_path
 from .extensions import db
 from .i18n import listed
 from .models import Action, Actor, SharedAction, Synergy, Theme, WorkingGroup
@@ -77,8 +78,6 @@ _JOINED = 0.82
 def _advances(bold: bool) -> dict[str, float]:
     """Each character's advance in em, from the first of the app's fonts that has it."""
     from fontTools.ttLib import TTFont
-
-    from .assets import font_path
 
     widths: dict[str, float] = {}
     for name in reversed(_FONT_FILES[bold]):  # the first font that has a glyph wins

@@ -17,9 +17,9 @@ from sqlalchemy import func, select, update
 
 from .cluster import CUT_OFF
 from .extensions import db, socketio
-from .models import Event, Workshop
+from .models import Event, Membership, Workshop
 from .viewers import (Viewer, room_all, room_boards, room_facilitators, room_group,
-                      room_participant, stream_of)
+                      room_participant, room_person, stream_of)
 
 AUDIENCES = ("all", "facilitators", "group", "participant")
 CATCH_UP_LIMIT = 500  # a client further behind gets a snapshot instead
@@ -93,6 +93,17 @@ def after_commit(work: Callable[[], Any]) -> None:
     plan's PDF to be rendered): run once the change is committed and published, dropped
     if it is rolled back. A failure is logged, never raised: the change is done."""
     db.session.info.setdefault(_AFTER, []).append(work)
+
+
+def realign_staff(workshop_id: int, extra: list[int] = (), gone: list[int] = ()) -> None:
+    """After the commit: every console and projector of this workshop derives its rights
+    and rooms again (members now, plus `extra` people whose rights just went); those of
+    the people `gone` (removed, signed out) are disconnected by the server."""
+    staff = db.session.scalars(select(Membership.facilitator_id).where(
+        Membership.workshop_id == workshop_id)).all()
+    realign(workshop_id, close=[room_facilitators(workshop_id)],
+            people=[room_person(workshop_id, fid) for fid in {*staff, *extra}],
+            cut_off=[room_person(workshop_id, fid) for fid in gone])
 
 
 def commit() -> list[dict]:

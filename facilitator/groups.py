@@ -22,7 +22,7 @@ from .extensions import db
 from .models import (Action, Actor, GroupSettings, Objective, Participant, Theme,
                      WorkingGroup, Workshop, of_workshop)
 from .payload import is_whole
-from .priorities import confirmed
+from .priorities import confirmed, warns_on_confirm
 from .viewers import Viewer, room_all, room_group, room_participant
 from .workshops import require_runner, require_staff
 
@@ -162,6 +162,7 @@ def _keeps_balance(placed: list, person: Participant, active: list[WorkingGroup]
     return min((g.id for g in active), key=lambda gid: (size[gid], same[gid], gid))
 
 
+@warns_on_confirm
 def priorities_warning(workshop_id: int) -> str | None:
     """What the facilitator must know before changing priorities that groups work on."""
     if not db.session.scalar(select(WorkingGroup.id).where(

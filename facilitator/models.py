@@ -15,7 +15,9 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignK
                         Integer, LargeBinary, String, Text, UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .errors import OperationError
 from .extensions import db
+from .payload import is_id
 
 
 def utcnow() -> datetime:
@@ -33,9 +35,6 @@ def new_epoch() -> str:
 def of_workshop(model, row_id: object, workshop_id: int, gone: object):
     """The row a client names by id, when it belongs to this workshop; otherwise the
     refusal `gone` says (not_found). One lookup for every capability."""
-    from .errors import OperationError
-    from .payload import is_id
-
     row = db.session.get(model, row_id) if is_id(row_id) else None
     if row is None or row.workshop_id != workshop_id:
         raise OperationError("not_found", gone)

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections import Counter
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from . import eventlog, joining
+from .groups import place_newcomer
 from .errors import OperationError
 from .extensions import db
 from .models import Participant, ParticipantToken, Workshop
+from .snapshot import part, personal
 from .text import clean_line, plain
 from .viewers import Viewer
 
@@ -107,9 +110,7 @@ def join(workshop: Workshop, nonce: str, name: str, organisation: str, profile: 
     participant.tokens.append(ParticipantToken(token_hash=token_hash(token)))
     db.session.add(participant)
     db.session.flush()
-    from .groups import place_newcomer  # a latecomer in Step 3 gets a group at once
-
-    place_newcomer(workshop, participant)
+    place_newcomer(workshop, participant)  # a latecomer in Step 3 gets a group at once
     eventlog.append(workshop, "participant.joined", {"participant": public(participant)},
                     actor=f"participant:{participant.id}")
     return participant, token
@@ -143,3 +144,29 @@ def _unique_rejoin_code(workshop: Workshop) -> str:
             Participant.workshop_id == workshop.id, Participant.rejoin_code == code))
         if taken is None:
             return code
+
+
+# --- snapshot ---------------------------------------------------------------------------
+
+@part("participants")
+def _participants_part(workshop: Workshop, staff: bool) -> dict:
+    people = db.session.scalars(select(Participant).where(
+        Participant.workshop_id == workshop.id).order_by(Participant.id)).all()
+    return {"list": [public(p) for p in people],
+            "by_profile": dict(Counter(p.profile for p in people))}
+
+
+@part("me")
+def _me_part(workshop: Workshop, staff: bool) -> None:
+    return None
+
+
+@personal("me")
+def _me_personal(_shared: None, workshop: Workshop, viewer: Viewer) -> dict:
+    """Who this viewer is: a participant's own row (with their rejoin code), or the
+    staff's role."""
+    if viewer.kind == "participant":
+        participant = db.session.get(Participant, viewer.participant_id)
+        return {"kind": "participant", **public(participant),
+                "rejoin_code": participant.rejoin_code}
+    return {"kind": viewer.kind, "role": viewer.role}

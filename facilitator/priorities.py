@@ -9,6 +9,7 @@ ever shown to the facilitators, who decide.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -22,6 +23,17 @@ from .payload import ids, is_id, switch
 from .snapshot import part, personal
 from .viewers import Viewer
 from .workshops import require_runner, require_staff
+
+# What a later step must tell the facilitator when the priorities are confirmed again
+# (groups already working on them): registered by that step (groups.py), so that Step 2
+# does not reach into Step 3.
+CONFIRM_WARNINGS: list[Callable[[int], str | None]] = []
+
+
+def warns_on_confirm(check: Callable[[int], str | None]):
+    CONFIRM_WARNINGS.append(check)
+    return check
+
 
 LIMITS = {"title": 120, "description": 300}
 CONFIRM_STAGES = ("vote", "confirm")
@@ -473,9 +485,7 @@ def confirm_priorities(viewer: Viewer, theme_ids: object, titles: object = None,
         theme.confirmed_rank = rank
     data = {"priorities": [theme_view(theme) for theme in chosen]}
     eventlog.append(workshop, "priorities.confirmed", data, actor=viewer.actor)
-    from .groups import priorities_warning  # groups already working: say what happens
-
-    warning = priorities_warning(workshop.id)
+    warning = next(filter(None, (warn(workshop.id) for warn in CONFIRM_WARNINGS)), None)
     return {**data, "warning": warning} if warning else data
 
 

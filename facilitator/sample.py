@@ -29,6 +29,7 @@ from sqlalchemy import select
 from . import accounts, operations, participants, priorities, workshops
 from .extensions import db
 from .models import Action, Participant, WorkingGroup, Workshop
+from .snapshot import snapshot
 from .viewers import Viewer
 
 TITLE = "Engaging the economic diaspora: Lebanon"
@@ -573,8 +574,6 @@ def _fill_closing(room: _Room) -> None:
 
 
 def snapshot_groups(room: _Room) -> list[dict]:
-    from .snapshot import snapshot
-
     return snapshot(room.console)["groups"]["list"]
 
 

@@ -9,13 +9,14 @@ functions, which take the shared part and return this viewer's copy.
 """
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from typing import Callable
 
 from flask import current_app
 
+from .eventlog import stream_heads
 from .extensions import db
-from .models import Participant, Workshop, iso, utcnow
+from .models import Workshop, iso, utcnow
 from .viewers import Viewer
 
 PARTS: dict[str, Callable[[Workshop, bool], object]] = {}
@@ -52,8 +53,6 @@ def shared_state(workshop: Workshop, staff: bool) -> dict:
 
 
 def snapshot(viewer: Viewer) -> dict:
-    from .eventlog import stream_heads
-
     workshop = db.session.get(Workshop, viewer.workshop_id, populate_existing=True)
     shared = shared_state(workshop, viewer.is_staff)
     state = {"seq": workshop.last_seq, "server_time": iso(utcnow()),
@@ -62,48 +61,3 @@ def snapshot(viewer: Viewer) -> dict:
         adjust = PERSONAL.get(name)
         state[name] = adjust(value, workshop, viewer) if adjust else value
     return state
-
-
-@part("workshop")
-def _workshop(workshop: Workshop, staff: bool) -> dict:
-    from .workshops import public_info
-
-    return public_info(workshop)
-
-
-@part("stage")
-def _stage(workshop: Workshop, staff: bool) -> dict:
-    return {"stage": workshop.stage, "started_at": iso(workshop.stage_started_at)}
-
-
-@part("joining")
-def _joining(workshop: Workshop, staff: bool) -> dict:
-    from .workshops import joining_info
-
-    return joining_info(workshop)
-
-
-@part("participants")
-def _participants(workshop: Workshop, staff: bool) -> dict:
-    from .participants import public
-
-    people = db.session.scalars(db.select(Participant).where(
-        Participant.workshop_id == workshop.id).order_by(Participant.id)).all()
-    return {"list": [public(p) for p in people],
-            "by_profile": dict(Counter(p.profile for p in people))}
-
-
-@part("me")
-def _me(workshop: Workshop, staff: bool) -> None:
-    return None
-
-
-@personal("me")
-def _me_personal(_shared: None, workshop: Workshop, viewer: Viewer) -> dict:
-    if viewer.kind == "participant":
-        from .participants import public
-
-        participant = db.session.get(Participant, viewer.participant_id)
-        return {"kind": "participant", **public(participant),
-                "rejoin_code": participant.rejoin_code}
-    return {"kind": viewer.kind, "role": viewer.role}

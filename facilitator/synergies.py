@@ -35,6 +35,7 @@ from .i18n import listed
 from .models import (Action, Actor, Objective, SharedAction, Synergy, SynergyProposal,
                      WorkingGroup, Workshop, iso, of_workshop, utcnow)
 from .payload import is_id
+from .shared_plan import publish_shared_action
 from .snapshot import part, personal
 from .text import clean_line, plain
 from .viewers import Viewer
@@ -426,8 +427,6 @@ def _withdraw(synergy: Synergy, actor: str) -> None:
     """An accepted synergy undone or rejected leaves the room's list. The shared actions
     built from it stay in the plan, unlinked; a proposal it answered waits again for a
     decision. Every client is told."""
-    from .shared_plan import publish_shared_action
-
     workshop = db.session.get(Workshop, synergy.workshop_id)
     for action in db.session.scalars(select(SharedAction).where(
             SharedAction.synergy_id == synergy.id)):

@@ -9,14 +9,15 @@ from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from . import eventlog, joining, method
+from .accounts import find
 from .errors import OperationError
 from .extensions import db
 from .identity import viewer_of
-from .models import (Facilitator, Membership, StepSettings, Workshop, iso, new_token,
-                     utcnow)
+from .models import Facilitator, Membership, StepSettings, Workshop, iso, utcnow
 from .payload import switch
+from .snapshot import part
 from .text import clean_line, one_line, plain
-from .viewers import STAFF_ROLES, Viewer, room_all, room_facilitators, room_person
+from .viewers import STAFF_ROLES, Viewer, room_all
 
 LANGUAGES = ("en", "fr", "ar")
 DEFAULT_PROFILES = (
@@ -244,8 +245,6 @@ def check_team_role(role: object) -> str:
 def add_member(viewer: Viewer, email: str, role: str) -> Membership:
     """The owner adds an existing account as co-facilitator or organiser, or changes the
     role of someone already in (people without an account are invited: invitations.py)."""
-    from .accounts import find
-
     require_owner(viewer, _l("Only the workshop's owner can add people."))
     check_team_role(role)
     facilitator = find(email)
@@ -293,27 +292,8 @@ def _membership_changed(workshop_id: int, facilitator: Facilitator, role: str | 
     eventlog.append(workshop, "membership.changed",
                     {"facilitator": {"id": facilitator.id, "name": facilitator.name},
                      "role": role}, audience="facilitators", actor=actor)
-    realign_staff(workshop.id, extra=[facilitator.id],
-                  gone=[facilitator.id] if role is None else [])
-
-
-def realign_staff(workshop_id: int, extra: list[int] = (), gone: list[int] = ()) -> None:
-    """After the commit: every console and projector of this workshop derives its rights
-    and rooms again (members now, plus `extra` people whose rights just went); those of
-    the people `gone` (removed, signed out) are disconnected by the server."""
-    staff = db.session.scalars(select(Membership.facilitator_id).where(
-        Membership.workshop_id == workshop_id)).all()
-    eventlog.realign(workshop_id, close=[room_facilitators(workshop_id)],
-                     people=[room_person(workshop_id, fid) for fid in {*staff, *extra}],
-                     cut_off=[room_person(workshop_id, fid) for fid in gone])
-
-
-def signed_out(facilitator: Facilitator) -> None:
-    """A facilitator signed out (or changed password): their session token is replaced,
-    and their open consoles and projectors lose their rights at once."""
-    facilitator.session_token = new_token()
-    for member in facilitator.memberships:
-        realign_staff(member.workshop_id, extra=[facilitator.id], gone=[facilitator.id])
+    eventlog.realign_staff(workshop.id, extra=[facilitator.id],
+                           gone=[facilitator.id] if role is None else [])
 
 
 def delete_workshop(viewer: Viewer, confirmation: object) -> dict:
@@ -350,3 +330,20 @@ def workshops_of(facilitator: Facilitator) -> list[tuple[Workshop, str]]:
                Membership.role.in_(STAFF_ROLES))
         .order_by(Workshop.created_at.desc())).all()
     return [(workshop, role) for workshop, role in rows]
+
+
+# --- snapshot ---------------------------------------------------------------------------
+
+@part("workshop")
+def _workshop_part(workshop: Workshop, staff: bool) -> dict:
+    return public_info(workshop)
+
+
+@part("stage")
+def _stage_part(workshop: Workshop, staff: bool) -> dict:
+    return {"stage": workshop.stage, "started_at": iso(workshop.stage_started_at)}
+
+
+@part("joining")
+def _joining_part(workshop: Workshop, staff: bool) -> dict:
+    return joining_info(workshop)

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from .. import accounts, i18n, invitations, operations, throttle, workshops
+from .. import accounts, i18n, invitations, operations, throttle
 from ..payload import MAX_ID
 from ..errors import OperationError
 from ..extensions import db, login
@@ -120,7 +120,7 @@ def first_account():
 @login_required
 def logout():
     """Signing out here signs this person out everywhere, open consoles included."""
-    operations.run(workshops.signed_out, current_user._get_current_object())
+    operations.run(accounts.signed_out, current_user._get_current_object())
     logout_user()
     return redirect(_next_url("main.home"))
 
