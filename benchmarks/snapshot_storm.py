@@ -14,7 +14,7 @@ every socket is closed; the server is restarted (--no-restart keeps it: then it 
 Wi-Fi cut).
 
 The storm: all N phones open a WebSocket at the same moment and, as soon as each is in,
-send `sync` the way the reference client (static/js/live.js) does (--client current: a
+send `sync` the way the reference client (static/js/core/live.js) does (--client current: a
 60 s ack timeout, then the same `sync` again 1-5 s later, a late ack dropped; --client
 old: live.js before main's 4a7f3bc, 8 s then again 1 s later; --client patient: one
 `sync`, no timeout but the deadline). With --behind, `sync` carries the phone's `scope` as a phone
@@ -41,7 +41,7 @@ import aiohttp  # noqa: E402
 import harness  # noqa: E402
 import lightclient as lc  # noqa: E402
 
-# How a phone waits for its `sync` (static/js/live.js): (ack timeout s, resend after s,
+# How a phone waits for its `sync` (static/js/core/live.js): (ack timeout s, resend after s,
 # random extra s before resending). "old": live.js before main's 4a7f3bc (the 8 s timeout
 # of operations, then again 1 s later); "current": since then (60 s, then 1-5 s later);
 # "patient": one sync, waiting until the deadline.
@@ -317,7 +317,7 @@ def main() -> None:
     parser.add_argument("--hold", type=float, default=15,
                         help="seconds the phones stay connected after the storm")
     parser.add_argument("--client", choices=sorted(CLIENTS), default="current",
-                        help="how phones wait for their sync: like static/js/live.js now "
+                        help="how phones wait for their sync: like static/js/core/live.js now "
                              "(current: 60 s, then again 1-5 s later), before main's "
                              "4a7f3bc (old: 8 s, then again 1 s later), or one sync each "
                              "(patient)")

@@ -179,7 +179,7 @@ def _np(singular: str, plural: str) -> tuple[str, str]:
 
 
 # Messages with a number: every plural form of the page's language is handed to the
-# script, which picks one with Intl.PluralRules (static/js/i18n.js). %(num)d is the number.
+# script, which picks one with Intl.PluralRules (static/js/core/i18n.js). %(num)d is the number.
 JS_PLURALS = {
     "dots_left": _np("You have %(num)d dot left.", "You have %(num)d dots left."),
     "n_cards": _np("%(num)d card", "%(num)d cards"),
@@ -197,7 +197,7 @@ JS_PLURALS = {
                         "the newest %(num)d are shown; all are on the console"),
 }
 
-# Step 3 (static/js/board3.js, console3.js, phone3.js, projector3.js)
+# Step 3 (static/js/views/board.js, console-groups.js, phone-groups.js, projector-groups.js)
 JS_MESSAGES.update({
     "actor_public": _l("Public body"),
     "actor_chamber": _l("Chamber or association"),
@@ -339,8 +339,8 @@ def init_app(app: Flask) -> None:
             "js_messages": js_messages,
         }
 
-# Step 4 and the closing on the console and the projector (static/js/console4*.js,
-# plan4.js, projector4.js, synergymap.js); "c4_" keeps them apart from the phone's. French
+# Step 4 and the closing on the console and the projector (static/js/views/console-synergies.js,
+# console-plan.js, console-closing.js, plan-pieces.js, projector-plan.js, synergy-map.js); "c4_" keeps them apart from the phone's. French
 # and Arabic drafts for these and for the templates: docs/i18n/console4.fr.po, console4.ar.po.
 JS_MESSAGES.update({
     "c4_synergy_shared_actor": _l("Shared actor"),
@@ -469,7 +469,7 @@ JS_PLURALS.update({
     "c4_n_factors": _np("%(num)d success factor", "%(num)d success factors"),
 })
 
-# Step 4 and the closing on the phone (static/js/phone4.js). French and Arabic drafts for
+# Step 4 and the closing on the phone (static/js/views/phone-plan.js). French and Arabic drafts for
 # these and for templates/phone/_step4.html: docs/i18n/phone4.fr.po, phone4.ar.po.
 JS_MESSAGES.update({
     "p4_no_synergies": _l("No synergy yet. The facilitators accept them as the room finds "
@@ -517,7 +517,7 @@ JS_PLURALS.update({
 })
 
 # Why a synergy's groups meet, written by each page from the reason the server sends as
-# data (static/js/steps4.js reasonText; synergies.reason_text writes the same for the plan)
+# data (static/js/steps/shared-plan.js reasonText; synergies.reason_text writes the same for the plan)
 JS_MESSAGES.update({
     "reason_shared_actor": _l("“%(name)s” is named by groups %(groups)s."),
     "reason_quoted": _l("“%(name)s”"),
@@ -529,7 +529,7 @@ JS_PLURALS.update({
                           "These two entries share %(n)d of %(num)d key words: %(words)s."),
 })
 
-# A person's rights over their data on the console (static/js/console.js; docs/privacy.md)
+# A person's rights over their data on the console (static/js/views/console.js; docs/privacy.md)
 JS_MESSAGES.update({
     "anonymise": _l("Anonymise"),
     "confirm_remove_person": _l("Remove %(name)s from the workshop? Their phone is cut off at "

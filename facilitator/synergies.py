@@ -69,7 +69,7 @@ def _group_numbers(groups: list) -> dict[int, int]:
 # {"kind": "similar_action" | "similar_objective", "shared_words", "of_words"};
 # {"kind": "shared_resource", "shared_words"}), never a sentence: the room reads in
 # several languages at once, so each reader's page (or the plan, in its language) writes
-# the sentence (reason_text here; static/js/steps4.js on the live pages).
+# the sentence (reason_text here; static/js/steps/shared-plan.js on the live pages).
 
 def _actor_evidence(actors: list, number: dict[int, int]) -> dict | None:
     """The names one organisation is written under, and the groups naming it."""

@@ -25,7 +25,7 @@ done
 [ -n "$python_bin" ] || missing+=("python3 python3-venv python3-dev")
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   missing+=("nodejs npm")
-elif ! node -e 'process.exit(parseInt(process.versions.node) >= 18 ? 0 : 1)'; then
+elif ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 18 || (a === 18 && b >= 18) ? 0 : 1)'; then
   missing+=("nodejs npm")
 fi
 # capture first, then match: `ldconfig -p | grep -q` under pipefail fails whenever grep
@@ -41,7 +41,7 @@ if [ -n "$extras" ]; then
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=("nginx")
 fi
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "Facilitator needs a few system packages first (Python 3.11+, Node.js 18+, Pango${extras:+, PostgreSQL, Redis, nginx})." >&2
+  echo "Facilitator needs a few system packages first (Python 3.11+, Node.js 18.18+, Pango${extras:+, PostgreSQL, Redis, nginx})." >&2
   echo "Install them with:" >&2
   echo "    sudo apt-get install -y ${missing[*]}" >&2
   exit 1

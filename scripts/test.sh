@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# What `make test` runs after the set-up: the whole suite on SQLite (browser and cluster
-# tests included), then again on a throwaway PostgreSQL server, without the browser and
-# cluster tests, which do not depend on the database the suite runs on (the cluster
-# always runs on a PostgreSQL of its own). Arguments go to both pytest runs.
+# What `make test` runs after the set-up: the front end's lint and unit tests (seconds),
+# then the whole suite on SQLite (browser and cluster tests included), then again on a
+# throwaway PostgreSQL server, without the browser and cluster tests, which do not depend
+# on the database the suite runs on (the cluster always runs on a PostgreSQL of its own).
+# Arguments go to both pytest runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,12 @@ cleanup() {
   rm -rf "$pg_dir"
 }
 trap cleanup EXIT
+
+# the front end first, in seconds and offline (node_modules from scripts/setup.sh): eslint
+# (eslint.config.js), then the reducers' unit tests with Node's own test runner
+echo "==> the front end: eslint, and the reducers' tests (node --test tests/js)"
+npx --no-install eslint static/js tests/js eslint.config.js
+node --test --test-reporter=spec tests/js/*.test.mjs
 
 echo "==> the test suite on SQLite"
 "$PY" -m pytest "$@"

@@ -80,8 +80,8 @@ def test_files_named_by_relative_urls_stay_in_the_version(app, client):
         response = client.get(url)
         assert response.status_code == 200 and response.data[:4] == b"wOF2", url
         assert response.cache_control.immutable
-    dom = client.get(f"/v/{version}/static/js/dom.js").get_data(as_text=True)
-    assert '"../../vendor/idiomorph.esm.js"' in dom
+    dom = client.get(f"/v/{version}/static/js/core/dom.js").get_data(as_text=True)
+    assert '"../../../vendor/idiomorph.esm.js"' in dom
     assert client.get(f"/v/{version}/vendor/idiomorph.esm.js").status_code == 200
 
 

@@ -138,7 +138,7 @@ def phone(workshop_id: int):
     if participant is None:  # never reveal the join code to someone who has not got it
         return redirect(url_for("phone.enter_code"))
     # plan_url: the public action plan's address (views/plan.py), for the phone's download
-    # link, shown while the plan is shared (static/js/phone4.js)
+    # link, shown while the plan is shared (static/js/views/phone-plan.js)
     return render_template("phone/phone.html", workshop=workshop, participant=participant,
                            config=page_config(workshop, "phone", plan_url=url_for(
                                "plan.pdf", workshop_id=workshop.id)))

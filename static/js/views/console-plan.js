@@ -9,15 +9,13 @@
 // typed. Two facilitators on one shared action: the second to save is refused
 // (`stale_version`) and sees the message and the shared action as it is now, next to
 // what they typed; saving again then replaces it knowingly.
-import { el, t } from "./live.js";
-import { userText } from "./steps12.js";
-import { morph, on } from "./dom.js";
-import { fill, tn } from "./i18n.js";
-import { earliestDeadline } from "./board3.js";
+import { el, morph, on, userText } from "../core/dom.js";
+import { fill, t, tn } from "../core/i18n.js";
+import { earliestDeadline } from "./board.js";
 import {
   acceptedSynergies, activeGroups, board, findAction, formatDate, groupBadge, namesLine, priorities,
   servedRanks, sortedFactors, synergyById,
-} from "./plan4.js";
+} from "./plan-pieces.js";
 
 const $ = (selector) => document.querySelector(selector);
 let ctx = null;

@@ -4,19 +4,17 @@
 // a snapshot in step with the events (see docs/protocol.md). What a viewer may not see
 // (rejections, proposals, emails, records) never reaches it: the reducer only keeps
 // what arrives. No event carries a committee member's email: the staff and the person
-// read it with `committee.contacts` when `committee.contact` says it changed.
+// read it with `committee.contacts` when `committee.contact` says it changed. No page is
+// read: Node's tests load this module (the words come from core/i18n.js, at first use).
 
-import { t } from "./live.js";
-import { fill, tn } from "./i18n.js";
-
-const lang = document.documentElement.lang || "en";
+import { fill, pageLang, t, tn } from "../core/i18n.js";
 
 /** "1, 2 and 3" in the page's language. */
 function listed(values) {
   const words = values.map(String);
   try {
-    return new Intl.ListFormat(lang, { style: "long", type: "conjunction" }).format(words);
-  } catch (e) {
+    return new Intl.ListFormat(pageLang(), { style: "long", type: "conjunction" }).format(words);
+  } catch {
     return words.join(", ");
   }
 }

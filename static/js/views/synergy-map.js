@@ -4,7 +4,9 @@
 // right to left): the text is parsed as SVG (DOMParser) and the parsed node imported,
 // never set as HTML. It is fetched again, a moment after the last synergy or shared
 // action changed, while its panel is on the screen.
-import { config, el, t } from "./live.js";
+import { config } from "../core/page.js";
+import { el } from "../core/dom.js";
+import { t } from "../core/i18n.js";
 
 const REFRESH_AFTER_MS = 800;
 const CHANGES = /^(synergy|shared_action)\.(saved|removed)$/;
@@ -64,7 +66,7 @@ export class SynergyMap {
       const response = await fetch(this.url, { credentials: "same-origin", cache: "no-store" });
       if (!response.ok) return null;
       text = await response.text();
-    } catch (e) {
+    } catch {
       return null; // offline: the next change tries again
     }
     const parsed = new DOMParser().parseFromString(text, "image/svg+xml");

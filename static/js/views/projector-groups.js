@@ -5,14 +5,13 @@
 // first and marked; or one group alone while it reports (spotlight). Nothing runs off
 // the screen: each column's list is fitted to the space left, and a line says how many
 // more there are.
-import { config, el, t } from "./live.js";
-import { userText } from "./steps12.js";
-import { fit, morph } from "./dom.js";
-import { fill, tn } from "./i18n.js";
+import { config } from "../core/page.js";
+import { el, fit, morph, userText } from "../core/dom.js";
+import { fill, t, tn } from "../core/i18n.js";
 import {
-  ENTRY, activeGroups, board, entriesOf, entryCount, entryItem, isSynthesis, personById, rapporteurName, sentence,
-  substepOf,
-} from "./board3.js";
+  ENTRY, activeGroups, board, entriesOf, entryCount, entryItem, isSynthesis, personById, rapporteurName,
+  sentence, substepOf,
+} from "./board.js";
 
 const $ = (selector) => document.querySelector(selector);
 const DRAWN = 60; // entries drawn per column before fitting

@@ -3,14 +3,16 @@
 // results once revealed and the confirmed priorities. A projector cannot scroll: every
 // list is fitted to the screen, what does not fit is not drawn and a line says how many
 // more there are (the console has them all).
-import { LiveClient, config, el, setText, showConnection, showStage, t } from "./live.js";
-import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay, userText } from "./steps12.js";
-import { fit, morph } from "./dom.js";
-import { tn } from "./i18n.js";
-import { applySteps3 } from "./steps3.js";
-import { applySteps4 } from "./steps4.js";
-import * as step3 from "./projector3.js";
-import * as step4 from "./projector4.js";
+import { LiveClient } from "../core/live.js";
+import { config, showConnection, showStage } from "../core/page.js";
+import { el, fit, morph, setText, showFor, userText } from "../core/dom.js";
+import { t, tn } from "../core/i18n.js";
+import { applySteps12, ranking } from "../steps/ideas-priorities.js";
+import { applySteps3 } from "../steps/groups.js";
+import { applySteps4 } from "../steps/shared-plan.js";
+import { barChart, cardElement, startTimerDisplay } from "./cards.js";
+import * as step3 from "./projector-groups.js";
+import * as step4 from "./projector-plan.js";
 
 const $ = (selector) => document.querySelector(selector);
 const ARRIVALS_DRAWN = 40;

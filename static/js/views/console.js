@@ -1,15 +1,17 @@
 // The facilitator's console: where the room is, moving it, and the stage's own work.
 // Everything is drawn from the state (a snapshot kept up to date by the events) and
-// morphed into the page by key (dom.js), so an event never takes away what the
+// morphed into the page by key (core/dom.js), so an event never takes away what the
 // facilitator is typing, ticking or scrolling. Clicks are delegated (data-action).
-import { LiveClient, config, el, setText, showConnection, showError, showStage, stageInfo, t } from "./live.js";
-import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay, userText } from "./steps12.js";
-import { morph, on } from "./dom.js";
-import { fill, labelled, tn } from "./i18n.js";
-import { applySteps3 } from "./steps3.js";
-import { applySteps4 } from "./steps4.js";
-import * as step3 from "./console3.js";
-import * as step4 from "./console4.js";
+import { LiveClient } from "../core/live.js";
+import { config, showConnection, showStage, stageInfo } from "../core/page.js";
+import { el, morph, on, setText, showError, showFor, userText } from "../core/dom.js";
+import { fill, labelled, t, tn } from "../core/i18n.js";
+import { applySteps12, ranking } from "../steps/ideas-priorities.js";
+import { applySteps3 } from "../steps/groups.js";
+import { applySteps4 } from "../steps/shared-plan.js";
+import { barChart, cardElement, startTimerDisplay } from "./cards.js";
+import * as step3 from "./console-groups.js";
+import * as step4 from "./console-synergies.js";
 
 const $ = (selector) => document.querySelector(selector);
 const runs = Boolean($("[data-stage-next]")); // co-facilitators and owners get controls
@@ -22,6 +24,7 @@ let renaming = null; // {id, title}: the theme whose title is being edited inlin
 let merging = null; // {from, into}: a theme merge waiting for "yes"
 let undo = null; // {label, run}: what "undo" puts back
 let suggestions = []; // groups offered by "Suggest groupings", until assigned
+let asking = null; // {id, action: "remove"|"anonymise"}: a participant's, waiting for "yes"
 
 // --- answers next to the control that asked ---------------------------------------------
 
@@ -88,9 +91,58 @@ function renderParticipants(state) {
   morph($("[data-profile-counts]"), Object.entries(byProfile)
     .sort((a, b) => b[1] - a[1])
     .map(([profile, n]) => el("li", {}, userText(profile), " ", el("strong", {}, n))));
+  if (asking && !list.some((p) => p.id === asking.id)) asking = null;
   morph($("[data-participant-list]"), list.slice().reverse().map((p) =>
     el("li", { id: `participant-${p.id}` }, el("strong", {}, userText(p.name)),
-      p.organisation ? [" · ", userText(p.organisation)] : "", el("span", { class: "tag" }, userText(p.profile)))));
+      p.organisation ? [" · ", userText(p.organisation)] : "", el("span", { class: "tag" }, userText(p.profile)),
+      runs ? personActions(p) : null)));
+}
+
+/** The participants' panel belongs to the welcome; "Show the list" in the bar opens it
+ *  in a dialog at any stage, out of the stage's grid, and puts it back on closing. */
+const peoplePanel = $("[data-people-panel]");
+const peopleDialog = $("[data-people-dialog]");
+const peopleHome = { parent: peoplePanel.parentElement, next: peoplePanel.nextElementSibling };
+
+function showPeople() {
+  if (peopleDialog.open) peoplePanel.hidden = false;
+}
+
+$("[data-people-toggle]")?.addEventListener("click", () => {
+  peopleDialog.append(peoplePanel);
+  peoplePanel.hidden = false;
+  peopleDialog.showModal();
+});
+peopleDialog.addEventListener("close", () => {
+  peopleHome.parent.insertBefore(peoplePanel, peopleHome.next);
+  asking = null;
+  redraw();
+});
+
+/** Anonymise or remove a participant (docs/privacy.md): each asks "yes?" first. */
+function personActions(p) {
+  const ask = asking && asking.id === p.id ? asking.action : null;
+  return [el("span", { class: "card-actions person-actions" },
+    el("button", { type: "button", class: "link", id: `anonymise-${p.id}`,
+      dataset: { action: "person-ask", person: p.id, what: "anonymise" } }, t("anonymise")),
+    el("button", { type: "button", class: "link danger", id: `remove-${p.id}`,
+      dataset: { action: "person-ask", person: p.id, what: "remove" } }, t("remove"))),
+  ask ? el("p", { class: "ask", role: "alert", id: `ask-person-${p.id}` },
+    fill(t(ask === "remove" ? "confirm_remove_person" : "confirm_anonymise_person"), { name: p.name }), " ",
+    el("button", { type: "button", class: ask === "remove" ? "small danger" : "small",
+      dataset: { action: "person-yes" } }, t(ask === "remove" ? "remove" : "anonymise")),
+    el("button", { type: "button", class: "secondary small", dataset: { action: "person-no" } }, t("cancel"))) : null];
+}
+
+async function answerPerson() {
+  const { id, action } = asking;
+  const person = client.state.participants.list.find((p) => p.id === id);
+  asking = null;
+  redraw();
+  if (!person) return;
+  await run(action === "remove" ? "participant.remove" : "participant.anonymise",
+    { participant_id: id }, "people",
+    fill(t(action === "remove" ? "person_removed" : "person_anonymised"), { name: person.name }));
 }
 
 function moveTo(stageKey) {
@@ -247,6 +299,7 @@ function render(state, event) {
   renderJoining(state);
   renderParticipants(state);
   showFor(state.stage.stage);
+  showPeople();
   renderCards(state);
   renderThemes(state);
   renderVoting(state);
@@ -335,6 +388,14 @@ on(work, "click", "[data-action]", async (node) => {
   if (a === "merge-yes") return mergeThemes(merging.from, merging.into);
   if (a === "merge-no") { merging = null; return redraw(); }
   if (a === "delete-theme") return deleteTheme(node.dataset.theme);
+  if (a === "person-ask") {
+    asking = { id: Number(node.dataset.person), action: node.dataset.what };
+    redraw();
+    document.querySelector(`#ask-person-${asking.id} [data-action=person-yes]`)?.focus();
+    return undefined;
+  }
+  if (a === "person-no") { asking = null; return redraw(); }
+  if (a === "person-yes" && asking) return answerPerson();
   if (a === "make-theme") {
     const s = suggestions.find((x) => x.key === node.dataset.suggestion);
     if (!s) return undefined;

@@ -4,18 +4,18 @@
 // each in its own <bdi> (or an element with dir="auto"); in a plain-text sentence (a
 // feedback line, a label), between FSI and PDI. French keeps its narrow no-break space
 // before : ; ! ? wherever a script composes a text.
-import { el, messages, t } from "./live.js";
-import { userText } from "./steps12.js";
-import { board, groupById } from "./steps3.js";
+import { el, userText } from "../core/dom.js";
+import { addMessages, pageLang, t } from "../core/i18n.js";
+import { board, groupById } from "../steps/groups.js";
 
 export const SUBSTEPS = ["objectives", "actors", "actions"];
 export const ENTRY = { objectives: "objective", actors: "actor", actions: "action" };
 export const ACTOR_KINDS = ["public", "chamber", "private", "diaspora", "international", "other"];
-const lang = document.documentElement.lang || "en";
+const lang = pageLang();
 
 // Step 3's own strings, handed over by its templates (#step3-i18n), beside the page's.
 const own = document.getElementById("step3-i18n");
-if (own) Object.assign(messages, JSON.parse(own.textContent));
+if (own) addMessages(JSON.parse(own.textContent));
 
 /** A person's words inside a plain-text sentence (FSI … PDI). */
 export const isolate = (text) => `\u2068${text}\u2069`;
@@ -39,7 +39,7 @@ export function listOf(texts, wrap = userText) {
     let i = 0;
     return format.formatToParts(texts.map((_, n) => String(n))).map((part) =>
       (part.type === "element" ? wrap(texts[i++]) : part.value));
-  } catch (e) {
+  } catch {
     return texts.flatMap((text, n) => [n ? (lang === "ar" ? "، " : ", ") : "", wrap(text)]);
   }
 }
@@ -89,7 +89,7 @@ export function formatDate(iso) {
   try {
     return new Intl.DateTimeFormat(`${lang}-u-nu-latn`, { dateStyle: "medium", timeZone: "UTC" })
       .format(new Date(Date.UTC(y, m - 1, d)));
-  } catch (e) {
+  } catch {
     return iso;
   }
 }

@@ -51,6 +51,11 @@ export function applySteps3(state, event) {
         // a phone that moved gets `resync` and then a fresh snapshot with its new board
       }
       break;
+    case "participant.removed": // removed or forgotten: out of their group
+      for (const group of g.list) {
+        group.members = (group.members || []).filter((id) => id !== d.participant_id);
+      }
+      break;
     case "participant.joined":
       if (d.participant.group_id != null) {
         const group = g.list.find((x) => x.id === d.participant.group_id);

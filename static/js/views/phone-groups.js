@@ -5,14 +5,12 @@
 // writes the synthesis; other groups' boards can be read. The form is redrawn from what
 // it holds (morph by id), so an event never takes away what the person is typing or
 // ticking.
-import { el, t } from "./live.js";
-import { userText } from "./steps12.js";
-import { morph, on } from "./dom.js";
-import { fill, tn } from "./i18n.js";
+import { el, morph, on, userText } from "../core/dom.js";
+import { fill, t, tn } from "../core/i18n.js";
 import {
-  ENTRY, activeGroups, board, earliestDeadline, editPayload, entryFields, entryItem, entriesOf, formValues,
+  ENTRY, activeGroups, board, earliestDeadline, editPayload, entriesOf, entryFields, entryItem, formValues,
   groupById, isSynthesis, isolate, numbered, personById, rapporteurName, sentence, substepOf,
-} from "./board3.js";
+} from "./board.js";
 
 const $ = (selector) => document.querySelector(selector);
 let client = null;

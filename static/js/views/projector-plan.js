@@ -5,12 +5,10 @@
 // names and roles (the projector never receives an email); once the workshop is closed,
 // a line says so. Nothing runs off the screen: every list is fitted to its space and a
 // line says how many more there are (docs/projector.md).
-import { el, t } from "./live.js";
-import { userText } from "./steps12.js";
-import { fit, morph } from "./dom.js";
-import { tn } from "./i18n.js";
-import { acceptedSynergies, formatDate, groupNumber, servedRanks, sortedFactors } from "./plan4.js";
-import { SynergyMap } from "./synergymap.js";
+import { el, fit, morph, userText } from "../core/dom.js";
+import { t, tn } from "../core/i18n.js";
+import { acceptedSynergies, formatDate, groupNumber, servedRanks, sortedFactors } from "./plan-pieces.js";
+import { SynergyMap } from "./synergy-map.js";
 
 const $ = (selector) => document.querySelector(selector);
 const STAGES = ["synergies", "shared_plan", "closing"];

@@ -5,14 +5,13 @@
 // and every group's board for the current sub-step, which the facilitator can correct;
 // at a synthesis, one group can be put alone on the projector. Drawn from the state,
 // morphed by id.
-import { config, el, t } from "./live.js";
-import { userText } from "./steps12.js";
-import { morph, on } from "./dom.js";
-import { fill, tn } from "./i18n.js";
+import { config } from "../core/page.js";
+import { el, morph, on, userText } from "../core/dom.js";
+import { fill, t, tn } from "../core/i18n.js";
 import {
-  ENTRY, board, earliestDeadline, editPayload, entryCount, entryFields, entryItem, entriesOf, formValues,
+  ENTRY, board, earliestDeadline, editPayload, entriesOf, entryCount, entryFields, entryItem, formValues,
   groupById, isSynthesis, isolate, listOf, personById, quoted, sentence, substepOf,
-} from "./board3.js";
+} from "./board.js";
 
 const $ = (selector) => document.querySelector(selector);
 let ctx = null; // {client, run, say}: lent by console.js
@@ -76,7 +75,7 @@ function renderPlan(state) {
 }
 
 /** From entering Step 3 until the first entry: how the groups were formed, and that the
- *  projector shows them (the line-up, static/js/projector3.js). */
+ *  projector shows them (the line-up, static/js/views/projector-groups.js). */
 function renderStart(state, groups) {
   const box = $("[data-c3-start]");
   if (!box) return;

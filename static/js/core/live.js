@@ -13,69 +13,15 @@
 //   A change the server keeps dropping the connection for is given up after a few tries,
 //   and the person is told.
 
-export const messages = JSON.parse(document.getElementById("i18n").textContent);
-export const config = JSON.parse(document.getElementById("live-config").textContent);
+import { config } from "./page.js";
+import { t } from "./i18n.js";
+import { alreadyApplied, applyCommon, applyInOrder, headOf, missedBefore } from "./room.js";
 
 const ACK_TIMEOUT_MS = 8000;
-
-export function t(key) {
-  return messages[key] || key;
-}
 
 export function newOpId() {
   if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
   return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
-}
-
-/** Create an element: el("li", {class: "x", dataset: {id: 1}}, "text", child). Text is
- *  always set as text, never parsed as HTML. */
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-export function stageInfo(key) {
-  return config.stages.find((s) => s.key === key) || { key, title: key, step: 0 };
-}
-
-/** Apply an event to the state all views keep. Views add their own reducers. */
-export function applyCommon(state, event) {
-  const d = event.data;
-  switch (event.type) {
-    case "stage.changed":
-      state.stage = { stage: d.stage, started_at: d.started_at };
-      break;
-    case "participant.joined": {
-      const list = state.participants.list;
-      if (!list.some((p) => p.id === d.participant.id)) {
-        list.push(d.participant);
-        const by = state.participants.by_profile;
-        by[d.participant.profile] = (by[d.participant.profile] || 0) + 1;
-      }
-      break;
-    }
-    case "joining.updated":
-      state.joining = d;
-      break;
-    case "workshop.updated":
-      state.workshop = d;
-      break;
-    case "workshop.closed":
-    case "workshop.reopened":
-      state.workshop = d.workshop;
-      break;
-  }
 }
 
 const RESEND_MAX_MS = 30000;
@@ -115,7 +61,13 @@ export class LiveClient {
     this.memoryOutbox = null; // used when localStorage is unavailable
     this.socket = io({ auth: { workshop: this.workshop, view: this.view } });
     this.socket.on("connect", () => this.sync());
-    this.socket.on("disconnect", () => this.lostConnection());
+    this.socket.on("disconnect", (reason) => {
+      this.lostConnection();
+      // the server closed this socket itself (the person's rights went: removed from the
+      // workshop, signed out): connect again once, so the server says why (a refused
+      // connection) instead of the page waiting for a reconnect that never comes
+      if (reason === "io server disconnect" && !this.refused) this.socket.connect();
+    });
     this.socket.on("connect_error", (err) => {
       if (err && err.data && ["forbidden", "not_joined", "not_found"].includes(err.data.code)) {
         this.refuse(err.data ? { code: err.data.code, message: err.message } : null);
@@ -183,22 +135,18 @@ export class LiveClient {
       this.held.push(event);
       return;
     }
-    const head = this.heads[event.stream] || 0;
-    if (event.seq <= head) return; // already applied
-    if ((event.prev || 0) > head) {
+    if (alreadyApplied(this.heads, event)) return;
+    if (missedBefore(this.heads, event)) {
       // an event of this stream never reached us: catch up from where the stream stopped
       this.held.push(event);
-      this.sync(Math.min(this.lastSeq, head));
+      this.sync(Math.min(this.lastSeq, headOf(this.heads, event)));
       return;
     }
     if (this.apply(event)) this.onState(this.state, event);
   }
 
   apply(event) {
-    const stream = event.stream || "all";
-    if (event.seq <= (this.heads[stream] || 0)) return false;
-    for (const reduce of this.reducers) reduce(this.state, event);
-    this.heads[stream] = event.seq;
+    if (!applyInOrder(this.state, this.heads, event, this.reducers)) return false;
     this.lastSeq = Math.max(this.lastSeq, event.seq);
     this.onEvent(event, this.state);
     return true;
@@ -208,7 +156,7 @@ export class LiveClient {
     if (this.memoryOutbox) return this.memoryOutbox;
     try {
       return JSON.parse(localStorage.getItem(this.outboxKey) || "[]");
-    } catch (e) {
+    } catch {
       return [];
     }
   }
@@ -217,7 +165,7 @@ export class LiveClient {
     try {
       localStorage.setItem(this.outboxKey, JSON.stringify(items));
       this.memoryOutbox = null;
-    } catch (e) {
+    } catch {
       this.memoryOutbox = items; // private mode: kept while the page lives
     }
     this.onPending(items.length);
@@ -306,42 +254,4 @@ export class LiveClient {
   flushOutbox() {
     for (const item of this.outbox()) this.emit(item);
   }
-}
-
-/** Show the connection state in every [data-connection] element. */
-export function showConnection(status) {
-  const text = {
-    connecting: t("connecting"),
-    online: t("connected"),
-    reconnecting: t("reconnecting"),
-    offline: t("offline"),
-    queued: t("offline"),
-    refused: t("signed_out"),
-  }[status];
-  if (!text) return;
-  for (const node of document.querySelectorAll("[data-connection]")) {
-    node.textContent = text;
-    node.dataset.status = status;
-  }
-}
-
-export function setText(selector, text) {
-  for (const node of document.querySelectorAll(selector)) node.textContent = text;
-}
-
-/** Show where the room is in every [data-stage-title], [data-stage-step] and
- *  [data-stage-hint]; returns the stage's description. */
-export function showStage(state) {
-  const current = stageInfo(state.stage.stage);
-  setText("[data-stage-title]", current.title);
-  setText("[data-stage-step]", current.step_number ? `${current.step_number} · ${current.step_title}` : current.step_title);
-  setText("[data-stage-hint]", current.hint);
-  return current;
-}
-
-export function showError(error) {
-  const box = document.querySelector("[data-error]");
-  if (!box) return;
-  box.textContent = error ? error.message : "";
-  box.hidden = !error;
 }

@@ -9,17 +9,15 @@
 // lists are drawn by key (morph), and the group boxes are drawn from what is ticked.
 // Each answer shows next to the control that asked; a change waiting for the connection
 // shows in its list, marked as not sent yet.
-import { config, el, t } from "./live.js";
-import { userText } from "./steps12.js";
-import { morph, on } from "./dom.js";
-import { tn } from "./i18n.js";
-import { activeGroups, formatDate, groupById } from "./board3.js";
-import { isClosed, readContacts, reasonText } from "./steps4.js";
+import { config } from "../core/page.js";
+import { el, morph, on, userText } from "../core/dom.js";
+import { pageLang, t, tn } from "../core/i18n.js";
+import { isClosed, readContacts, reasonText } from "../steps/shared-plan.js";
+import { activeGroups, formatDate, groupById } from "./board.js";
 
 const $ = (selector) => document.querySelector(selector);
 const STAGES = new Set(["synergies", "shared_plan", "closing"]);
-const lang = document.documentElement.lang || "en";
-const SEPARATOR = lang === "ar" ? "، " : ", ";
+const SEPARATOR = pageLang() === "ar" ? "، " : ", ";
 let client = null;
 let removing = null; // id of my success factor waiting for "yes"
 let leaving = false; // "leave the committee?" asked
@@ -234,7 +232,7 @@ function factorItem(state, factor, open) {
         endorsed ? el("span", { class: "p4-you-endorse" }, ` · ${t("p4_you_endorse")}`) : null),
       // A toggle whose name is what it shows ("Endorse", then "Endorsed"; aria-pressed
       // says on or off): the shown words follow aria-pressed through the CSS, as a
-      // focused button's content is never morphed (dom.js) but its attributes are
+      // focused button's content is never morphed (core/dom.js) but its attributes are
       open ? el("button", { type: "button", class: endorsed ? "p4-endorse" : "p4-endorse secondary",
         "aria-pressed": endorsed ? "true" : "false",
         "aria-describedby": `p4-factor-text-${factor.id}`, dataset: { p4: "endorse", id: factor.id } },

@@ -1,7 +1,7 @@
-// Steps 1 and 2 on every view: the cards, the themes, the dots. The reducers keep the
-// state a snapshot gave in step with the events (see docs/protocol.md); the helpers draw
-// the pieces more than one view shows. Text is always set as text.
-import { el, t } from "./live.js";
+// Steps 1 and 2 on every view: the cards, the themes, the dots. The reducer keeps the
+// `ideas` and `priorities` parts of a snapshot in step with the events (see
+// docs/protocol.md); `ranking` orders the themes by dots. Pure: Node's tests load it.
+// What the views draw from it is in views/cards.js.
 
 function upsert(list, item) {
   const i = list.findIndex((x) => x.id === item.id);
@@ -100,32 +100,6 @@ export function applySteps12(state, event) {
   }
 }
 
-export function kindLabel(kind) {
-  return t(`kind_${kind}`);
-}
-
-/** A person's own words, isolated for direction: French in an Arabic page reads left to
- *  right, Arabic in a French page right to left, and neither scrambles its neighbours. */
-export function userText(text, tag = "bdi") {
-  return el(tag, { dir: "auto" }, text);
-}
-
-/** A card as the wall shows it. `extra` nodes (buttons) go at its end. */
-export function cardElement(card, { extra = [], showAuthors = true } = {}) {
-  const authors = showAuthors && card.authors && card.authors.length
-    ? card.authors.map((a) => a.name).join(", ") : null;
-  return el("article", { class: `idea-card kind-${card.kind}${card.hidden ? " hidden-card" : ""}`,
-    dataset: { idea: card.id } },
-  el("p", { class: "idea-meta" }, el("span", { class: "idea-kind" }, kindLabel(card.kind)),
-    card.origin ? el("span", { class: "idea-origin" }, userText(card.origin)) : null),
-  el("p", { class: "idea-text", dir: "auto" }, card.text),
-  ...(card.merged_texts || []).map((text) => el("p", { class: "idea-text merged", dir: "auto" }, text)),
-  authors ? el("p", { class: "idea-authors" }, ...card.authors.flatMap((a, i) =>
-    [i ? ", " : "", userText(a.name)])) : null,
-  card.hidden ? el("p", { class: "idea-hidden-note" }, t("hidden_card")) : null,
-  ...extra);
-}
-
 /** Dots per theme: from the totals clients receive (facilitators always, others once
  *  revealed), most first. A tie is flagged only where it crosses the cut (the last
  *  priority's place): themes tied inside the top N, or below it, are chosen or not
@@ -143,40 +117,4 @@ export function ranking(state) {
     r.tied = atCut !== null && r.dots === atCut;
   }
   return rows;
-}
-
-export function barChart(rows) {
-  const max = Math.max(1, ...rows.map((r) => r.dots));
-  return rows.map((r) => {
-    const bar = el("span", { class: "bar" });
-    bar.style.inlineSize = `${Math.round((r.dots / max) * 100)}%`; // CSSOM: allowed by the CSP
-    return el("li", { id: `bar-${r.theme.id}`, dataset: { theme: r.theme.id }, class: r.tied ? "tied" : "" },
-      el("span", { class: "bar-label" }, userText(r.theme.title), r.tied ? el("span", { class: "tie-mark", title: t("tie") }, " =") : null), bar,
-      el("strong", { class: "bar-value" }, r.dots));
-  });
-}
-
-/** Keep every [data-timer] showing the time left, from the server's clock. */
-export function startTimerDisplay(client) {
-  const tick = () => {
-    const endsAt = client.state && client.state.ideas && client.state.ideas.settings.timer_ends_at;
-    for (const node of document.querySelectorAll("[data-timer]")) {
-      if (!endsAt) {
-        node.hidden = true;
-        continue;
-      }
-      const left = Math.max(0, Math.round((Date.parse(endsAt) - client.serverNow()) / 1000));
-      node.hidden = false;
-      node.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
-      node.classList.toggle("ending", left <= 30);
-    }
-  };
-  tick();
-  return setInterval(tick, 500);
-}
-
-export function showFor(stage) {
-  for (const node of document.querySelectorAll("[data-stages]")) {
-    node.hidden = !node.dataset.stages.split(" ").includes(stage);
-  }
 }

@@ -2,13 +2,16 @@
 // A card is never lost: the draft is kept in localStorage while typing; once sent, the
 // card waits in the live client's outbox (shown under "My cards") and the box is free
 // for the next one; a refused card gives its text back.
-import { LiveClient, config, el, setText, showError, showStage, t } from "./live.js";
-import { applySteps12, barChart, cardElement, ranking, showFor, startTimerDisplay, userText } from "./steps12.js";
-import { labelled, tn } from "./i18n.js";
-import { applySteps3 } from "./steps3.js";
-import { applySteps4 } from "./steps4.js";
-import * as step3 from "./phone3.js";
-import * as step4 from "./phone4.js";
+import { LiveClient } from "../core/live.js";
+import { config, showStage } from "../core/page.js";
+import { el, setText, showError, showFor, userText } from "../core/dom.js";
+import { labelled, t, tn } from "../core/i18n.js";
+import { applySteps12, ranking } from "../steps/ideas-priorities.js";
+import { applySteps3 } from "../steps/groups.js";
+import { applySteps4 } from "../steps/shared-plan.js";
+import { barChart, cardElement, startTimerDisplay } from "./cards.js";
+import * as step3 from "./phone-groups.js";
+import * as step4 from "./phone-plan.js";
 
 const $ = (selector) => document.querySelector(selector);
 const form = $("[data-post-form]");
@@ -19,6 +22,10 @@ let submitting = false; // a send waiting for its first answer
 let queuedNow = false; // set while send() says the change waits for the connection
 const answering = new Set(); // op_ids of sends about to be answered: not shown as waiting
 const PHONE_WALL_MAX = 60; // the newest others' cards; a phone is small and on bad Wi-Fi
+// set while this phone asks to be forgotten: the server cuts the phone off as it answers,
+// so the ack may never arrive, and the refusal that follows must read "forgotten"
+const forgettingKey = `facilitator:${config.workshop}:forgetting`;
+let gone = null; // "removed" or "forgotten": the page says so, and nothing else
 let client;
 
 function notice(message) {
@@ -45,6 +52,7 @@ function applyMyCards(state, event) {
 }
 
 function render(state) {
+  if (gone) return;
   const stage = showStage(state).key;
   showFor(stage);
   const locked = state.ideas.settings.input_locked;
@@ -77,9 +85,65 @@ function render(state) {
   $("[data-phone-wall]").replaceChildren(...wall.slice(-PHONE_WALL_MAX).reverse().map((card) =>
     cardElement(card)), ...(more > 0 ? [el("p", { class: "hint" }, tn("n_more", more))] : []));
   renderVote(state);
+  renderMe(state);
   step3.render(state);
   step4.render(state);
 }
+
+// --- who I am, and my rights over my data (docs/privacy.md) -------------------------------
+
+function renderMe(state) {
+  const me = state.me || {};
+  if (me.name) setText("[data-me-name]", me.name);
+  setText("[data-me-organisation]", me.organisation ? ` · ${me.organisation}` : "");
+  const closed = Boolean(state.workshop.closed_at);
+  $("[data-forget-open]").hidden = closed;
+  $("[data-forget-closed]").hidden = !closed;
+  if (closed) $("[data-forget-ask]").hidden = true;
+}
+
+function remembered(key) {
+  try { return localStorage.getItem(key); } catch { return null; }
+}
+
+/** Removed by the facilitators, or forgotten: the phone says so and keeps nothing of the
+ *  person (its waiting changes, its draft). Its cookie no longer speaks for anyone. */
+function showGone(how) {
+  if (gone) return;
+  gone = remembered(forgettingKey) ? "forgotten" : how;
+  try {
+    for (const key of [forgettingKey, draftKey, client.outboxKey]) localStorage.removeItem(key);
+  } catch { /* private mode: nothing was kept */ }
+  client.refused = true;
+  client.socket.disconnect();
+  const box = $("[data-gone]");
+  for (const node of box.parentElement.children) if (node !== box) node.hidden = true;
+  for (const node of box.querySelectorAll("[data-gone-as]")) node.hidden = node.dataset.goneAs !== gone;
+  box.hidden = false;
+  box.focus?.();
+}
+
+$("[data-forget]").addEventListener("click", () => {
+  $("[data-forget-ask]").hidden = false;
+  $("[data-forget-yes]").focus();
+});
+$("[data-forget-no]").addEventListener("click", () => {
+  $("[data-forget-ask]").hidden = true;
+  $("[data-forget]").focus();
+});
+$("[data-forget-yes]").addEventListener("click", async (event) => {
+  event.target.disabled = true;
+  showError(null);
+  try { localStorage.setItem(forgettingKey, "1"); } catch { /* the ack will say */ }
+  const ack = await client.send("participant.forget", {});
+  event.target.disabled = false;
+  if (ack.ok) showGone("forgotten");
+  else if (!ack.pending) { // refused (a closed workshop): nothing was deleted
+    try { localStorage.removeItem(forgettingKey); } catch { /* private mode */ }
+    $("[data-forget-ask]").hidden = true;
+    showError(ack.error);
+  }
+});
 
 /** My changes still in the outbox, as cards: posts not yet on the wall ({waiting:
  *  "post"}) and edits not yet applied ({waiting: "edit", id}). */
@@ -162,7 +226,7 @@ async function withdraw(card) {
 
 function updateCount() {
   setText("[data-count]", String(text.value.length));
-  try { localStorage.setItem(draftKey, text.value); } catch (e) { /* private mode */ }
+  try { localStorage.setItem(draftKey, text.value); } catch { /* private mode */ }
 }
 
 function giveBack(payload) {
@@ -254,7 +318,7 @@ function lateAck(item, ack) {
 
 text.addEventListener("input", updateCount);
 $("[data-cancel-edit]").addEventListener("click", () => { stopEdit(); text.value = ""; updateCount(); });
-try { text.value = localStorage.getItem(draftKey) || ""; } catch (e) { /* private mode */ }
+try { text.value = localStorage.getItem(draftKey) || ""; } catch { /* private mode */ }
 updateCount();
 
 // The connection at the top of the page. A short blip says nothing: "reconnecting" or
@@ -317,7 +381,11 @@ function paintConnection() {
 client = new LiveClient({
   reducers: [applySteps12, applyMyCards, applySteps3, applySteps4],
   onState: render,
-  onEvent: (event) => {
+  onEvent: (event, state) => {
+    if (event.type === "participant.removed" && state.me && event.data.participant_id === state.me.id) {
+      showGone("removed");
+      return;
+    }
     step3.onEvent(event);
     if (event.type === "dots.mine" && event.data.returned) notice(t("dot_returned"));
   },
@@ -325,11 +393,16 @@ client = new LiveClient({
     if (status === "queued") queuedNow = true;
     connectionChanged(status);
     if (status === "rejected") {
+      if (item && item.name === "participant.forget") {
+        try { localStorage.removeItem(forgettingKey); } catch { /* private mode */ }
+      }
       showError(error);
       giveBack(item && item.payload);
       if (client.state) render(client.state);
     }
     if (status === "offline" && error && error.code === "not_joined") window.location.reload();
+    // this phone's participant is gone (removed, or forgotten at their request)
+    if (status === "refused" && error && ["not_joined", "signed_out"].includes(error.code)) showGone("removed");
   },
   onPending: (count) => {
     pendingChanged(count);

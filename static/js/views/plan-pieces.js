@@ -2,9 +2,9 @@
 // themes) a shared action serves, the entries a synergy links, success factors by
 // endorsements, dates. Text is always set as text; a person's words are isolated for
 // direction (userText, dir="auto").
-import { el, t } from "./live.js";
-import { userText } from "./steps12.js";
-import { activeGroups, board, formatDate, groupById } from "./board3.js";
+import { el, userText } from "../core/dom.js";
+import { pageLang, t } from "../core/i18n.js";
+import { activeGroups, board, formatDate, groupById } from "./board.js";
 
 export { activeGroups, board, formatDate, groupById };
 
@@ -77,26 +77,25 @@ export function sortedFactors(state) {
 /** "A, B and C" in the page's language. */
 export function listOf(names) {
   try {
-    return new Intl.ListFormat(document.documentElement.lang || "en", { type: "conjunction" }).format(names);
-  } catch (e) {
+    return new Intl.ListFormat(pageLang(), { type: "conjunction" }).format(names);
+  } catch {
     return names.join(", ");
   }
 }
 
 /** Names, each isolated for direction, joined with commas. */
 export function namesLine(names) {
-  const comma = document.documentElement.lang === "ar" ? "، " : ", ";
+  const comma = pageLang() === "ar" ? "، " : ", ";
   return names.flatMap((n, i) => [i ? comma : "", userText(n)]);
 }
 
 /** A date and time from the server ("2015-10-20T16:05:00Z") in the page's language. */
 export function formatMoment(iso) {
   if (!iso) return "";
-  const lang = document.documentElement.lang || "en";
   try {
-    return new Intl.DateTimeFormat(`${lang}-u-nu-latn`, { dateStyle: "medium", timeStyle: "short" })
+    return new Intl.DateTimeFormat(`${pageLang()}-u-nu-latn`, { dateStyle: "medium", timeStyle: "short" })
       .format(new Date(iso));
-  } catch (e) {
+  } catch {
     return iso;
   }
 }

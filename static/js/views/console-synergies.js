@@ -3,19 +3,15 @@
 // dismiss them), then the server's suggestions, each saying why (accept with a title,
 // or reject: it is not offered again). Entries of different groups can be linked by
 // hand, picked from the groups' boards. On the right, the map and the accepted synergies,
-// each with undo. The shared plan and the closing are in console4plan.js and
-// console4close.js; this module hands them the state. Drawn from the state, morphed by id.
-import { el, t } from "./live.js";
-import { userText } from "./steps12.js";
-import { morph, on } from "./dom.js";
-import { fill, tn } from "./i18n.js";
-import { pendingProposals, reasonText } from "./steps4.js";
-import {
-  acceptedSynergies, activeGroups, board, entryWords, findEntry, groupBadge,
-} from "./plan4.js";
-import { SynergyMap } from "./synergymap.js";
-import * as plan from "./console4plan.js";
-import * as closing from "./console4close.js";
+// each with undo. The shared plan and the closing are in console-plan.js and
+// console-closing.js; this module hands them the state. Drawn from the state, morphed by id.
+import { el, morph, on, userText } from "../core/dom.js";
+import { fill, t, tn } from "../core/i18n.js";
+import { pendingProposals, reasonText } from "../steps/shared-plan.js";
+import { acceptedSynergies, activeGroups, board, entryWords, findEntry, groupBadge } from "./plan-pieces.js";
+import { SynergyMap } from "./synergy-map.js";
+import * as plan from "./console-plan.js";
+import * as closing from "./console-closing.js";
 
 const $ = (selector) => document.querySelector(selector);
 const STEP4 = ["synergies", "shared_plan", "closing"];

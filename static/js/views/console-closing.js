@@ -3,15 +3,14 @@
 // the link to the plan's downloads; the immediate measures (what, who, by when); the open
 // steering committee with the emails and the time consent was given; and what was
 // recorded after the room (closed, reopened, each correction). Success factors are drawn
-// by console4plan.js. Two facilitators on one measure: the second to save sees the
+// by console-plan.js. Two facilitators on one measure: the second to save sees the
 // message and the measure as it is now (`stale_version`).
-import { config, el, t } from "./live.js";
-import { userText } from "./steps12.js";
-import { morph, on } from "./dom.js";
-import { fill, tn } from "./i18n.js";
-import { earliestDeadline } from "./board3.js";
-import { formatDate, formatMoment } from "./plan4.js";
-import { readContacts } from "./steps4.js";
+import { config } from "../core/page.js";
+import { el, morph, on, userText } from "../core/dom.js";
+import { fill, t, tn } from "../core/i18n.js";
+import { readContacts } from "../steps/shared-plan.js";
+import { earliestDeadline } from "./board.js";
+import { formatDate, formatMoment } from "./plan-pieces.js";
 
 const $ = (selector) => document.querySelector(selector);
 let ctx = null;

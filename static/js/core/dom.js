@@ -3,7 +3,54 @@
 // are kept, so what the facilitator is typing, the focus, the selection, the ticked
 // boxes and the scroll position survive every event. Listeners go on the containers
 // (see `on`), never on the redrawn nodes, which may be replaced or kept.
-import { Idiomorph } from "../../vendor/idiomorph.esm.js"; // stays in the page's asset version
+//
+// Every node is built with `el`: text is always set as text, never parsed as HTML (the
+// CSP and the house rule: no innerHTML). Nothing here touches the page until called.
+import { Idiomorph } from "../../../vendor/idiomorph.esm.js"; // stays in the page's asset version
+
+/** Create an element: el("li", {class: "x", dataset: {id: 1}}, "text", child). Text is
+ *  always set as text, never parsed as HTML. */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** A person's own words, isolated for direction: French in an Arabic page reads left to
+ *  right, Arabic in a French page right to left, and neither scrambles its neighbours. */
+export function userText(text, tag = "bdi") {
+  return el(tag, { dir: "auto" }, text);
+}
+
+/** Set the text of every element `selector` finds. */
+export function setText(selector, text) {
+  for (const node of document.querySelectorAll(selector)) node.textContent = text;
+}
+
+/** Show the parts of the page meant for `stage` ([data-stages="ideas vote"]), hide the rest. */
+export function showFor(stage) {
+  for (const node of document.querySelectorAll("[data-stages]")) {
+    node.hidden = !node.dataset.stages.split(" ").includes(stage);
+  }
+}
+
+/** An error's sentence in the page's [data-error] box, or the box hidden (null). */
+export function showError(error) {
+  const box = document.querySelector("[data-error]");
+  if (!box) return;
+  box.textContent = error ? error.message : "";
+  box.hidden = !error;
+}
 
 /** Make `container`'s children look like `children`, keeping nodes by id.
  *  Inline styles (a bar's width) are set through the CSSOM, which the CSP allows; copying
