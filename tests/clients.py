@@ -1,4 +1,5 @@
-"""Real clients for the live server: a browser-like HTTP session and Socket.IO sockets."""
+"""Real clients for the live server: a browser-like HTTP session and Socket.IO sockets,
+and a room on a served app (`LiveRoom`) that opens them."""
 from __future__ import annotations
 
 import re
@@ -133,3 +134,41 @@ def events_of(live: Live, *types: str) -> list[dict]:
     """The events of these types this client has received so far, in arrival order."""
     with live.lock:
         return [event for event in live.events if event["type"] in types]
+
+
+class LiveRoom:
+    """The sample seminar on a served app (the live server, the cluster) filled up to
+    `until` (`flask sample --until`), its join code, and the clients a test opens on it:
+    consoles, projectors and phones, all closed by `close`."""
+
+    def __init__(self, served, until: str = "welcome", email: str | None = None,
+                 password: str = "room-password", name: str | None = None):
+        """email, password: the facilitator's (a new account unless it exists); name:
+        theirs, when it matters (a command more)."""
+        self.base = served.url
+        self.email = email or f"room-{uuid.uuid4().hex[:12]}@example.org"
+        self.password = password
+        self.owner = (self.email, password)
+        self.id, self.code = served.sample(self.email, password, name, until=until)
+        self.clients: list[Live] = []
+
+    def open(self, http: Http, view: str, follows_resync: bool = True) -> Live:
+        live = Live(self.base, http, self.id, view, follows_resync=follows_resync).connect()
+        self.clients.append(live)
+        return live
+
+    def console(self, who: tuple[str, str] | None = None,
+                follows_resync: bool = True) -> Live:
+        """A console of the owner, or of `who` (email, password), signed in afresh."""
+        return self.open(sign_in(self.base, *(who or self.owner)), "console", follows_resync)
+
+    def projector(self, follows_resync: bool = True) -> Live:
+        return self.open(sign_in(self.base, *self.owner), "projector", follows_resync)
+
+    def phone(self, name: str, profile: str = "Ministry") -> Live:
+        """A new participant, joined through the real form, and their phone's socket."""
+        return self.open(join(self.base, self.code, name, profile), "phone")
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.disconnect()

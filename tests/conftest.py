@@ -2,21 +2,32 @@
 
 The test process is never monkey-patched: the live server runs `wsgi.py` (eventlet) in a
 subprocess on 127.0.0.1 and a free port, and the tests talk to it over real sockets.
+
+A room to test in, at any stage: in-process, `room` (the bare room) and `room_at(until)`
+(the sample seminar), whose phones and consoles are viewers (tests/steps.py); on the
+live server, `live_room(until)` and `live_rooms(until)` (one per module), whose
+`console()`, `projector()` and `phone(name)` are real sockets (tests/clients.LiveRoom).
 """
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy import func, select
 
 from facilitator import create_app
 from facilitator.extensions import db
-from tests.databases import dialect, drop_database, new_database
-from tests.support import ARTIFACTS, Browser, LiveServer
+from facilitator.sample import create_sample
+from tests.clients import LiveRoom
+from tests.databases import Kept, dialect, drop_database, new_database
+from tests.steps import SAMPLE_OWNER, make_room, sample_room, walk_to
+from tests.support import ARTIFACTS, DESKTOP, PHONE, Browser, LiveServer
 
 IN_CI = os.environ.get("CI") == "true"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -62,10 +73,64 @@ def separate_browsers(monkeypatch):
 
 @pytest.fixture
 def room(app):
-    """A workshop at the ideas stage with a console, the projector and two phones."""
-    from tests.steps import make_room
-
+    """The bare room: a workshop at the ideas stage, its owner's console, the projector
+    and two phones (tests/steps.py)."""
     yield from make_room(app)
+
+
+@pytest.fixture(scope="session")
+def _kept():
+    """The sample seminars `room_at` built, kept for the run (tests/databases.Kept)."""
+    kept = Kept()
+    yield kept
+    kept.drop()
+
+
+def _empty() -> bool:
+    return not any(db.session.scalar(select(func.count()).select_from(table))
+                   for table in db.metadata.sorted_tables)
+
+
+@pytest.fixture
+def room_at(app, _kept):
+    """Factory: `room_at(until)` is the sample seminar (facilitator/sample.py) filled up to
+    `until`, as `flask sample --until` fills it, in this test's database, as a room
+    (tests/steps.sample_room). `then` changes it further before the test: a stage key
+    (the room walks there, tests/steps.walk_to) or a function given the room, which
+    commits what it does. `owner`: (email, password) of the sample's facilitator.
+
+    Each seminar is built once per run and copied into the next tests that ask for the
+    same one (a copy takes milliseconds, a build seconds), when their database is still
+    empty; call it before adding anything else. Once per test: it leaves a request
+    context open for the test (snapshots build join URLs from the request's host)."""
+    with ExitStack() as stack:
+        made = []
+
+        def make(until: str, then: str | Callable[[dict], None] | None = None,
+                 owner: tuple[str, str] = SAMPLE_OWNER) -> dict:
+            assert not made, "room_at gives one room per test"
+            key = (until, then, owner)
+            url = app.config["SQLALCHEMY_DATABASE_URI"]
+            fresh = _empty()
+            db.session.remove()
+            if key in _kept and fresh:
+                workshop_id = _kept.copy_into(key, db.engine, url)
+            else:
+                with app.test_request_context():
+                    workshop_id = create_sample(*owner, until=until).id
+                    if isinstance(then, str):
+                        walk_to(sample_room(workshop_id, owner[0]), then)
+                    elif then is not None:
+                        then(sample_room(workshop_id, owner[0]))
+                db.session.commit()
+                db.session.remove()
+                if fresh:
+                    _kept.keep(key, db.engine, url, workshop_id)
+            stack.enter_context(app.test_request_context())
+            made.append(sample_room(workshop_id, owner[0]))
+            return made[0]
+
+        yield make
 
 
 @pytest.fixture(scope="session")
@@ -75,6 +140,42 @@ def live_server(tmp_path_factory):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def live_room(live_server):
+    """Factory: `live_room(until)` is a new sample seminar on the live server, filled up
+    to `until`, with the clients the test opens on it (tests/clients.LiveRoom); they are
+    closed after the test. Keyword arguments go to LiveRoom."""
+    made = []
+
+    def make(until: str = "welcome", **settings) -> LiveRoom:
+        made.append(LiveRoom(live_server, until, **settings))
+        return made[-1]
+
+    yield make
+    for room in made:
+        room.close()
+
+
+@pytest.fixture(scope="module")
+def live_rooms(request):
+    """Factory: `live_rooms(until)` is the module's sample seminar filled up to `until`,
+    made on the first call and shared by every test of the module that asks for the same
+    one (each sees what the others changed); on the live server, or on the served app
+    `on` (the cluster). Its clients are closed at the module's end."""
+    made: dict = {}
+
+    def get(until: str = "welcome", on=None, **settings) -> LiveRoom:
+        served = on or request.getfixturevalue("live_server")
+        key = (until, id(served), tuple(sorted(settings.items())))
+        if key not in made:
+            made[key] = LiveRoom(served, until, **settings)
+        return made[key]
+
+    yield get
+    for room in made.values():
+        room.close()
 
 
 def _skip_or_fail(reason: str):
@@ -109,12 +210,6 @@ def browser():
         )
         yield browser
         browser.close()
-
-
-PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
-         "is_mobile": True, "has_touch": True}
-DESKTOP = {"viewport": {"width": 1366, "height": 820}}
-PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Helpers shared by the tests: the subprocess server and where artifacts go."""
+"""Helpers shared by the tests: the subprocess server, where artifacts go, and the
+browser pages (their sizes, joining, signing in, what every screen is checked for)."""
 from __future__ import annotations
 
 import os
@@ -42,13 +43,16 @@ class Served:
             raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stderr[-2000:]}")
         return done
 
-    def sample(self, email: str, password: str, name: str = "Facilitator",
+    def sample(self, email: str, password: str, name: str | None = None,
                until: str = "welcome") -> tuple[int, str]:
-        """A facilitator account and the sample seminar filled up to the stage `until`
-        (participants only by default); returns (workshop id, join code)."""
-        self.flask("create-facilitator", "--email", email, "--name", name,
-                   "--password", password)
-        out = self.flask("sample", "--email", email, "--until", until).stdout
+        """The sample seminar filled up to the stage `until` (participants only by
+        default), and its facilitator's account, named `name` (made first, a command
+        more) or "Sample Facilitator"; returns (workshop id, join code)."""
+        if name is not None:
+            self.flask("create-facilitator", "--email", email, "--name", name,
+                       "--password", password)
+        out = self.flask("sample", "--email", email, "--password", password,
+                         "--until", until).stdout
         workshop_id, code = re.search(r"Sample workshop (\d+) .* join code (\w+)", out).groups()
         return int(workshop_id), code
 
@@ -118,6 +122,14 @@ class LiveServer(Served):
             self._log.close()
         if not keep_database:
             drop_database(self.database_url)
+
+
+# --- the browsers: what a phone, a laptop and a projector are ---------------------------
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
+         "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1366, "height": 820}}
+PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
 
 
 # --- what every screen is checked for ---------------------------------------------------
@@ -203,15 +215,23 @@ def open_room_screens(laptop, base: str, workshop_id: int, email: str, password:
     return console, projectors
 
 
-def join_page(page, base: str, code: str, name: str) -> None:
-    """Join a workshop from a browser page through the real join form, and wait until the
-    phone is connected."""
-    page.goto(f"{base}/j/{code}")
+def join_page(page, base: str, code: str, name: str, lang: str | None = None,
+              timeout: int = 15_000) -> None:
+    """Join a workshop from a browser page through the real join form (in `lang`, or the
+    browser's language), and wait until the phone is connected."""
+    page.goto(f"{base}/j/{code}" + (f"?lang={lang}" if lang else ""))
     page.fill("input[name=name]", name)
     page.select_option("select[name=profile]", index=1)
     page.check("input[name=consent]")
     page.click("button[type=submit]")
-    page.locator("[data-connection][data-status=online]").wait_for(timeout=15_000)
+    page.locator("[data-connection][data-status=online]").wait_for(timeout=timeout)
+
+
+def phone_page(context, base: str, code: str, name: str, lang: str | None = None):
+    """A new page of the browser `context` that joined the workshop (join_page)."""
+    page = context.new_page()
+    join_page(page, base, code, name, lang, timeout=20_000)
+    return page
 
 
 class Cluster(Served):

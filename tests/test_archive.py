@@ -21,16 +21,18 @@ from facilitator.models import (Action, AppliedOperation, Event, Idea, Membershi
 from facilitator.sample import create_sample
 from facilitator.snapshot import snapshot
 from facilitator.viewers import Viewer
-from tests.steps import do
+from tests.steps import SAMPLE_OWNER, do, sample_room
 from tests.support import login
 
-OWNER = ("owner-archive@example.org", "owner-password")
+OWNER = SAMPLE_OWNER
 
 
-def _more(workshop: Workshop, console: Viewer, people: list[Participant]) -> None:
-    """What the closed sample does not have: corrections made while closed (records
-    whose fields name rows), a reopening and a second close, a rejected synergy, a
-    shared action in Arabic, and as rows a pending proposal and a theme merged away."""
+def more(room: dict) -> None:
+    """What the closed sample does not have (room_at("closed", then=more)): corrections
+    made while closed (records whose fields name rows), a reopening and a second close, a
+    rejected synergy, a shared action in Arabic, and as rows a pending proposal and a
+    theme merged away."""
+    workshop, console, people = room["workshop"], room["console"], room["people"]
     actions = db.session.scalars(select(Action).where(Action.workshop_id == workshop.id)
                                  .order_by(Action.id)).all()
     assert do(console, "action.edit", action_id=actions[0].id,
@@ -63,21 +65,6 @@ def _more(workshop: Workshop, console: Viewer, people: list[Participant]) -> Non
     db.session.commit()
 
 
-@pytest.fixture
-def seminar(app):
-    """The sample seminar through the closing, closed, with `_more`. A request context
-    stays open (snapshots build join URLs from the request's host)."""
-    with app.test_request_context():
-        workshop = create_sample(*OWNER, until="closed")
-        owner = accounts.find(OWNER[0])
-        console = workshops.viewer_for(workshop, owner)
-        people = db.session.scalars(select(Participant).where(
-            Participant.workshop_id == workshop.id).order_by(Participant.id)).all()
-        _more(workshop, console, people)
-        yield {"workshop": db.session.get(Workshop, workshop.id), "owner": owner,
-               "console": console, "people": people}
-
-
 @pytest.fixture(scope="module")
 def document():
     """The seminar's export, made once for the tests that only read or damage it (in an
@@ -91,10 +78,7 @@ def document():
         upgrade()
         with app.test_request_context():
             workshop = create_sample(*OWNER, until="closed")
-            console = workshops.viewer_for(workshop, accounts.find(OWNER[0]))
-            people = db.session.scalars(select(Participant).where(
-                Participant.workshop_id == workshop.id).order_by(Participant.id)).all()
-            _more(workshop, console, people)
+            more(sample_room(workshop.id, OWNER[0]))
             data = archive.export_workshop(workshop.id)
         db.session.remove()
     return data
@@ -156,7 +140,8 @@ def all_rows() -> dict[str, int]:
 
 # --- the round trip ----------------------------------------------------------------------
 
-def test_export_import_export_gives_the_same_workshop(seminar):
+def test_export_import_export_gives_the_same_workshop(room_at):
+    seminar = room_at("closed", then=more)
     original = seminar["workshop"]
     first = archive.export_workshop(original.id)
     assert first["format"] == "facilitator-workshop" and first["version"] == 1
@@ -206,9 +191,10 @@ def test_export_import_export_gives_the_same_workshop(seminar):
     assert all(m["consented_at"] for m in second["committee_members"])
 
 
-def test_ids_of_rows_removed_since_are_left_out(seminar):
+def test_ids_of_rows_removed_since_are_left_out(room_at):
     """A synergy, a shared action or a correction still naming an action removed from
     its board (JSON is not a foreign key) exports without it, and the file imports."""
+    seminar = room_at("closed", then=more)
     workshop = seminar["workshop"]
     synergy = next(s for s in db.session.scalars(select(Synergy).where(
         Synergy.workshop_id == workshop.id, Synergy.status == "accepted"))
@@ -233,7 +219,8 @@ def test_ids_of_rows_removed_since_are_left_out(seminar):
     assert normalised(again) == normalised(data)
 
 
-def test_the_copy_is_new_and_the_original_untouched(seminar):
+def test_the_copy_is_new_and_the_original_untouched(room_at):
+    seminar = room_at("closed", then=more)
     original = seminar["workshop"]
     before = normalised(archive.export_workshop(original.id))
     codes_before = sorted(db.session.scalars(select(Participant.rejoin_code).where(
@@ -264,7 +251,8 @@ def test_the_copy_is_new_and_the_original_untouched(seminar):
     assert [(m.facilitator_id, m.role) for m in members] == [(seminar["owner"].id, "owner")]
 
 
-def test_a_snapshot_of_the_copy_shows_the_same_room(app, seminar):
+def test_a_snapshot_of_the_copy_shows_the_same_room(app, room_at):
+    seminar = room_at("closed", then=more)
     original = seminar["workshop"]
     copy_ = archive.import_workshop(archive.export_workshop(original.id), seminar["owner"])
     console = workshops.viewer_for(copy_, seminar["owner"])
@@ -302,7 +290,8 @@ def test_a_snapshot_of_the_copy_shows_the_same_room(app, seminar):
     assert do(console, "stage.change", from_stage="closing", to_stage="shared_plan")["ok"]
 
 
-def test_export_reads_one_query_per_table_whatever_the_size(app, seminar):
+def test_export_reads_one_query_per_table_whatever_the_size(app, room_at):
+    seminar = room_at("closed", then=more)
     statements = []
 
     def count(*_args):
@@ -317,7 +306,8 @@ def test_export_reads_one_query_per_table_whatever_the_size(app, seminar):
     assert sum(len(data[t.key]) for t in archive.TABLES) > 200
 
 
-def test_the_file_holds_no_codes_tokens_or_accounts(seminar):
+def test_the_file_holds_no_codes_tokens_or_accounts(room_at):
+    seminar = room_at("closed", then=more)
     workshop = seminar["workshop"]
     with db.session.no_autoflush:
         tokens = db.session.scalars(select(ParticipantToken.token_hash).join(Participant)
@@ -579,7 +569,8 @@ def test_the_copy_title_is_marked_in_the_workshops_language(app):
 # --- HTTP ------------------------------------------------------------------------------------
 
 
-def test_export_json_for_facilitators_and_organisers_only(app, seminar):
+def test_export_json_for_facilitators_and_organisers_only(app, room_at):
+    seminar = room_at("closed", then=more)
     workshop = seminar["workshop"]
     url = f"/workshops/{workshop.id}/export.json"
     owner = login(app.test_client(), *OWNER)
@@ -614,7 +605,8 @@ def test_export_json_for_facilitators_and_organisers_only(app, seminar):
     _ = stranger, person
 
 
-def test_the_workshops_page_offers_export_and_import(app, seminar):
+def test_the_workshops_page_offers_export_and_import(app, room_at):
+    seminar = room_at("closed", then=more)
     owner = login(app.test_client(), *OWNER)
     page = owner.get("/workshops/").get_data(as_text=True)
     assert f"/workshops/{seminar['workshop'].id}/export.json" in page
@@ -622,7 +614,8 @@ def test_the_workshops_page_offers_export_and_import(app, seminar):
     assert "Import a workshop" in page and "<script>" not in page and "style=" not in page
 
 
-def test_the_import_form_makes_a_copy_and_opens_its_console(app, seminar):
+def test_the_import_form_makes_a_copy_and_opens_its_console(app, room_at):
+    seminar = room_at("closed", then=more)
     owner = login(app.test_client(), *OWNER)
     raw = owner.get(f"/workshops/{seminar['workshop'].id}/export.json").data
     count = db.session.scalar(select(func.count(Workshop.id)))
@@ -637,7 +630,8 @@ def test_the_import_form_makes_a_copy_and_opens_its_console(app, seminar):
     assert "25 participants" in page
 
 
-def test_the_import_form_says_what_is_wrong_and_saves_nothing(app, seminar):
+def test_the_import_form_says_what_is_wrong_and_saves_nothing(app, room_at):
+    seminar = room_at("closed", then=more)
     owner = login(app.test_client(), *OWNER)
     raw = owner.get(f"/workshops/{seminar['workshop'].id}/export.json").data
     before = all_rows()
@@ -657,9 +651,10 @@ def test_the_import_form_says_what_is_wrong_and_saves_nothing(app, seminar):
 
 
 def test_the_import_form_answers_an_unexpected_failure_of_the_check_readably(
-        app, seminar, monkeypatch, caplog):
+        app, room_at, monkeypatch, caplog):
     """Whatever goes wrong while a file is checked, the person reads that it is not a
     workshop export (and the log has the details), never a server error."""
+    seminar = room_at("closed", then=more)
     owner = login(app.test_client(), *OWNER)
     raw = owner.get(f"/workshops/{seminar['workshop'].id}/export.json").data
 
@@ -678,9 +673,10 @@ def test_the_import_form_answers_an_unexpected_failure_of_the_check_readably(
     assert all_rows() == before
 
 
-def test_the_import_form_takes_files_above_the_apps_request_limit(app, seminar):
+def test_the_import_form_takes_files_above_the_apps_request_limit(app, room_at):
     """A large workshop's file passes the app's 1 MiB request limit (the form's own
     limit is archive.MAX_BYTES); one past that limit is refused with a message."""
+    seminar = room_at("closed", then=more)
     owner = login(app.test_client(), *OWNER)
     data = archive.export_workshop(seminar["workshop"].id)
     data["note"] = "x" * (2 * 1024 * 1024)  # unknown keys are ignored
@@ -752,7 +748,8 @@ def test_a_minimal_document_imports(app):
 
 # --- the commands ------------------------------------------------------------------------------
 
-def test_the_commands_export_and_import(app, seminar, tmp_path):
+def test_the_commands_export_and_import(app, room_at, tmp_path):
+    seminar = room_at("closed", then=more)
     runner = app.test_cli_runner()
     target = tmp_path / "seminar.json"
     made = runner.invoke(args=["export-json", str(seminar["workshop"].id),

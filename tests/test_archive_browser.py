@@ -8,8 +8,7 @@ import json
 
 import pytest
 
-from tests.support import ARTIFACTS, sign_in_page
-from tests.test_room_steps12_browser import axe_problems
+from tests.support import ARTIFACTS, axe_problems, sign_in_page
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 EMAIL, PASSWORD = "archive@example.org", "archive-password"

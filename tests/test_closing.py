@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from facilitator.snapshot import snapshot
 from facilitator.text import plain
-from tests.steps import do, last_seq, seen_by
-
-
-def to_closing(room):
-    stages = ["ideas", "themes", "vote", "confirm", "objectives", "objectives_synthesis",
-              "actors", "actors_synthesis", "actions", "actions_synthesis", "synergies",
-              "shared_plan", "closing"]
-    for before, after in zip(stages, stages[1:]):
-        assert do(room["console"], "stage.change", from_stage=before, to_stage=after)["ok"]
+from tests.steps import do, last_seq, seen_by, to_closing
 
 
 def test_phones_propose_and_endorse_success_factors(room):

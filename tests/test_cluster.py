@@ -8,6 +8,7 @@ name (that is how nginx routes a session back to its process).
 """
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import threading
@@ -23,8 +24,7 @@ from tests.clients import Http, Live, join, sign_in, snapshot
 from tests.support import Cluster
 
 pytestmark = pytest.mark.cluster
-OWNER, CO = ("cluster@example.org", "cluster-password"), ("co-cluster@example.org", "co-password")
-GROUPS_OWNER = ("groups-cluster@example.org", "groups-password")
+CO = ("co-cluster@example.org", "co-password")
 WAIT = 15
 
 
@@ -44,19 +44,11 @@ def cluster():
 
 
 @pytest.fixture(scope="module")
-def room(cluster):
-    """A seminar sharing ideas (Step 1), and a second account to make co-facilitator."""
-    workshop_id, code = cluster.sample(*OWNER, "Cluster Lead", until="ideas")
+def co_account(cluster):
+    """A second facilitator's account, for the owner to add to the team."""
     cluster.flask("create-facilitator", "--email", CO[0], "--name", "Co Cluster",
                   "--password", CO[1])
-    return {"id": workshop_id, "code": code, "base": cluster.url, "owner": OWNER}
-
-
-@pytest.fixture(scope="module")
-def groups_room(cluster):
-    """A seminar in Step 3, its working groups formed."""
-    workshop_id, code = cluster.sample(*GROUPS_OWNER, "Groups Lead", until="objectives")
-    return {"id": workshop_id, "code": code, "base": cluster.url, "owner": GROUPS_OWNER}
+    return CO
 
 
 def node(client: Live) -> str:
@@ -75,13 +67,13 @@ def held_by(wanted: str, connect) -> Live:
 
 
 def phone_on(room, wanted: str, name: str) -> Live:
-    http = join(room["base"], room["code"], name, "Ministry")
-    return held_by(wanted, lambda: Live(room["base"], http, room["id"], "phone").connect())
+    http = join(room.base, room.code, name, "Ministry")
+    return held_by(wanted, lambda: Live(room.base, http, room.id, "phone").connect())
 
 
 def console_on(room, wanted: str, who=None, follows_resync: bool = True) -> Live:
-    http = sign_in(room["base"], *(who or room["owner"]))
-    return held_by(wanted, lambda: Live(room["base"], http, room["id"], "console",
+    http = sign_in(room.base, *(who or room.owner))
+    return held_by(wanted, lambda: Live(room.base, http, room.id, "console",
                                         follows_resync=follows_resync).connect())
 
 
@@ -93,7 +85,8 @@ def test_requests_are_spread_over_both_processes_and_say_which(cluster):
     assert health["database"] == {"ok": True, "dialect": "postgresql"}
 
 
-def test_a_card_posted_through_one_process_reaches_phones_held_by_the_other(room):
+def test_a_card_posted_through_one_process_reaches_phones_held_by_the_other(cluster, live_rooms):
+    room = live_rooms("ideas", on=cluster)  # a seminar sharing ideas (Step 1)
     author, reader = phone_on(room, "a", "Author on a"), phone_on(room, "b", "Reader on b")
     lead = console_on(room, "b")
     try:
@@ -113,12 +106,10 @@ def test_a_card_posted_through_one_process_reaches_phones_held_by_the_other(room
 
 def _set_member(room, base: str, owner_http: Http, email: str, role: str | None) -> None:
     """The owner adds or removes a member through the settings page of one process."""
-    import re
-
-    edit = f"/workshops/{room['id']}/edit"
+    edit = f"/workshops/{room.id}/edit"
     owner_http.base = base
     if role is not None:
-        owner_http.post_form(f"/workshops/{room['id']}/members",
+        owner_http.post_form(f"/workshops/{room.id}/members",
                              {"email": email, "role": role}, form_path=edit)
         return
     action = re.search(r'action="(/workshops/\d+/members/\d+/remove)"',
@@ -128,19 +119,20 @@ def _set_member(room, base: str, owner_http: Http, email: str, role: str | None)
 
 
 def test_a_cofacilitator_removed_through_one_process_loses_rights_on_the_other(
-        room, cluster):
-    owner_http = sign_in(room["base"], *OWNER)
-    _set_member(room, cluster.node_url("a"), owner_http, CO[0], "cofacilitator")
+        cluster, live_rooms, co_account):
+    room = live_rooms("ideas", on=cluster)
+    owner_http = sign_in(room.base, *room.owner)
+    _set_member(room, cluster.node_url("a"), owner_http, co_account[0], "cofacilitator")
     # a console that ignores `resync`: the server itself must cut it off
-    co, lead = console_on(room, "b", CO, follows_resync=False), console_on(room, "b")
+    co, lead = console_on(room, "b", co_account, follows_resync=False), console_on(room, "b")
     author = phone_on(room, "a", "Anonymous on a")
     try:
         snapshot(co)
         assert co.call("ideas.settings", {"anonymous": True})["ok"]  # a co-facilitator
-        _set_member(room, cluster.node_url("a"), owner_http, CO[0], None)  # through a
+        _set_member(room, cluster.node_url("a"), owner_http, co_account[0], None)  # through a
         assert co.disconnected.wait(10)  # b disconnected it, told through Redis
         with pytest.raises(socketio.exceptions.ConnectionError):  # and it cannot come back
-            console_on(room, "b", CO)
+            console_on(room, "b", co_account)
         assert author.call("idea.post", {"text": "Who wrote this?", "kind": "idea"})["ok"]
         assert lead.call("timer.start", {"seconds": 60})["ok"]  # the lead on b goes on
         lead.wait_for(lambda e: e["type"] == "timer.started")
@@ -151,9 +143,10 @@ def test_a_cofacilitator_removed_through_one_process_loses_rights_on_the_other(
             client.disconnect()
 
 
-def test_a_group_move_through_one_process_realigns_a_phone_held_by_the_other(groups_room):
-    lead = console_on(groups_room, "a")
-    mover = phone_on(groups_room, "b", "Mover on b")
+def test_a_group_move_through_one_process_realigns_a_phone_held_by_the_other(cluster, live_rooms):
+    room = live_rooms("objectives", on=cluster)  # in Step 3, its working groups formed
+    lead = console_on(room, "a")
+    mover = phone_on(room, "b", "Mover on b")
     try:
         groups = [g["id"] for g in snapshot(lead)["groups"]["list"]]
         me = snapshot(mover)["me"]["id"]
@@ -197,14 +190,14 @@ class OutboxPhone:
 
     def __init__(self, room, name: str, wanted: str):
         self.room, self.name = room, name
-        self.http = join(room["base"], room["code"], name, "Ministry")
+        self.http = join(room.base, room.code, name, "Ministry")
         self.live = held_by(wanted, self._connect)
         self.first_node = node(self.live)
         self.acked: list[str] = []
         self.sent: list[str] = []
 
     def _connect(self) -> Live:
-        return Live(self.room["base"], self.http, self.room["id"], "phone").connect()
+        return Live(self.room.base, self.http, self.room.id, "phone").connect()
 
     def post(self, text: str) -> None:
         op_id = uuid.uuid4().hex
@@ -233,11 +226,12 @@ class OutboxPhone:
         raise AssertionError(f"{self.name} could not reconnect through nginx")
 
 
-def test_a_pdf_asked_for_through_one_process_downloads_through_the_other(room, cluster):
+def test_a_pdf_asked_for_through_one_process_downloads_through_the_other(cluster, live_rooms):
     """The action plan's PDF is kept in the database: asked for through a (whose render
     process makes it), it is ready for b, which serves the same file."""
-    staff = sign_in(cluster.node_url("a"), *OWNER)
-    plan = f"/workshops/{room['id']}/plan"
+    room = live_rooms("ideas", on=cluster)
+    staff = sign_in(cluster.node_url("a"), *room.owner)
+    plan = f"/workshops/{room.id}/plan"
     assert staff.get(f"{plan}.pdf").status_code == 202  # being prepared, by a
     staff.base = cluster.node_url("b")
     deadline = time.monotonic() + 180
@@ -280,7 +274,8 @@ def cards_as_a_client_applies_them(client: Live, applied: int) -> list[str]:
     return list(cards.values())
 
 
-def test_a_killed_process_loses_nothing_acknowledged_and_doubles_nothing(room, cluster):
+def test_a_killed_process_loses_nothing_acknowledged_and_doubles_nothing(cluster, live_rooms):
+    room = live_rooms("ideas", on=cluster)
     phones = [OutboxPhone(room, f"Outbox {n}", "a") for n in range(6)]
     lead = console_on(room, "b")
     applied = snapshot(lead)["streams"].get("all", 0)

@@ -18,52 +18,45 @@ from markupsafe import Markup
 from pypdf import PdfReader
 from sqlalchemy import event
 
-from facilitator import accounts, drawings, groups, operations, workshops
+from facilitator import accounts, drawings, operations
 from facilitator.extensions import db
 from facilitator.models import Action, Actor, Objective, SharedAction, Workshop
-from facilitator.sample import create_sample
 from facilitator.text import text_direction
-from tests.steps import do
+from tests.steps import SAMPLE_OWNER, do
 from tests.support import login
 
 SVG = "{http://www.w3.org/2000/svg}"
-OWNER, PASSWORD = "owner-drawings@example.org", "owner-password"
 SCRIPT = "<script>alert('map')</script> & co"
 
 
-@pytest.fixture
-def room(app):
-    """The sample seminar at the actions' plenary, with the synergies the facilitators
-    decided (one shared actor accepted, one rejected, one linked by hand) and three
-    shared actions (two with deadlines)."""
-    with app.test_request_context():
-        workshop = create_sample(OWNER, PASSWORD, until="actions")
-        console = workshops.viewer_for(workshop, accounts.find(OWNER))
-        formed = [g for g in groups.groups_of(workshop.id) if not g.retired]
-        suggested = operations.query(console, "synergies.suggest")["suggestions"]
-        chamber = next(s for s in suggested if "CCIA-BML" in s["evidence"]["names"])
-        ministry = next(s for s in suggested
-                        if "Ministry of Foreign Affairs and Emigrants" in s["evidence"]["names"])
-        assert do(console, "synergy.decide", entries=chamber["entries"], kind="shared_actor",
-                  title="The chamber hosts the platform")["ok"]
-        assert do(console, "synergy.decide", entries=ministry["entries"], status="rejected",
-                  title="The consulates' registers")["ok"]
-        first, third = (db.session.scalars(db.select(Objective).where(
-            Objective.group_id == g.id).order_by(Objective.id)).first() for g in
-            (formed[0], formed[2]))
-        entries = [{"kind": "objective", "id": o.id} for o in (first, third)]
-        assert do(console, "synergy.decide", entries=entries, title=SCRIPT)["ok"]
-        themes = [g.theme_id for g in formed]
-        db.session.add_all([
-            SharedAction(workshop_id=workshop.id, title="One coordination platform",
-                         theme_ids=themes, lead="CCIA-BML", deadline=date(2015, 11, 30)),
-            SharedAction(workshop_id=workshop.id, title="Ten success stories abroad",
-                         theme_ids=themes[1:], lead="LIBC", deadline=date(2016, 2, 15)),
-            SharedAction(workshop_id=workshop.id, title="Matchmaking network",
-                         theme_ids=themes[:2], lead="Zoomal"),
-        ])
-        db.session.commit()
-        yield {"workshop": workshop, "console": console, "groups": formed}
+def decided(room: dict) -> None:
+    """At the actions' plenary (room_at("actions", then=decided)), the synergies the
+    facilitators decided (one shared actor accepted, one rejected, one linked by hand)
+    and three shared actions (two with deadlines)."""
+    workshop, console, formed = room["workshop"], room["console"], room["groups"]
+    suggested = operations.query(console, "synergies.suggest")["suggestions"]
+    chamber = next(s for s in suggested if "CCIA-BML" in s["evidence"]["names"])
+    ministry = next(s for s in suggested
+                    if "Ministry of Foreign Affairs and Emigrants" in s["evidence"]["names"])
+    assert do(console, "synergy.decide", entries=chamber["entries"], kind="shared_actor",
+              title="The chamber hosts the platform")["ok"]
+    assert do(console, "synergy.decide", entries=ministry["entries"], status="rejected",
+              title="The consulates' registers")["ok"]
+    first, third = (db.session.scalars(db.select(Objective).where(
+        Objective.group_id == g.id).order_by(Objective.id)).first() for g in
+        (formed[0], formed[2]))
+    entries = [{"kind": "objective", "id": o.id} for o in (first, third)]
+    assert do(console, "synergy.decide", entries=entries, title=SCRIPT)["ok"]
+    themes = [g.theme_id for g in formed]
+    db.session.add_all([
+        SharedAction(workshop_id=workshop.id, title="One coordination platform",
+                     theme_ids=themes, lead="CCIA-BML", deadline=date(2015, 11, 30)),
+        SharedAction(workshop_id=workshop.id, title="Ten success stories abroad",
+                     theme_ids=themes[1:], lead="LIBC", deadline=date(2016, 2, 15)),
+        SharedAction(workshop_id=workshop.id, title="Matchmaking network",
+                     theme_ids=themes[:2], lead="Zoomal"),
+    ])
+    db.session.commit()
 
 
 def parse(svg) -> ET.Element:
@@ -82,7 +75,8 @@ def pieces(root: ET.Element, kind: str) -> list[ET.Element]:
 
 # --- the synergy map --------------------------------------------------------------------
 
-def test_the_map_names_every_group_and_accepted_synergy_and_no_rejected_one(room):
+def test_the_map_names_every_group_and_accepted_synergy_and_no_rejected_one(room_at):
+    room = room_at("actions", then=decided)
     data = drawings.map_data(room["workshop"].id)
     assert [g["number"] for g in data["groups"]] == [1, 2, 3]
     chamber = next(s for s in data["synergies"] if s["kind"] == "shared_actor")
@@ -105,7 +99,8 @@ def test_the_map_names_every_group_and_accepted_synergy_and_no_rejected_one(room
     assert "The chamber hosts the platform" in desc and "priorities 1, 2, and 3" in desc
 
 
-def test_the_map_reads_each_table_once_however_many_synergies(room):
+def test_the_map_reads_each_table_once_however_many_synergies(room_at):
+    room = room_at("actions", then=decided)
     statements = []
 
     def count(_conn, _cursor, statement, *_args):
@@ -142,7 +137,8 @@ def test_the_map_reads_each_table_once_however_many_synergies(room):
     assert reads() == before <= 4
 
 
-def test_user_text_is_escaped_in_the_map_and_its_pdf_form(room):
+def test_user_text_is_escaped_in_the_map_and_its_pdf_form(room_at):
+    room = room_at("actions", then=decided)
     data = drawings.map_data(room["workshop"].id)
     for markup in (drawings.synergy_map_svg(data, rtl=False),
                    drawings.synergy_map_pdf(data, rtl=False)):
@@ -314,7 +310,8 @@ def large(app):
 
 @pytest.mark.parametrize("language", ["fr", "en", "ar"])
 def test_the_sample_map_has_no_box_on_another_no_line_through_a_box_and_labels_whole(
-        room, language):
+        room_at, language):
+    room = room_at("actions", then=decided)
     data = drawings.map_data(room["workshop"].id)
     if language == "ar":
         data = in_arabic(data)
@@ -370,7 +367,8 @@ def marker_x(root: ET.Element) -> dict[str, float]:
     return found
 
 
-def test_the_timeline_puts_later_deadlines_further_along_the_time_axis(room):
+def test_the_timeline_puts_later_deadlines_further_along_the_time_axis(room_at):
+    room = room_at("actions", then=decided)
     data = drawings.timeline_data(room["workshop"].id)
     assert [r["kind"] for r in data["rows"]] == ["priority"] * 3 + ["shared"]
     assert data["months"] == ["2015-11-01", "2015-12-01", "2016-01-01", "2016-02-01"]
@@ -383,7 +381,8 @@ def test_the_timeline_puts_later_deadlines_further_along_the_time_axis(room):
     assert rtl[early] > rtl[middle] > rtl[late]
 
 
-def test_the_timeline_names_months_in_the_workshop_s_language_and_counts_the_undated(room):
+def test_the_timeline_names_months_in_the_workshop_s_language_and_counts_the_undated(room_at):
+    room = room_at("actions", then=decided)
     data = drawings.timeline_data(room["workshop"].id)
     with force_locale("fr"):
         shown = [text for text, _a in labels(parse(drawings.timeline_svg(
@@ -400,7 +399,8 @@ def test_the_timeline_names_months_in_the_workshop_s_language_and_counts_the_und
     assert "2 actions have no deadline." in desc
 
 
-def test_a_month_with_one_deadline_still_spans_three_months(room):
+def test_a_month_with_one_deadline_still_spans_three_months(room_at):
+    room = room_at("actions", then=decided)
     db.session.execute(db.update(SharedAction).values(deadline=None))
     db.session.execute(db.update(Action).values(deadline=date(2015, 12, 15)))
     db.session.commit()
@@ -447,7 +447,8 @@ def test_arabic_in_the_pdf_drawings_is_shaped_and_ordered_like_the_pdf_s_own_tex
 
 # --- the live endpoint ----------------------------------------------------------------------
 
-def test_the_map_endpoint_is_for_the_workshop_s_staff_and_follows_its_language(app, room):
+def test_the_map_endpoint_is_for_the_workshop_s_staff_and_follows_its_language(app, room_at):
+    room = room_at("actions", then=decided)
     url = f"/workshops/{room['workshop'].id}/synergies/map.svg"
     stranger = app.test_client()  # first: the room's app context keeps the signed-in user
     assert stranger.get(url).status_code in (302, 401)
@@ -457,7 +458,7 @@ def test_the_map_endpoint_is_for_the_workshop_s_staff_and_follows_its_language(a
     login(other, "other@example.org", "other-password")
     assert other.get(url).status_code == 403
     staff = app.test_client()
-    login(staff, OWNER, PASSWORD)
+    login(staff, *SAMPLE_OWNER)
     answer = staff.get(url)
     assert answer.status_code == 200 and answer.mimetype == "image/svg+xml"
     assert answer.headers["Cache-Control"] == "no-store"

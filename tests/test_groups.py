@@ -7,39 +7,14 @@ from __future__ import annotations
 from collections import Counter
 from types import SimpleNamespace
 
-import pytest
 from hypothesis import given, settings, strategies as st
 
-from facilitator import accounts, groups, operations, participants, workshops
+from facilitator import groups, operations, participants, workshops
 from facilitator.extensions import db
 from facilitator.models import Action, Participant, WorkingGroup, Workshop
-from facilitator.sample import create_sample
 from facilitator.snapshot import snapshot
-from tests.steps import do, seen_by
-
-
-@pytest.fixture
-def confirmed(app):
-    """The sample seminar with its three priorities confirmed, before Step 3 (a request
-    context stays open: snapshots build join URLs from the request's host)."""
-    with app.test_request_context():
-        workshop = create_sample("owner3@example.org", "owner-password", until="confirm")
-        console = workshops.viewer_for(workshop, accounts.find("owner3@example.org"))
-        people = db.session.scalars(db.select(Participant).where(
-            Participant.workshop_id == workshop.id).order_by(Participant.id)).all()
-        yield {"workshop": workshop, "console": console, "people": people}
-
-
-@pytest.fixture
-def room(confirmed):
-    """The same, entering Step 3."""
-    assert do(confirmed["console"], "stage.change", from_stage="confirm",
-              to_stage="objectives")["ok"]
-    return confirmed
-
-
-def phone(person):
-    return participants.viewer_for(db.session.get(Participant, person.id))
+from tests.steps import SAMPLE_OWNER, do, phone_of, seen_by
+from tests.support import login
 
 
 def assign_all(room) -> list[dict]:
@@ -50,7 +25,8 @@ def assign_all(room) -> list[dict]:
     return proposal["assignments"]
 
 
-def test_entering_step_3_forms_one_group_per_priority(room):
+def test_entering_step_3_forms_one_group_per_priority(room_at):
+    room = room_at("confirm", then="objectives")
     formed = groups.groups_of(room["workshop"].id)
     assert [g.theme.confirmed_rank for g in formed] == [1, 2, 3]
     state = snapshot(room["console"])["groups"]
@@ -61,14 +37,15 @@ def test_entering_step_3_forms_one_group_per_priority(room):
     assert db.session.query(WorkingGroup).count() == 3
 
 
-def test_entering_step_3_places_everyone_in_balanced_groups(confirmed):
+def test_entering_step_3_places_everyone_in_balanced_groups(room_at):
+    confirmed = room_at("confirm")
     workshop, console = confirmed["workshop"], confirmed["console"]
     person = confirmed["people"][0]
     before = db.session.get(Workshop, workshop.id).last_seq
-    assert phone(person).group_id is None
+    assert phone_of(person).group_id is None
     assert do(console, "stage.change", from_stage="confirm", to_stage="objectives")["ok"]
     # what a phone receives, in order: the stage, the groups, everyone's move
-    seen = seen_by(phone(person), before)
+    seen = seen_by(phone_of(person), before)
     assert [t for t, _d in seen] == ["stage.changed", "groups.formed", "participants.grouped"]
     moves = seen[2][1]["moves"]
     assert len(moves) == 25 and all(m["previous_group_id"] is None for m in moves)
@@ -82,27 +59,28 @@ def test_entering_step_3_places_everyone_in_balanced_groups(confirmed):
         counts.update(p.group_id for p in people if p.profile == profile)
         assert max(counts.values()) - min(counts.values()) <= 1, profile
     # the phone's snapshot names its group and carries its board
-    mine = snapshot(phone(person))["groups"]
-    assert mine["my_group_id"] == phone(person).group_id
+    mine = snapshot(phone_of(person))["groups"]
+    assert mine["my_group_id"] == phone_of(person).group_id
     assert list(mine["boards"]) in ([], [str(mine["my_group_id"])])
     # the balanced proposal is what was applied: applying it again moves nobody
     proposal = operations.query(console, "groups.propose")["assignments"]
     assert do(console, "groups.assign", assignments=proposal)["moves"] == []
     # the facilitator moves someone; leaving and entering Step 3 again reshuffles nobody
-    other = next(g.id for g in groups.groups_of(workshop.id) if g.id != phone(person).group_id)
+    other = next(g.id for g in groups.groups_of(workshop.id) if g.id != phone_of(person).group_id)
     assert do(console, "group.move", participant_id=person.id, group_id=other)["ok"]
     do(console, "stage.change", from_stage="objectives", to_stage="confirm")
     do(console, "stage.change", from_stage="confirm", to_stage="objectives")
-    assert phone(person).group_id == other
+    assert phone_of(person).group_id == other
 
 
-def test_in_the_choose_mode_the_phones_choose_on_entering_step_3(confirmed):
+def test_in_the_choose_mode_the_phones_choose_on_entering_step_3(room_at):
+    confirmed = room_at("confirm")
     workshop, console = confirmed["workshop"], confirmed["console"]
     # chosen while confirming the priorities, before any group exists
     assert do(console, "groups.settings", mode="choose", cap=9)["ok"]
     before = db.session.get(Workshop, workshop.id).last_seq
     assert do(console, "stage.change", from_stage="confirm", to_stage="objectives")["ok"]
-    first, second = (phone(p) for p in confirmed["people"][:2])
+    first, second = (phone_of(p) for p in confirmed["people"][:2])
     seen = seen_by(first, before)
     assert [t for t, _d in seen] == ["stage.changed", "groups.formed"]
     assert seen[1][1]["settings"] == {"mode": "choose", "cap": 9, "spotlight_group_id": None}
@@ -116,25 +94,27 @@ def test_in_the_choose_mode_the_phones_choose_on_entering_step_3(confirmed):
     # back to balanced: whoever is in no group is placed, whoever chose stays
     ack = do(console, "groups.settings", mode="balanced")
     assert ack["ok"] and ack["mode"] == "balanced"
-    assert phone(confirmed["people"][0]).group_id == chosen
-    assert phone(confirmed["people"][1]).group_id is not None
+    assert phone_of(confirmed["people"][0]).group_id == chosen
+    assert phone_of(confirmed["people"][1]).group_id is not None
     assert db.session.scalar(db.select(db.func.count(Participant.id)).where(
         Participant.workshop_id == workshop.id, Participant.group_id.is_(None))) == 0
     assert do(second, "group.join", group_id=chosen)["error"]["code"] == "not_choosing"
 
 
-def test_the_balanced_assignment_applies_and_moves_people(room):
+def test_the_balanced_assignment_applies_and_moves_people(room_at):
+    room = room_at("confirm", then="objectives")
     assignments = assign_all(room)
     sizes = Counter(row["group_id"] for row in assignments)
     assert max(sizes.values()) - min(sizes.values()) <= 1 and sum(sizes.values()) == 25
     person = room["people"][0]
-    viewer = phone(person)
+    viewer = phone_of(person)
     assert viewer.group_id is not None
     other = next(g.id for g in groups.groups_of(room["workshop"].id) if g.id != viewer.group_id)
     before = db.session.get(Workshop, room["workshop"].id).last_seq
     assert do(room["console"], "group.move", participant_id=person.id, group_id=other)["ok"]
-    assert phone(person).group_id == other
-    moves = [d for t, d in seen_by(phone(room["people"][1]), before) if t == "participants.grouped"]
+    assert phone_of(person).group_id == other
+    moves = [d for t, d in seen_by(phone_of(room["people"][1]), before)
+             if t == "participants.grouped"]
     assert moves and moves[0]["moves"][0]["group_id"] == other
 
 
@@ -159,10 +139,11 @@ def test_a_balanced_assignment_spreads_profiles_and_keeps_sizes_even(people, gro
         assert max(counts.values()) - min(counts.values()) <= 1, (profile, counts)
 
 
-def test_members_write_their_own_board_and_only_read_others(room):
+def test_members_write_their_own_board_and_only_read_others(room_at):
+    room = room_at("confirm", then="objectives")
     assign_all(room)
-    member = phone(room["people"][0])
-    outsider = next(phone(p) for p in room["people"] if phone(p).group_id != member.group_id)
+    member = phone_of(room["people"][0])
+    outsider = next(phone_of(p) for p in room["people"] if phone_of(p).group_id != member.group_id)
     ack = do(member, "objective.add", text="Double diaspora investment in five years")
     assert ack["ok"] and ack["objective"]["group_id"] == member.group_id
     objective = ack["objective"]
@@ -178,10 +159,11 @@ def test_members_write_their_own_board_and_only_read_others(room):
     assert do(member, "actor.add", name="IDAL")["error"]["code"] == "wrong_stage"
 
 
-def test_an_actor_under_another_spelling_is_offered_and_the_member_decides(room):
+def test_an_actor_under_another_spelling_is_offered_and_the_member_decides(room_at):
+    room = room_at("confirm", then="objectives")
     assign_all(room)
     do(room["console"], "stage.change", from_stage="objectives", to_stage="actors")
-    member = phone(room["people"][0])
+    member = phone_of(room["people"][0])
     first = do(member, "actor.add", name="Investment Development Authority of Lebanon",
                kind="public", role="Hosts the one-stop desk")
     assert first["ok"]
@@ -194,9 +176,10 @@ def test_an_actor_under_another_spelling_is_offered_and_the_member_decides(room)
     assert do(member, "actor.add", name="Zoomal", kind="spaceship")["error"]["code"] == "bad_kind"
 
 
-def test_actions_check_their_objectives_actors_and_deadline(room):
+def test_actions_check_their_objectives_actors_and_deadline(room_at):
+    room = room_at("confirm", then="objectives")
     assign_all(room)
-    member = phone(room["people"][0])
+    member = phone_of(room["people"][0])
     objective = do(member, "objective.add", text="A one-stop desk")["objective"]
     do(room["console"], "stage.change", from_stage="objectives", to_stage="actors")
     lead = do(member, "actor.add", name="CCIA-BML", kind="chamber")["actor"]
@@ -234,10 +217,11 @@ def test_actions_check_their_objectives_actors_and_deadline(room):
         == "Open the desk"
 
 
-def test_an_edit_that_replaces_someone_else_s_tells_them(room):
+def test_an_edit_that_replaces_someone_else_s_tells_them(room_at):
+    room = room_at("confirm", then="objectives")
     assign_all(room)
-    first = phone(room["people"][0])
-    second = next(phone(p) for p in room["people"][1:] if phone(p).group_id == first.group_id)
+    first = phone_of(room["people"][0])
+    second = next(phone_of(p) for p in room["people"][1:] if phone_of(p).group_id == first.group_id)
     entry = do(first, "objective.add", text="Attract investment")["objective"]
     mine = do(first, "objective.edit", objective_id=entry["id"], text="Attract diaspora "
               "investment", version=entry["version"])
@@ -251,10 +235,11 @@ def test_an_edit_that_replaces_someone_else_s_tells_them(room):
 
 
 def members_of(room, group_id):
-    return [phone(p) for p in room["people"] if phone(p).group_id == group_id]
+    return [phone_of(p) for p in room["people"] if phone_of(p).group_id == group_id]
 
 
-def test_a_member_volunteers_and_only_the_rapporteur_or_a_facilitator_changes_it(room):
+def test_a_member_volunteers_and_only_the_rapporteur_or_a_facilitator_changes_it(room_at):
+    room = room_at("confirm", then="objectives")
     first, second, third = members_of(room, groups.groups_of(room["workshop"].id)[0].id)[:3]
     group_id, console = first.group_id, room["console"]
     rapporteur = lambda: db.session.get(WorkingGroup, group_id).rapporteur_id  # noqa: E731
@@ -273,7 +258,7 @@ def test_a_member_volunteers_and_only_the_rapporteur_or_a_facilitator_changes_it
         assert f"\u2068{name}\u2069" in refused["error"]["message"]  # isolated for direction
     assert rapporteur() == first.participant_id
     # the rapporteur hands over, to a member of the group only
-    outsider = next(phone(p) for p in room["people"] if phone(p).group_id != group_id)
+    outsider = next(phone_of(p) for p in room["people"] if phone_of(p).group_id != group_id)
     assert do(first, "group.rapporteur", group_id=group_id,
               participant_id=outsider.participant_id)["error"]["code"] == "not_member"
     before = db.session.get(Workshop, room["workshop"].id).last_seq
@@ -299,7 +284,8 @@ def test_a_member_volunteers_and_only_the_rapporteur_or_a_facilitator_changes_it
     assert [t for t, _d in seen_by(outsider, before)] == ["participants.grouped", "group.updated"]
 
 
-def test_nobody_changes_rapporteurs_after_the_group_work(room):
+def test_nobody_changes_rapporteurs_after_the_group_work(room_at):
+    room = room_at("confirm", then="objectives")
     member, other = members_of(room, groups.groups_of(room["workshop"].id)[0].id)[:2]
     group_id, console = member.group_id, room["console"]
     assert do(member, "group.rapporteur", group_id=group_id,
@@ -315,9 +301,10 @@ def test_nobody_changes_rapporteurs_after_the_group_work(room):
     assert db.session.get(WorkingGroup, group_id).rapporteur_id == other.participant_id
 
 
-def test_the_rapporteur_writes_the_synthesis_for_the_room(room):
+def test_the_rapporteur_writes_the_synthesis_for_the_room(room_at):
+    room = room_at("confirm", then="objectives")
     assign_all(room)
-    member = phone(room["people"][0])
+    member = phone_of(room["people"][0])
     assert do(member, "synthesis.write", group_id=member.group_id, substep="objectives",
               text="We aim high")["error"]["code"] == "forbidden"
     assert do(member, "group.rapporteur", group_id=member.group_id,
@@ -335,7 +322,8 @@ def test_the_rapporteur_writes_the_synthesis_for_the_room(room):
     assert board["objectives"][0]["highlighted"] is True
 
 
-def test_a_latecomer_gets_a_group_once_groups_are_assigned(room):
+def test_a_latecomer_gets_a_group_once_groups_are_assigned(room_at):
+    room = room_at("confirm", then="objectives")
     assign_all(room)
     workshop = room["workshop"]
     late, _token = operations.run(participants.join, workshop, "nonce-late-0000000000",
@@ -343,9 +331,10 @@ def test_a_latecomer_gets_a_group_once_groups_are_assigned(room):
     assert late.group_id is not None
 
 
-def test_changing_priorities_after_entries_warns_and_keeps_them(room):
+def test_changing_priorities_after_entries_warns_and_keeps_them(room_at):
+    room = room_at("confirm", then="objectives")
     assign_all(room)
-    member = phone(room["people"][0])
+    member = phone_of(room["people"][0])
     do(member, "objective.add", text="Kept whatever happens")
     do(room["console"], "stage.change", from_stage="objectives", to_stage="confirm")
     themes = snapshot(room["console"])["priorities"]["themes"]
@@ -360,27 +349,27 @@ def test_changing_priorities_after_entries_warns_and_keeps_them(room):
     assert kept == 1
 
 
-def test_a_group_screen_shows_one_group_for_staff_only(app, room):
-    from tests.test_workshops import login
-
+def test_a_group_screen_shows_one_group_for_staff_only(app, room_at):
+    room = room_at("confirm", then="objectives")
     group = groups.groups_of(room["workshop"].id)[1]
     stranger = app.test_client()  # first: the room's app context keeps the signed-in user
     assert stranger.get(f"/workshops/{room['workshop'].id}/groups/{group.id}/screen"
                         ).status_code in (302, 401)
     staff = app.test_client()
-    login(staff, "owner3@example.org", "owner-password")
+    login(staff, *SAMPLE_OWNER)
     page = staff.get(f"/workshops/{room['workshop'].id}/groups/{group.id}/screen")
     assert page.status_code == 200
     assert f'"group_screen": {group.id}' in page.get_data(as_text=True)
     assert staff.get(f"/workshops/{room['workshop'].id}/groups/999999/screen").status_code == 404
 
 
-def test_synergies_are_suggested_to_staff_with_their_reasons(room):
+def test_synergies_are_suggested_to_staff_with_their_reasons(room_at):
+    room = room_at("confirm", then="objectives")
     assign_all(room)
     do(room["console"], "stage.change", from_stage="objectives", to_stage="actors")
     members = {}
     for person in room["people"]:
-        members.setdefault(phone(person).group_id, phone(person))
+        members.setdefault(phone_of(person).group_id, phone_of(person))
     first, second = list(members.values())[:2]
     do(first, "actor.add", name="Investment Development Authority of Lebanon", kind="public")
     do(second, "actor.add", name="IDAL", kind="public")
@@ -392,12 +381,13 @@ def test_synergies_are_suggested_to_staff_with_their_reasons(room):
     assert operations.query(first, "synergies.suggest")["error"]["code"] == "forbidden"
 
 
-def test_the_facilitator_accepts_and_rejects_synergies(room):
+def test_the_facilitator_accepts_and_rejects_synergies(room_at):
+    room = room_at("confirm", then="objectives")
     assign_all(room)
     do(room["console"], "stage.change", from_stage="objectives", to_stage="actors")
     members = {}
     for person in room["people"]:
-        members.setdefault(phone(person).group_id, phone(person))
+        members.setdefault(phone_of(person).group_id, phone_of(person))
     first, second, third = list(members.values())[:3]
     do(first, "actor.add", name="Investment Development Authority of Lebanon", kind="public")
     do(second, "actor.add", name="IDAL", kind="public")

@@ -15,33 +15,23 @@ from tests.clients import Http, Live, join, sign_in, snapshot
 from tests.support import LiveServer
 
 pytestmark = pytest.mark.live
-OWNER, CO = ("layer@example.org", "layer-password"), ("co-layer@example.org", "co-password")
+CO = ("co-layer@example.org", "co-password")
 WAIT = 10
 
 
 @pytest.fixture(scope="module")
-def room(live_server):
-    workshop_id, code = live_server.sample(*OWNER, "Layer Lead", until="ideas")
+def co_account(live_server):
+    """A second facilitator's account, for the owner to add to the team."""
     live_server.flask("create-facilitator", "--email", CO[0], "--name", "Co Layer",
                       "--password", CO[1])
-    return {"id": workshop_id, "code": code, "base": live_server.url}
-
-
-def console(room, who=OWNER):
-    http = sign_in(room["base"], *who)
-    return Live(room["base"], http, room["id"], "console").connect()
-
-
-def phone(room, name):
-    return Live(room["base"], join(room["base"], room["code"], name, "Ministry"),
-                room["id"], "phone").connect()
+    return CO
 
 
 def set_member(room, owner_http: Http, email: str, role: str | None) -> None:
     """The owner adds, changes or removes a member through the real settings page."""
-    edit = f"/workshops/{room['id']}/edit"
+    edit = f"/workshops/{room.id}/edit"
     if role is not None:
-        owner_http.post_form(f"/workshops/{room['id']}/members",
+        owner_http.post_form(f"/workshops/{room.id}/members",
                              {"email": email, "role": role}, form_path=edit)
         return
     page = owner_http.get(edit).text
@@ -55,23 +45,24 @@ def anonymous_card(lead: Live, mobile: Live, text: str) -> None:
     assert mobile.call("idea.post", {"text": text, "kind": "idea"})["ok"]
 
 
-def test_a_removed_cofacilitator_is_cut_off_by_the_server_at_once(room):
+def test_a_removed_cofacilitator_is_cut_off_by_the_server_at_once(live_rooms, co_account):
     """Its console and projector ignore the server's `resync` (a client the server must
     not trust): the server disconnects them itself, and they cannot come back."""
-    owner_http = sign_in(room["base"], *OWNER)
-    set_member(room, owner_http, CO[0], "cofacilitator")
-    lead, mobile = console(room), phone(room, "Nadia Rights")
-    co_http = sign_in(room["base"], *CO)
-    co, screen = (Live(room["base"], co_http, room["id"], view, follows_resync=False).connect()
+    room = live_rooms("ideas")
+    owner_http = sign_in(room.base, *room.owner)
+    set_member(room, owner_http, co_account[0], "cofacilitator")
+    lead, mobile = room.console(), room.phone("Nadia Rights")
+    co_http = sign_in(room.base, *co_account)
+    co, screen = (Live(room.base, co_http, room.id, view, follows_resync=False).connect()
                   for view in ("console", "projector"))
     try:
         snapshot(co)
         assert co.call("ideas.settings", {"anonymous": False})["ok"]  # a co-facilitator runs it
-        set_member(room, owner_http, CO[0], None)
+        set_member(room, owner_http, co_account[0], None)
         assert co.disconnected.wait(10) and screen.disconnected.wait(10)
         for view in ("console", "projector"):
             with pytest.raises(socketio.exceptions.ConnectionError):
-                Live(room["base"], co_http, room["id"], view).connect()
+                Live(room.base, co_http, room.id, view).connect()
         anonymous_card(lead, mobile, "Author hidden from removed consoles")
         assert snapshot(lead)["stage"]["stage"] == "ideas"
         assert not mobile.disconnected.is_set() and not lead.disconnected.is_set()
@@ -80,12 +71,13 @@ def test_a_removed_cofacilitator_is_cut_off_by_the_server_at_once(room):
             client.disconnect()
 
 
-def test_a_demoted_cofacilitator_reads_everything_and_changes_nothing(room):
-    owner_http = sign_in(room["base"], *OWNER)
-    set_member(room, owner_http, CO[0], "cofacilitator")
-    lead, co, mobile = console(room), console(room, CO), phone(room, "Omar Demoted")
+def test_a_demoted_cofacilitator_reads_everything_and_changes_nothing(live_rooms, co_account):
+    room = live_rooms("ideas")
+    owner_http = sign_in(room.base, *room.owner)
+    set_member(room, owner_http, co_account[0], "cofacilitator")
+    lead, co, mobile = room.console(), room.console(co_account), room.phone("Omar Demoted")
     try:
-        set_member(room, owner_http, CO[0], "organiser")
+        set_member(room, owner_http, co_account[0], "organiser")
         co.wait_for(lambda e: e["type"] == "membership.changed"
                     and e["data"]["role"] == "organiser")
         ack = co.call("ideas.settings", {"input_locked": True})
@@ -98,31 +90,33 @@ def test_a_demoted_cofacilitator_reads_everything_and_changes_nothing(room):
         co.wait_for(lambda e: e["type"] == "idea.posted" and e["stream"] == "facilitators"
                     and "Organisers see" in e["data"]["idea"]["text"])
     finally:
-        set_member(room, owner_http, CO[0], None)
+        set_member(room, owner_http, co_account[0], None)
         for client in (lead, co, mobile):
             client.disconnect()
 
 
-def test_signing_out_over_http_closes_the_open_consoles(room):
-    lead_http = sign_in(room["base"], *OWNER)
-    lead = Live(room["base"], lead_http, room["id"], "console").connect()
-    other = console(room)  # the same person on another browser
-    mobile = phone(room, "Sami Signout")
+def test_signing_out_over_http_closes_the_open_consoles(live_rooms):
+    room = live_rooms("ideas")
+    lead_http = sign_in(room.base, *room.owner)
+    lead = Live(room.base, lead_http, room.id, "console").connect()
+    other = room.console()  # the same person on another browser
+    mobile = room.phone("Sami Signout")
     try:
         snapshot(lead)
         lead_http.post_form("/logout", {}, form_path="/workshops/")
         # every console of the account is disconnected by the server, on every browser
         assert lead.disconnected.wait(10) and other.disconnected.wait(10)
         with pytest.raises(socketio.exceptions.ConnectionError):
-            Live(room["base"], lead_http, room["id"], "console").connect()
+            Live(room.base, lead_http, room.id, "console").connect()
         assert mobile.call("idea.post", {"text": "After the sign-out", "kind": "idea"})["ok"]
     finally:
         for client in (lead, other, mobile):
             client.disconnect()
 
 
-def test_an_op_id_reused_by_someone_else_leaks_nothing(room):
-    lead, rania, karim = console(room), phone(room, "Rania Reuse"), phone(room, "Karim Reuse")
+def test_an_op_id_reused_by_someone_else_leaks_nothing(live_rooms):
+    room = live_rooms("ideas")
+    lead, rania, karim = room.console(), room.phone("Rania Reuse"), room.phone("Karim Reuse")
     try:
         anonymous_card(lead, rania, "A card the facilitator will hide")
         card = rania.wait_for(lambda e: e["type"] == "idea.posted"
@@ -163,8 +157,9 @@ def _raw_ack(live: Live, raw_event: str) -> dict:
     return answers[0][0]
 
 
-def test_every_bad_payload_gets_an_ack_and_no_traceback(room, live_server):
-    lead, mobile = console(room), phone(room, "Hostile Phone")
+def test_every_bad_payload_gets_an_ack_and_no_traceback(live_rooms, live_server):
+    room = live_rooms("ideas")
+    lead, mobile = room.console(), room.phone("Hostile Phone")
     try:
         card = mobile.call("idea.post", {"text": "A card to merge into", "kind": "idea"})
         cases = [
@@ -199,15 +194,16 @@ def test_every_bad_payload_gets_an_ack_and_no_traceback(room, live_server):
             ack = _raw_ack(mobile, raw)
             assert ack["ok"] is False and ack["error"]["code"] == "bad_request"
         assert mobile.client.connected and mobile.call("sync", {"since": 0})["ok"]
-        assert requests.get(f"{room['base']}/workshops/{10**19}/console").status_code in (302, 404)
-        assert requests.get(f"{room['base']}/w/{10**19}").status_code == 404
+        assert requests.get(f"{room.base}/workshops/{10**19}/console").status_code in (302, 404)
+        assert requests.get(f"{room.base}/w/{10**19}").status_code == 404
     finally:
         lead.disconnect()
         mobile.disconnect()
 
 
-def test_each_event_names_the_previous_one_of_its_stream(room):
-    lead, mobile = console(room), phone(room, "Stream Phone")
+def test_each_event_names_the_previous_one_of_its_stream(live_rooms):
+    room = live_rooms("ideas")
+    lead, mobile = room.console(), room.phone("Stream Phone")
     try:
         state = snapshot(mobile)
         heads = dict(state["streams"])

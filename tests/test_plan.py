@@ -30,9 +30,10 @@ from facilitator.report import plan_html, plan_pdf
 from facilitator.snapshot import snapshot
 from facilitator.sample import BOARDS, COMMITTEE, MEASURES, PRIORITIES, create_sample
 from tests.databases import drop_database, new_database
+from tests.steps import SAMPLE_OWNER, do, phone_client
 from tests.support import login
 
-OWNER = ("plan-owner@example.org", "owner-password")
+OWNER = SAMPLE_OWNER
 ORGANISER = ("plan-organiser@example.org", "organiser-password")
 ARABIC_ACTION = ("إطلاق استبيان سنوي لتوقعات المغتربين", "الجامعة اللبنانية الأميركية",
                  date(2016, 3, 15))
@@ -41,16 +42,12 @@ ARABIC_ACTION = ("إطلاق استبيان سنوي لتوقعات المغتر
 EMAILS = [name.lower().replace(" ", ".") + "@example.org" for name, _role in COMMITTEE]
 
 
-@pytest.fixture
-def seminar(app):
-    """The sample seminar at its closing (success factors, measures and committee in),
-    not closed yet; an organiser besides the owner."""
-    workshop = create_sample(*OWNER, until="closing")
-    owner = accounts.find(OWNER[0])
+def with_organiser(room: dict) -> None:
+    """An organiser besides the owner: room_at("closing", then=with_organiser) is the
+    sample seminar at its closing (success factors, measures and committee in), not
+    closed yet, with its organiser."""
     operations.run(accounts.create_facilitator, ORGANISER[0], "Organiser", ORGANISER[1])
-    operations.run(workshops.add_member, workshops.viewer_for(workshop, owner),
-                   ORGANISER[0], "organiser")
-    return db.session.get(Workshop, workshop.id)
+    operations.run(workshops.add_member, room["console"], ORGANISER[0], "organiser")
 
 
 @pytest.fixture(autouse=True)
@@ -157,7 +154,8 @@ def expected_entries(data: dict) -> list[str]:
 
 # --- gather ------------------------------------------------------------------------------
 
-def test_gather_reads_the_plan_as_the_room_saw_it(app, seminar):
+def test_gather_reads_the_plan_as_the_room_saw_it(app, room_at):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     data = plan.gather(seminar.id)
     assert data["language"] == "en" and data["edition"] == "public" and data["draft"]
     assert [p["title"] for p in data["priorities"]] == [t for _k, t, _d in PRIORITIES]
@@ -192,7 +190,8 @@ def test_gather_reads_the_plan_as_the_room_saw_it(app, seminar):
     assert [m["email"] for m in internal["committee"]] == EMAILS
 
 
-def test_gather_writes_dates_in_the_plans_language(app, seminar):
+def test_gather_writes_dates_in_the_plans_language(app, room_at):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     french = plan.gather(seminar.id, language="fr")
     assert french["workshop"]["date"] == "20 octobre 2015"
     assert french["priorities"][0]["actions"][0]["deadline"] == "15 déc. 2015"
@@ -214,11 +213,12 @@ LONG_CHAMBER = ("Chamber of Commerce, Industry and Agriculture of Beirut and Mou
                 "(CCIA-BML)")
 
 
-def test_a_recognised_actor_is_printed_under_one_name(app, seminar):
+def test_a_recognised_actor_is_printed_under_one_name(app, room_at):
     """The chamber, written "CCIA-BML" by two groups and in full by the third, accepted
     at Step 4 as one shared actor: the plan and the map name it the way most used, the
     group's own spelling kept in its actors' table; a name the facilitators give the
     synergy (one of the spellings) wins."""
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     data = plan.gather(seminar.id)
     second = data["priorities"][1]
     assert second["actions"][0]["lead"] == "CCIA-BML"
@@ -245,10 +245,11 @@ def test_a_recognised_actor_is_printed_under_one_name(app, seminar):
     assert "CCIA-BML" not in [s["lead"] for s in picked["shared_actions"]]
 
 
-def test_a_profile_s_count_follows_its_name_in_an_arabic_plan(app, seminar):
+def test_a_profile_s_count_follows_its_name_in_an_arabic_plan(app, room_at):
     """"وزارة (3)": the count outside any isolate, so it runs in the sentence's
     direction after the name (inside the name's isolate with it, an isolate with no
     letter of its own runs left to right, and an Arabic plan printed "(3) وزارة")."""
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     html = plan_html(plan.gather(seminar.id, language="ar"))
     sentences = re.findall(r'<p class="(?:profiles|note)">(.*?)</p>', html, flags=re.S)
     counts = 0
@@ -260,9 +261,10 @@ def test_a_profile_s_count_follows_its_name_in_an_arabic_plan(app, seminar):
     assert counts >= 8  # the room's profiles, and each group's
 
 
-def test_a_french_plan_spaces_what_people_typed_the_french_way(app, seminar):
+def test_a_french_plan_spaces_what_people_typed_the_french_way(app, room_at):
     """A space typed before : ; ! ? becomes the narrow no-break space of the plan's own
     French sentences (never a line starting with "?"); in English, as typed."""
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     action = db.session.scalars(select(Action).where(
         Action.workshop_id == seminar.id).order_by(Action.id)).first()
     action.title = "Lancer une enquête : attentes de la diaspora ?"
@@ -275,7 +277,9 @@ def test_a_french_plan_spaces_what_people_typed_the_french_way(app, seminar):
     assert "Lancer une enquête : attentes de la diaspora ?" in english
 
 
-def test_gather_runs_the_same_queries_however_big_the_room(app, seminar):
+def test_gather_runs_the_same_queries_however_big_the_room(app, room_at):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
+
     def count_queries() -> int:
         statements = []
 
@@ -311,7 +315,8 @@ def test_gather_runs_the_same_queries_however_big_the_room(app, seminar):
 # --- the PDF -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("language", ["en", "fr", "ar"])
-def test_the_pdf_holds_every_priority_action_owner_and_deadline(app, seminar, language):
+def test_the_pdf_holds_every_priority_action_owner_and_deadline(app, room_at, language):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     if language == "ar":
         add_arabic_action(seminar)
     data = plan.gather(seminar.id, language=language)
@@ -334,7 +339,8 @@ def test_the_pdf_holds_every_priority_action_owner_and_deadline(app, seminar, la
     assert sizes == {(595, 842), (842, 595)}  # A4 portrait, the map and timeline landscape
 
 
-def test_only_the_internal_edition_has_the_committees_emails(app, seminar):
+def test_only_the_internal_edition_has_the_committees_emails(app, room_at):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     public = "\n".join(pdf_pages(plan_pdf(plan.gather(seminar.id))))
     internal = "\n".join(pdf_pages(plan_pdf(plan.gather(seminar.id, edition="internal"))))
     assert not any(email in public for email in EMAILS) and "@" not in public
@@ -342,7 +348,8 @@ def test_only_the_internal_edition_has_the_committees_emails(app, seminar):
     assert "Public edition" in public and "Internal edition" in internal
 
 
-def test_a_draft_says_so_on_every_page_and_a_closed_plan_does_not(app, seminar):
+def test_a_draft_says_so_on_every_page_and_a_closed_plan_does_not(app, room_at):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     draft = pdf_pages(plan_pdf(plan.gather(seminar.id)))
     assert all("DRAFT" in page for page in draft), [i for i, p in enumerate(draft)
                                                      if "DRAFT" not in p]
@@ -375,7 +382,8 @@ def test_a_workshop_that_has_just_begun_still_makes_a_plan(app):
     assert 'data-drawing=' not in html
 
 
-def test_the_contents_and_headers_name_the_sections(app, seminar):
+def test_the_contents_and_headers_name_the_sections(app, room_at):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     pages = pdf_pages(plan_pdf(plan.gather(seminar.id)))
     contents = next(p for p in pages if "Contents" in p and "How the plan was built" in p)
     for title in (t for _k, t, _d in PRIORITIES):
@@ -415,18 +423,8 @@ def versions(workshop_id: int, edition: str | None = None) -> list[tuple]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
-@pytest.fixture
-def phone(app, seminar):
-    """A participant's browser, joined (its cookie)."""
-    client = app.test_client()
-    with app.test_request_context():
-        _p, token = operations.run(participants.join, seminar, "z" * 24, "Nadia Phone", "",
-                                   seminar.profiles[0], True)
-    client.set_cookie(participants.cookie_name(seminar.id), token)
-    return client
-
-
-def test_staff_download_both_editions_once_rendered(app, seminar, monkeypatch):
+def test_staff_download_both_editions_once_rendered(app, room_at, monkeypatch):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     monkeypatch.setattr(plan_render, "start_process", render_here)
     client = login(app.test_client(), *ORGANISER)
     page = client.get(f"/workshops/{seminar.id}/plan")
@@ -450,13 +448,12 @@ def test_staff_download_both_editions_once_rendered(app, seminar, monkeypatch):
 
 
 
-def test_an_email_withdrawn_is_never_in_an_internal_edition_offered(app, seminar,
+def test_an_email_withdrawn_is_never_in_an_internal_edition_offered(app, room_at,
                                                                     monkeypatch):
     """Only the room as it is now makes an internal edition: after a committee member
     leaves, the earlier one (with their email) is neither offered nor served, and is
     deleted; the public edition still offers its earlier version."""
-    from tests.steps import do
-
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     monkeypatch.setattr(plan_render, "start_process", render_here)
     owner = login(app.test_client(), *OWNER)
     base = f"/workshops/{seminar.id}"
@@ -479,8 +476,10 @@ def test_an_email_withdrawn_is_never_in_an_internal_edition_offered(app, seminar
     earlier = owner.get(f"{base}/plan.pdf?edition=public&seq={before}")
     assert earlier.status_code == 200 and "@" not in "\n".join(pdf_pages(earlier.data))
 
-def test_a_participant_gets_the_public_edition_only_once_shared(app, seminar, phone,
+def test_a_participant_gets_the_public_edition_only_once_shared(app, room_at,
                                                                  monkeypatch):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
+    phone = phone_client(app, seminar, "Nadia Phone")
     monkeypatch.setattr(plan_render, "start_process", render_here)
     url = f"/workshops/{seminar.id}/plan.pdf"
     assert phone.get(url).status_code == 403  # not shared yet
@@ -507,7 +506,8 @@ def test_a_participant_gets_the_public_edition_only_once_shared(app, seminar, ph
     assert other.get(f"/workshops/{seminar.id}/plan").status_code == 403
 
 
-def test_only_facilitators_share_the_plan(app, seminar):
+def test_only_facilitators_share_the_plan(app, room_at):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     organiser = login(app.test_client(), *ORGANISER)
     organiser.post(f"/workshops/{seminar.id}/plan/share", data={"shared": "1"})
     assert not db.session.get(Workshop, seminar.id, populate_existing=True).plan_shared
@@ -515,7 +515,8 @@ def test_only_facilitators_share_the_plan(app, seminar):
     assert "data-share" not in html
 
 
-def test_a_pdf_not_ready_gets_a_page_that_reloads_until_it_is(app, seminar):
+def test_a_pdf_not_ready_gets_a_page_that_reloads_until_it_is(app, room_at):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     started = []
     owner = login(app.test_client(), *OWNER)
     plan_render.start_process, real = (lambda key, token: started.append(key)), \
@@ -534,7 +535,8 @@ def test_a_pdf_not_ready_gets_a_page_that_reloads_until_it_is(app, seminar):
     assert started[0].language == "fr" and started[0].edition == "public"
 
 
-def test_the_preview_is_the_plan_under_the_apps_csp(app, seminar):
+def test_the_preview_is_the_plan_under_the_apps_csp(app, room_at):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     client = login(app.test_client(), *OWNER)
     response = client.get(f"/workshops/{seminar.id}/plan.html?language=fr")
     assert response.status_code == 200
@@ -551,8 +553,10 @@ LANGUAGE_REFUSED = "The action plan is available in English, French and Arabic o
 EDITION_REFUSED = "The action plan has two editions only: public and internal."
 
 
-def test_an_unknown_language_or_edition_is_refused_in_a_sentence(app, seminar, phone,
+def test_an_unknown_language_or_edition_is_refused_in_a_sentence(app, room_at,
                                                                  monkeypatch):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
+    phone = phone_client(app, seminar, "Nadia Phone")
     started = []
     monkeypatch.setattr(plan_render, "start_process",
                         lambda key, token: started.append(key))
@@ -582,7 +586,8 @@ def test_an_unknown_language_or_edition_is_refused_in_a_sentence(app, seminar, p
     assert not started
     assert owner.get(f"{base}/plan.pdf?language=ar").status_code == 202  # a known one
 
-def test_the_csv_has_one_row_per_action_with_its_priority_and_group(app, seminar):
+def test_the_csv_has_one_row_per_action_with_its_priority_and_group(app, room_at):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     add_arabic_action(seminar)
     client = login(app.test_client(), *ORGANISER)
     response = client.get(f"/workshops/{seminar.id}/actions.csv")
@@ -610,9 +615,10 @@ def test_the_csv_has_one_row_per_action_with_its_priority_and_group(app, seminar
 
 
 
-def test_the_csv_keeps_formulas_typed_on_phones_as_text(app, seminar):
+def test_the_csv_keeps_formulas_typed_on_phones_as_text(app, room_at):
     """A cell starting with = + - @, a tab or a carriage return would be run by a
     spreadsheet as a formula: it starts with ' instead, so it shows as typed."""
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     action = db.session.scalar(select(Action).where(Action.workshop_id == seminar.id)
                                .order_by(Action.id))
     lead = db.session.get(Actor, action.lead_actor_id)
@@ -769,11 +775,12 @@ def test_the_bound_holds_across_processes_sharing_the_database(on_disk, monkeypa
     assert response.status_code == 200 and response.data == b"%PDF-1.7 stand-in"
 
 
-def test_renders_are_bounded_one_per_plan_and_render_slots_at_once(app, seminar,
+def test_renders_are_bounded_one_per_plan_and_render_slots_at_once(app, room_at,
                                                                    monkeypatch):
     """However many people ask while the room moves on, in however many languages: one
     render at a time per workshop, language and edition, and never more than
     RENDER_SLOTS render processes at once; past that, "try again shortly"."""
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     spawned = []
     spawn = holding(spawned)
     key = plan_render.key_for(seminar, "en", "public")
@@ -812,7 +819,9 @@ def test_renders_are_bounded_one_per_plan_and_render_slots_at_once(app, seminar,
 
 
 def test_a_participant_gets_the_latest_public_file_and_never_tries_again(
-        app, seminar, phone, monkeypatch):
+        app, room_at, monkeypatch):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
+    phone = phone_client(app, seminar, "Nadia Phone")
     monkeypatch.setattr(plan_render, "start_process", render_here)
     owner = login(app.test_client(), *OWNER)
     owner.post(f"/workshops/{seminar.id}/plan/share", data={"shared": "1"})
@@ -846,7 +855,8 @@ def test_a_participant_gets_the_latest_public_file_and_never_tries_again(
 
 
 def test_when_every_render_place_is_taken_people_are_asked_to_try_again(
-        app, seminar, monkeypatch):
+        app, room_at, monkeypatch):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     started = []
     monkeypatch.setattr(plan_render, "start_process",
                         lambda key, token: started.append(key))
@@ -900,10 +910,11 @@ def test_a_render_that_died_is_said_failed_and_tried_again_on_request(on_disk,
         assert [k for k, _token in spawned] == [key]
 
 
-def test_a_render_whose_lease_ran_out_is_taken_for_dead(app, seminar):
+def test_a_render_whose_lease_ran_out_is_taken_for_dead(app, room_at):
     """A render process whose machine died has nobody to reap it: its lease runs out
     (no heartbeat for LEASE_SECONDS), its render is said failed and its place freed,
     queued or rendering, even when every place was held by such renders."""
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     spawned = []
     english = plan_render.key_for(seminar, "en", "public")
     french = plan_render.key_for(seminar, "fr", "internal")
@@ -961,7 +972,8 @@ def test_a_render_process_keeps_its_place_and_stops_once_it_is_taken_back(on_dis
             lease.stop()
 
 
-def test_a_render_that_fails_says_why(app, seminar, monkeypatch):
+def test_a_render_that_fails_says_why(app, room_at, monkeypatch):
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     key = plan_render.key_for(seminar, "en", "public")
 
     def broken(_data):
@@ -973,10 +985,11 @@ def test_a_render_that_fails_says_why(app, seminar, monkeypatch):
     assert state["state"] == "failed" and "no fonts" in state["reason"]
 
 
-def test_a_workshop_made_again_under_the_same_id_never_gets_another_plan(app, seminar,
+def test_a_workshop_made_again_under_the_same_id_never_gets_another_plan(app, room_at,
                                                                          monkeypatch):
     """A workshop's plans live in its database and go with it: one made again under the
     same id (a database made again, or restored from a backup) starts with none."""
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     monkeypatch.setattr(plan_render, "start_process", render_here)
     owner = login(app.test_client(), *OWNER)
     assert owner.get(f"/workshops/{seminar.id}/plan.pdf").status_code == 200
@@ -1026,10 +1039,11 @@ def test_a_real_render_process_fills_the_cache(on_disk):
         assert [v[3] for v in versions(key.workshop_id)] == ["ready"]
 
 
-def test_a_synergys_reason_is_written_in_each_readers_language(app, seminar):
+def test_a_synergys_reason_is_written_in_each_readers_language(app, room_at):
     """The app's reason for a synergy is data, stored as nobody's note: a phone gets the
-    data (its page writes it, static/js/steps4.js), and the plan in each language writes
+    data (its page writes it, static/js/steps/shared-plan.js), and the plan in each language writes
     it in that language's words."""
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     with app.test_request_context():  # the snapshot and the plan write join links
         phone = participants.viewer_for(db.session.scalars(select(Participant).where(
             Participant.workshop_id == seminar.id)).first())
@@ -1048,11 +1062,12 @@ def test_a_synergys_reason_is_written_in_each_readers_language(app, seminar):
             assert all(other not in page for other in words.values() if other != said)
 
 
-def test_the_public_edition_is_rendered_ahead_when_the_room_closes(app, seminar,
+def test_the_public_edition_is_rendered_ahead_when_the_room_closes(app, room_at,
                                                                    monkeypatch):
     """Closing the workshop, and each correction after it, asks for the public edition
     in the workshop's language at once (after the commit), so that the first organiser
     or participant to ask gets the PDF without waiting for a render."""
+    seminar = room_at("closing", then=with_organiser)["workshop"]
     asked = []
     monkeypatch.setattr(plan_render, "start_process", holding(asked))
     console = workshops.viewer_for(seminar, accounts.find(OWNER[0]))

@@ -16,8 +16,7 @@ from facilitator import backups, create_app
 from facilitator.extensions import db
 from facilitator.models import AppliedOperation, PlanFile, Workshop, utcnow
 from facilitator.snapshot import snapshot
-from tests.steps import do, last_seq, make_room, seen_by
-from tests.test_closing import to_closing
+from tests.steps import do, last_seq, make_room, seen_by, to_closing
 
 EMAIL = "maya.withdraw@example.org"
 

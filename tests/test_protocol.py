@@ -8,35 +8,19 @@ import pytest
 import requests
 import socketio
 
-from tests.clients import Http, Live, join, sign_in
+from tests.clients import Http, Live, form_fields, join
 
 pytestmark = pytest.mark.live
-EMAIL, PASSWORD = "proto@example.org", "proto-password"
-
-
-@pytest.fixture(scope="module")
-def room(live_server):
-    workshop_id, code = live_server.sample(EMAIL, PASSWORD, "Proto")
-    return {"id": workshop_id, "code": code, "base": live_server.url}
-
-
-def console(room):
-    return Live(room["base"], sign_in(room["base"], EMAIL, PASSWORD), room["id"],
-                "console").connect()
-
-
-def phone(room, name):
-    http = join(room["base"], room["code"], name, "Ministry")
-    return Live(room["base"], http, room["id"], "phone").connect()
 
 
 def current_stage(live):
     return live.call("sync", {"since": 0})["snapshot"]["stage"]["stage"]
 
 
-def test_stage_change_reaches_every_client_and_refuses_a_stale_one(room):
-    lead, second = console(room), console(room)
-    phones = [phone(room, f"Phone {i}") for i in range(3)]
+def test_stage_change_reaches_every_client_and_refuses_a_stale_one(live_rooms):
+    room = live_rooms("welcome")
+    lead, second = room.console(), room.console()
+    phones = [room.phone(f"Phone {i}") for i in range(3)]
     try:
         start = current_stage(lead)
         target = "ideas" if start != "ideas" else "themes"
@@ -57,8 +41,9 @@ def test_stage_change_reaches_every_client_and_refuses_a_stale_one(room):
             client.disconnect()
 
 
-def test_participant_cannot_move_the_room_or_replace_the_code(room):
-    mobile = phone(room, "Curious Phone")
+def test_participant_cannot_move_the_room_or_replace_the_code(live_rooms):
+    room = live_rooms("welcome")
+    mobile = room.phone("Curious Phone")
     try:
         before = mobile.call("sync", {"since": 0})["snapshot"]
         stage = before["stage"]["stage"]
@@ -74,8 +59,9 @@ def test_participant_cannot_move_the_room_or_replace_the_code(room):
         mobile.disconnect()
 
 
-def test_a_resend_is_acknowledged_without_being_applied_twice(room):
-    lead = console(room)
+def test_a_resend_is_acknowledged_without_being_applied_twice(live_rooms):
+    room = live_rooms("welcome")
+    lead = room.console()
     try:
         before = lead.call("sync", {"since": 0})["snapshot"]
         first = lead.call("joining.update", {"new_code": True}, op_id="resend-test-0001")
@@ -84,13 +70,14 @@ def test_a_resend_is_acknowledged_without_being_applied_twice(room):
         assert again["join_code"] == first["join_code"] != before["joining"]["join_code"]
         after = lead.call("sync", {"since": before["seq"]})
         assert [e["type"] for e in after["events"]] == ["joining.updated"]
-        room["code"] = first["join_code"]
+        room.code = first["join_code"]
     finally:
         lead.disconnect()
 
 
-def test_a_phone_that_was_away_catches_up(room):
-    lead, mobile = console(room), phone(room, "Away Phone")
+def test_a_phone_that_was_away_catches_up(live_rooms):
+    room = live_rooms("welcome")
+    lead, mobile = room.console(), room.phone("Away Phone")
     try:
         state = mobile.call("sync", {"since": 0})["snapshot"]
         seq, stage = state["seq"], state["stage"]["stage"]
@@ -111,26 +98,28 @@ def test_a_phone_that_was_away_catches_up(room):
         mobile.disconnect()
 
 
-def test_a_socket_without_identity_is_refused_with_a_reason(room):
+def test_a_socket_without_identity_is_refused_with_a_reason(live_rooms):
+    room = live_rooms("welcome")
     stranger = socketio.Client(reconnection=False)
     reasons = []
     stranger.on("connect_error", reasons.append)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        stranger.connect(room["base"], auth={"workshop": room["id"], "view": "phone"},
+        stranger.connect(room.base, auth={"workshop": room.id, "view": "phone"},
                          transports=["websocket"], wait_timeout=10)
     assert reasons and reasons[0]["data"]["code"] == "not_joined"
     assert "join the workshop" in reasons[0]["message"]
     with pytest.raises(socketio.exceptions.ConnectionError):
         socketio.Client(reconnection=False).connect(
-            room["base"], auth={"workshop": room["id"], "view": "console"},
+            room.base, auth={"workshop": room.id, "view": "console"},
             transports=["websocket"], wait_timeout=10)
 
 
-def test_joining_with_bad_input_saves_nothing(room, live_server):
-    lead = console(room)
+def test_joining_with_bad_input_saves_nothing(live_rooms, live_server):
+    room = live_rooms("welcome")
+    lead = room.console()
     try:
         count = len(lead.call("sync", {"since": 0})["snapshot"]["participants"]["list"])
-        http = Http(room["base"])
+        http = Http(room.base)
         wrong = http.post_form("/j", {"code": "ZZZZZZ"}, form_path="/j")
         assert wrong.status_code == 404 and "No workshop has this code" in wrong.text
         for data, message in [
@@ -139,28 +128,27 @@ def test_joining_with_bad_input_saves_nothing(room, live_server):
             ({"name": "A", "profile": "Ministry"}, "tick the box"),
             ({"name": "A" * 81, "profile": "Ministry", "consent": "y"}, "too long"),
         ]:
-            response = http.post_form(f"/j/{room['code']}", data)
+            response = http.post_form(f"/j/{room.code}", data)
             assert response.status_code == 400 and message in response.text
         assert len(lead.call("sync", {"since": 0})["snapshot"]["participants"]["list"]) == count
     finally:
         lead.disconnect()
 
 
-def test_the_same_form_sent_twice_counts_one_participant(room):
-    lead = console(room)
+def test_the_same_form_sent_twice_counts_one_participant(live_rooms):
+    room = live_rooms("welcome")
+    lead = room.console()
     try:
         count = len(lead.call("sync", {"since": 0})["snapshot"]["participants"]["list"])
-        http = Http(room["base"])
-        page = http.get(f"/j/{room['code']}")
-        from tests.clients import form_fields
-
+        http = Http(room.base)
+        page = http.get(f"/j/{room.code}")
         data = {**form_fields(page.text), "name": "Double Tap", "profile": "Ministry",
                 "consent": "y"}
-        first = http.session.post(room["base"] + f"/j/{room['code']}", data=data)
-        other_browser = Http(room["base"])
+        first = http.session.post(room.base + f"/j/{room.code}", data=data)
+        other_browser = Http(room.base)
         other_browser.session.cookies.update({c.name: c.value for c in http.session.cookies
                                               if c.name == "session"})
-        second = other_browser.session.post(room["base"] + f"/j/{room['code']}", data=data)
+        second = other_browser.session.post(room.base + f"/j/{room.code}", data=data)
         assert "/w/" in first.url and "/w/" in second.url
         people = lead.call("sync", {"since": 0})["snapshot"]["participants"]["list"]
         assert len(people) == count + 1
@@ -169,18 +157,19 @@ def test_the_same_form_sent_twice_counts_one_participant(room):
         lead.disconnect()
 
 
-def test_rejoin_code_brings_back_the_same_participant(room):
-    first = join(room["base"], room["code"], "Ranya Rejoin", "Ministry")
-    page = first.get(f"/w/{room['id']}").text
+def test_rejoin_code_brings_back_the_same_participant(live_rooms):
+    room = live_rooms("welcome")
+    first = join(room.base, room.code, "Ranya Rejoin", "Ministry")
+    page = first.get(f"/w/{room.id}").text
     code = re.search(r'data-rejoin-code>(\w+)<', page).group(1)
-    other = Http(room["base"])  # an app's own browser: no cookie
-    response = other.post_form(f"/j/{room['code']}/rejoin", {"rejoin_code": code.lower()},
-                               form_path=f"/j/{room['code']}")
+    other = Http(room.base)  # an app's own browser: no cookie
+    response = other.post_form(f"/j/{room.code}/rejoin", {"rejoin_code": code.lower()},
+                               form_path=f"/j/{room.code}")
     assert "/w/" in response.url and "Ranya Rejoin" in response.text
-    bad = Http(room["base"]).post_form(f"/j/{room['code']}/rejoin", {"rejoin_code": "QQQQQQ"},
-                                       form_path=f"/j/{room['code']}")
+    bad = Http(room.base).post_form(f"/j/{room.code}/rejoin", {"rejoin_code": "QQQQQQ"},
+                                    form_path=f"/j/{room.code}")
     assert bad.status_code == 400 and "not known" in bad.text
-    lead = console(room)
+    lead = room.console()
     try:
         names = [p["name"] for p in lead.call("sync", {"since": 0})["snapshot"]["participants"]["list"]]
         assert names.count("Ranya Rejoin") == 1
@@ -188,10 +177,11 @@ def test_rejoin_code_brings_back_the_same_participant(room):
         lead.disconnect()
 
 
-def test_an_operation_the_server_does_not_know_is_answered_with_its_own_code(room):
+def test_an_operation_the_server_does_not_know_is_answered_with_its_own_code(live_rooms):
     """Every request is answered: a misspelt (or newer) operation too, and nothing else
     about the socket changes."""
-    lead, mobile = console(room), phone(room, "Typo Phone")
+    room = live_rooms("welcome")
+    lead, mobile = room.console(), room.phone("Typo Phone")
     try:
         for client in (lead, mobile):
             for payload in ({"op_id": "unknown-op-0001", "text": "x"}, None, "text", [1, 2]):
@@ -205,10 +195,11 @@ def test_an_operation_the_server_does_not_know_is_answered_with_its_own_code(roo
         mobile.disconnect()
 
 
-def test_a_request_with_more_than_one_payload_or_a_padded_op_id_is_answered_bad_request(room):
+def test_a_request_with_more_than_one_payload_or_a_padded_op_id_is_answered_bad_request(live_rooms):
     """Every request gets an answer a person can read, never a server error: more than one
     payload, an op_id with a line break after it, an entry kind that is an object."""
-    lead = console(room)
+    room = live_rooms("welcome")
+    lead = room.console()
     try:
         for name, args in (("idea.post", ({"op_id": "two-payloads-0001", "text": "x"}, "more")),
                            ("sync", ({"since": 0}, {"since": 0})),
@@ -227,12 +218,13 @@ def test_a_request_with_more_than_one_payload_or_a_padded_op_id_is_answered_bad_
         lead.disconnect()
 
 
-def test_the_socket_transports_answers_carry_the_security_headers(room):
+def test_the_socket_transports_answers_carry_the_security_headers(live_rooms):
     """Long-polling is answered by the Socket.IO middleware, not by a Flask view: its
     responses carry the same headers as the pages."""
-    opened = requests.get(f"{room['base']}/socket.io/?EIO=4&transport=polling", timeout=10)
+    room = live_rooms("welcome")
+    opened = requests.get(f"{room.base}/socket.io/?EIO=4&transport=polling", timeout=10)
     assert opened.status_code == 200
-    for response in (opened, requests.get(f"{room['base']}/socket.io/?EIO=4&transport=nope",
+    for response in (opened, requests.get(f"{room.base}/socket.io/?EIO=4&transport=nope",
                                           timeout=10)):
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -249,11 +241,12 @@ def raw_call(live: Live, message: str) -> dict:
     return answers[0][0]
 
 
-def test_a_message_the_server_cannot_read_is_answered_bad_request(room, live_server):
+def test_a_message_the_server_cannot_read_is_answered_bad_request(live_rooms, live_server):
     """Broken JSON, an integer longer than Python converts (4,300 digits), no event name:
     each request gets `bad_request` with a sentence, the socket goes on, and the server
     logs one line for each, no traceback."""
-    mobile = phone(room, "Garbled Phone")
+    room = live_rooms("welcome")
+    mobile = room.phone("Garbled Phone")
     log_start = live_server.log_path.stat().st_size
     try:
         for message in ('["idea.post",{"op_id":"truncated-0001","text":',

@@ -9,21 +9,16 @@ from PIL import Image
 from tests.support import ARTIFACTS, sign_in_page
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
-EMAIL, PASSWORD = "lead@example.org", "lead-password"
-
-
-@pytest.fixture(scope="module")
-def sample(live_server):
-    return live_server.sample(EMAIL, PASSWORD, "Lead Facilitator")
 
 
 def test_phone_joins_appears_on_projector_and_follows_the_console(
-        browser, live_server, sample, phone):
-    workshop_id, code = sample
+        browser, live_server, live_room, phone):
+    room = live_room("welcome")
+    workshop_id, code = room.id, room.code
     laptop = browser.new_context(viewport={"width": 1366, "height": 860})
     try:
         console = laptop.new_page()
-        sign_in_page(console, live_server.url, EMAIL, PASSWORD)
+        sign_in_page(console, live_server.url, *room.owner)
         console.goto(f"{live_server.url}/workshops/{workshop_id}/console")
         console.locator("[data-connection][data-status=online]").wait_for(timeout=15_000)
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.clients import Live, sign_in
-from tests.support import ARTIFACTS, OVERFLOW, ROOT, axe_problems, open_room_screens
+from tests.support import (ARTIFACTS, OVERFLOW, ROOT, axe_problems, open_room_screens,
+                           phone_page)
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 EMAIL, PASSWORD = "room12@example.org", "room12-password"
@@ -51,17 +52,6 @@ def shoot(page, name: str, full_page: bool = False) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
     if GALLERY:
         page.screenshot(path=str(Path(ROOT, GALLERY) / f"{name}.png"), full_page=full_page)
-
-
-def join(context, base, code, name, lang):
-    page = context.new_page()
-    page.goto(f"{base}/j/{code}?lang={lang}")
-    page.fill("input[name=name]", name)
-    page.select_option("select[name=profile]", index=1)
-    page.check("input[name=consent]")
-    page.click("button[type=submit]")
-    page.locator("[data-connection][data-status=online]").wait_for(timeout=20_000)
-    return page
 
 
 def check_stage(stage, console, projectors, phones):
@@ -109,8 +99,8 @@ def test_steps_1_and_2_fit_every_screen_in_french_and_arabic(browser, live_serve
     lead = None
     try:
         console, projectors = open_room_screens(laptop, base, workshop_id, EMAIL, PASSWORD)
-        phones = {"fr": join(contexts["fr"], base, code, "Claire", "fr"),
-                  "ar": join(contexts["ar"], base, code, "رنا", "ar")}
+        phones = {"fr": phone_page(contexts["fr"], base, code, "Claire", "fr"),
+                  "ar": phone_page(contexts["ar"], base, code, "رنا", "ar")}
         check_stage("welcome", console, projectors, phones)
 
         # Step 1: cards in both languages; the lock's reason sits by the send button
@@ -193,8 +183,11 @@ def test_steps_1_and_2_fit_every_screen_in_french_and_arabic(browser, live_serve
         title = console.locator("[data-confirm-list] input[name=title]").first
         title.fill("Un cadre pour investir")
         assert lead.call("ideas.settings", {"anonymous": True})["ok"]
-        lead.wait_for(lambda e: e["type"] == "ideas.settings")
-        console.wait_for_timeout(500)
+        # the console has drawn the event once it shows the setting (one render draws
+        # the whole console, the title's list too)
+        console.wait_for_function(
+            "() => document.querySelector('[data-setting=anonymous]').checked",
+            timeout=15_000)
         assert title.input_value() == "Un cadre pour investir"
         assert console.evaluate("() => document.activeElement.name") == "title"
         check_stage("confirm", console, projectors, phones)

@@ -23,8 +23,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.clients import Live, join as join_by_http, sign_in
-from tests.conftest import PHONE
-from tests.support import ARTIFACTS, OVERFLOW, PHONE_FIT, axe_problems, sign_in_page
+from tests.support import ARTIFACTS, OVERFLOW, PHONE, PHONE_FIT, axe_problems, sign_in_page
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 WAIT = 20_000

@@ -6,48 +6,26 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from facilitator import accounts, participants, workshops
+from facilitator import operations, workshops
+from facilitator.errors import OperationError
 from facilitator.extensions import db
-from facilitator.models import (Action, ClosingRecord, Participant, SharedAction,
-                                WorkingGroup, Workshop)
-from facilitator.sample import create_sample
+from facilitator.models import Action, ClosingRecord, SharedAction, Workshop
 from facilitator.snapshot import snapshot
-from facilitator.viewers import Viewer
-from tests.steps import do, last_seq, seen_by
+from tests.steps import do, last_seq, seen_by, walk_to
 
 
-@pytest.fixture
-def room(app):
-    """The sample seminar with its three groups' boards, entering Step 4."""
-    with app.test_request_context():
-        workshop = create_sample("owner4@example.org", "owner-password", until="actions")
-        console = workshops.viewer_for(workshop, accounts.find("owner4@example.org"))
-        people = db.session.scalars(select(Participant).where(
-            Participant.workshop_id == workshop.id).order_by(Participant.id)).all()
-        groups = db.session.scalars(select(WorkingGroup).where(
-            WorkingGroup.workshop_id == workshop.id).order_by(WorkingGroup.id)).all()
-        actions = {a.title: a for a in db.session.scalars(select(Action).where(
-            Action.workshop_id == workshop.id))}
-        yield {"workshop": workshop, "console": console, "groups": groups,
-               "actions": actions,
-               "projector": Viewer(kind="projector", workshop_id=workshop.id),
-               "rania": participants.viewer_for(people[0]),
-               "karim": participants.viewer_for(people[1])}
+def actions_of(room) -> dict[str, Action]:
+    """The groups' actions by title."""
+    return {a.title: a for a in db.session.scalars(select(Action).where(
+        Action.workshop_id == room["workshop"].id))}
 
 
-def to(room, *stages):
-    current = db.session.get(Workshop, room["workshop"].id, populate_existing=True).stage
-    for stage in stages:
-        ack = do(room["console"], "stage.change", from_stage=current, to_stage=stage)
-        assert ack["ok"], ack
-        current = stage
-
-
-def test_a_phone_proposes_a_synergy_that_only_the_facilitators_decide(room):
+def test_a_phone_proposes_a_synergy_that_only_the_facilitators_decide(room_at):
+    room = room_at("actions")  # the groups' boards done, entering Step 4
     g1, g2, g3 = (g.id for g in room["groups"])
     early = do(room["rania"], "synergy.propose", text="Same survey", group_ids=[g1, g3])
     assert early["error"]["code"] == "wrong_stage"
-    to(room, "synergies")
+    walk_to(room, "synergies")
     before = last_seq(room)
     assert do(room["rania"], "synergy.propose", text="One survey", group_ids=[g1])[
         "error"]["code"] == "bad_request"  # one group is no synergy
@@ -66,8 +44,8 @@ def test_a_phone_proposes_a_synergy_that_only_the_facilitators_decide(room):
     assert do(room["karim"], "synergy.dismiss", proposal_id=proposal["id"])[
         "error"]["code"] == "forbidden"
 
-    network = room["actions"]["Open the online matchmaking network"]
-    registers = room["actions"]["Build one database from the consulates' registers"]
+    network = actions_of(room)["Open the online matchmaking network"]
+    registers = actions_of(room)["Build one database from the consulates' registers"]
     accepted = do(room["console"], "synergy.decide", title="The network uses the registers",
                   entries=[{"kind": "action", "id": network.id},
                            {"kind": "action", "id": registers.id}],
@@ -80,15 +58,16 @@ def test_a_phone_proposes_a_synergy_that_only_the_facilitators_decide(room):
     assert again["error"]["code"] == "already_decided"
 
 
-def test_a_shared_action_built_from_a_synergy_links_the_actions_it_absorbs(room):
-    to(room, "synergies")
+def test_a_shared_action_built_from_a_synergy_links_the_actions_it_absorbs(room_at):
+    room = room_at("actions")  # the groups' boards done, entering Step 4
+    walk_to(room, "synergies")
     suggestion = next(s for s in do_query(room) if s["kind"] == "shared_actor"
                       and "CCIA-BML" in s["evidence"]["names"])
     synergy = do(room["console"], "synergy.decide", entries=suggestion["entries"],
                  title="The chamber, in every group")["synergy"]
-    platform = room["actions"]["Launch the coordination platform hosted by the chamber"]
-    desk = room["actions"]["Open a one-stop desk for diaspora investors at IDAL"]
-    to(room, "shared_plan")
+    platform = actions_of(room)["Launch the coordination platform hosted by the chamber"]
+    desk = actions_of(room)["Open a one-stop desk for diaspora investors at IDAL"]
+    walk_to(room, "shared_plan")
     before = last_seq(room)
     refused = do(room["console"], "shared_action.add", title="Platform",
                  deadline="2015-01-01", synergy_id=synergy["id"])
@@ -145,8 +124,9 @@ def do_query(room):
     return operations.query(room["console"], "synergies.suggest")["suggestions"]
 
 
-def test_immediate_measures_need_an_owner_and_a_due_date(room):
-    to(room, "synergies", "shared_plan", "closing")
+def test_immediate_measures_need_an_owner_and_a_due_date(room_at):
+    room = room_at("actions")  # the groups' boards done, entering Step 4
+    walk_to(room, "closing")
     assert do(room["console"], "measure.add", text="Send the plan", owner="",
               due="2015-10-27")["error"]["code"] == "empty_owner"
     assert do(room["console"], "measure.add", text="Send the plan", owner="IDAL",
@@ -163,8 +143,9 @@ def test_immediate_measures_need_an_owner_and_a_due_date(room):
     assert do(room["console"], "measure.remove", measure_id=late["id"])["ok"]
 
 
-def test_a_closed_workshop_refuses_every_phone_and_records_corrections(room):
-    to(room, "synergies", "shared_plan", "closing")
+def test_a_closed_workshop_refuses_every_phone_and_records_corrections(room_at):
+    room = room_at("actions")  # the groups' boards done, entering Step 4
+    walk_to(room, "closing")
     factor = do(room["rania"], "factor.propose", text="A coordinator for two years")
     assert factor["ok"]
     assert do(room["karim"], "committee.join", role="Link with IDAL",
@@ -192,7 +173,7 @@ def test_a_closed_workshop_refuses_every_phone_and_records_corrections(room):
         assert ack["error"]["message"]
 
     # a facilitator corrects a typo: applied and recorded with who, what and when
-    action = room["actions"]["Run a campaign of ten success stories abroad"]
+    action = actions_of(room)["Run a campaign of ten success stories abroad"]
     fixed = do(room["console"], "action.edit", action_id=action.id,
                title="Run a campaign of ten success stories abroad (five countries)")
     assert fixed["ok"], fixed
@@ -217,13 +198,14 @@ def test_a_closed_workshop_refuses_every_phone_and_records_corrections(room):
     assert kinds == ["closed", "correction", "withdrawal", "reopened"]
 
 
-def test_a_synergy_rejected_after_being_accepted_leaves_the_room_and_its_shared_actions(room):
-    to(room, "synergies")
+def test_a_synergy_rejected_after_being_accepted_leaves_the_room_and_its_shared_actions(room_at):
+    room = room_at("actions")  # the groups' boards done, entering Step 4
+    walk_to(room, "synergies")
     g2, g3 = room["groups"][1].id, room["groups"][2].id
     proposal = do(room["rania"], "synergy.propose", text="Registers feed the network",
                   group_ids=[g2, g3])["proposal"]
-    network = room["actions"]["Open the online matchmaking network"]
-    registers = room["actions"]["Build one database from the consulates' registers"]
+    network = actions_of(room)["Open the online matchmaking network"]
+    registers = actions_of(room)["Build one database from the consulates' registers"]
     entries = [{"kind": "action", "id": network.id}, {"kind": "action", "id": registers.id}]
     synergy = do(room["console"], "synergy.decide", entries=entries, title="Registers",
                  proposal_id=proposal["id"])["synergy"]
@@ -251,11 +233,9 @@ def test_a_synergy_rejected_after_being_accepted_leaves_the_room_and_its_shared_
               version="1", title="y")["error"]["code"] == "bad_request"
 
 
-def test_closing_twice_says_so_and_the_settings_are_frozen(room):
-    from facilitator import operations
-    from facilitator.errors import OperationError
-
-    to(room, "synergies", "shared_plan", "closing")
+def test_closing_twice_says_so_and_the_settings_are_frozen(room_at):
+    room = room_at("actions")  # the groups' boards done, entering Step 4
+    walk_to(room, "closing")
     assert do(room["console"], "workshop.close")["ok"]
     assert do(room["console"], "workshop.close")["error"]["code"] == "already_closed"
     with pytest.raises(OperationError) as refused:
@@ -267,9 +247,10 @@ def test_closing_twice_says_so_and_the_settings_are_frozen(room):
     assert [r["kind"] for r in snapshot(room["console"])["closing"]["records"]] == ["closed"]
 
 
-def test_leaving_the_committee_is_possible_at_any_stage(room):
-    to(room, "synergies", "shared_plan", "closing")
+def test_leaving_the_committee_is_possible_at_any_stage(room_at):
+    room = room_at("actions")  # the groups' boards done, entering Step 4
+    walk_to(room, "closing")
     assert do(room["rania"], "committee.join", role="r", email="rania@example.org",
               consent=True)["ok"]
-    to(room, "shared_plan")
+    walk_to(room, "shared_plan")
     assert do(room["rania"], "committee.leave")["ok"]

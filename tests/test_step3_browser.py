@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from tests.clients import Live, sign_in
-from tests.support import ARTIFACTS, ROOT, open_room_screens
-from tests.test_room_steps12_browser import OVERFLOW, axe_problems, join
+from tests.support import (ARTIFACTS, OVERFLOW, ROOT, axe_problems, open_room_screens,
+                           phone_page)
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 EMAIL, PASSWORD = "step3@example.org", "step3-password"
@@ -105,8 +105,8 @@ def test_step3_two_groups_in_french_and_arabic(browser, live_server):
 
         # the phones join while the priorities are confirmed; the console says what entering
         # Step 3 will do with the groups
-        phones = {"fr": join(contexts["fr"], base, code, "Claire", "fr"),
-                  "ar": join(contexts["ar"], base, code, "رنا", "ar")}
+        phones = {"fr": phone_page(contexts["fr"], base, code, "Claire", "fr"),
+                  "ar": phone_page(contexts["ar"], base, code, "رنا", "ar")}
         console.locator("[data-c3-plan-hint]").filter(has_text="balanced groups").wait_for(timeout=WAIT)
         shoot(console, "console-confirm-groups")
 

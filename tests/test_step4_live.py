@@ -10,36 +10,35 @@ import json
 
 import pytest
 
-from tests.clients import Live, events_of, join, sign_in, snapshot
+from tests.clients import Live, events_of, snapshot
 
 pytestmark = pytest.mark.live
-EMAIL, PASSWORD = "step4-live@example.org", "step4-live-password"
 WAIT = 15
 
 
 @pytest.fixture(scope="module")
-def room(live_server):
-    # the groups' boards done, the room at the actions' plenary: Step 4 begins here
-    workshop_id, code = live_server.sample(EMAIL, PASSWORD, "Step4 Lead", until="actions")
-    base = live_server.url
-    lead = Live(base, sign_in(base, EMAIL, PASSWORD), workshop_id, "console").connect()
-    assert lead.call("stage.change", {"from_stage": "actions_synthesis", "to_stage": "synergies"})["ok"]
-    projector = Live(base, sign_in(base, EMAIL, PASSWORD), workshop_id, "projector").connect()
-    phones = [Live(base, join(base, code, f"Phone {n}", "Ministry"), workshop_id, "phone").connect()
-              for n in range(2)]
+def clients(live_rooms):
+    """The module's room at the actions' plenary (the groups' boards done), moved on to
+    the synergies: Step 4 begins here. Its console, projector and two phones, connected;
+    each knows where the room is (its scope, for later syncs). The tests follow on from
+    each other."""
+    room = live_rooms("actions")
+    lead = room.console()
+    assert lead.call("stage.change", {"from_stage": "actions_synthesis",
+                                      "to_stage": "synergies"})["ok"]
+    projector = room.projector()
+    phones = [room.phone(f"Phone {n}") for n in range(2)]
     for client in (lead, projector, *phones):
-        snapshot(client)  # each knows where the room is (its scope, for later syncs)
-    yield {"lead": lead, "projector": projector, "phones": phones}
-    for client in (lead, projector, *phones):
-        client.disconnect()
+        snapshot(client)
+    return {"lead": lead, "projector": projector, "phones": phones}
 
 
 def heard(client: Live, type_: str) -> list[dict]:
     return [e["data"] for e in events_of(client, type_)]
 
 
-def test_a_proposal_reaches_the_facilitators_and_its_author_only(room):
-    lead, projector, (author, other) = room["lead"], room["projector"], room["phones"]
+def test_a_proposal_reaches_the_facilitators_and_its_author_only(clients):
+    lead, projector, (author, other) = clients["lead"], clients["projector"], clients["phones"]
     groups = sorted((g for g in snapshot(lead)["groups"]["list"] if not g["retired"]),
                     key=lambda g: g["rank"])
     text = "The three groups could share one mentoring programme"
@@ -73,8 +72,8 @@ def test_a_proposal_reaches_the_facilitators_and_its_author_only(room):
                     and e["data"]["proposal"]["status"] == "dismissed", timeout=WAIT)
 
 
-def test_an_accepted_suggestion_and_its_shared_action_reach_every_phone(room):
-    lead, projector, phones = room["lead"], room["projector"], room["phones"]
+def test_an_accepted_suggestion_and_its_shared_action_reach_every_phone(clients):
+    lead, projector, phones = clients["lead"], clients["projector"], clients["phones"]
     suggestions = lead.call("synergies.suggest", {})["suggestions"]
     assert suggestions, "the sample's boards give the server something to suggest"
     suggestion = suggestions[0]
@@ -104,8 +103,8 @@ def test_an_accepted_suggestion_and_its_shared_action_reach_every_phone(room):
         assert any(a["id"] == action["id"] for a in state["shared_plan"]["actions"])
 
 
-def test_a_committee_email_reaches_the_facilitators_and_the_person_only(room):
-    lead, projector, (person, other) = room["lead"], room["projector"], room["phones"]
+def test_a_committee_email_reaches_the_facilitators_and_the_person_only(clients):
+    lead, projector, (person, other) = clients["lead"], clients["projector"], clients["phones"]
     state = snapshot(lead)
     stage = state["stage"]["stage"]
     for to_stage in ("shared_plan", "closing"):
@@ -148,8 +147,8 @@ def test_a_committee_email_reaches_the_facilitators_and_the_person_only(room):
     assert refused["ok"] is False and refused["error"]["code"] == "no_consent"
 
 
-def test_a_closed_workshop_refuses_every_participant_write(room):
-    lead, phones = room["lead"], room["phones"]
+def test_a_closed_workshop_refuses_every_participant_write(clients):
+    lead, phones = clients["lead"], clients["phones"]
     factor = phones[1].call("factor.propose", {"text": "Written before the close"})
     assert factor["ok"], factor
     assert lead.call("workshop.close", {})["ok"]

@@ -17,8 +17,7 @@ import pytest
 
 from facilitator.sample import MEASURES, SHARED_ACTIONS
 from tests.clients import Live, sign_in
-from tests.support import ARTIFACTS, ROOT
-from tests.test_room_steps12_browser import axe_problems, join
+from tests.support import ARTIFACTS, ROOT, axe_problems, phone_page
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 EMAIL, PASSWORD = "phone4@example.org", "phone4-password"
@@ -59,7 +58,8 @@ def test_step4_and_closing_on_phones_in_french_and_arabic(browser, live_server):
                 for lang in NAMES}
     lead = Live(base, sign_in(base, EMAIL, PASSWORD), workshop_id, "console").connect()
     try:
-        phones = {lang: join(contexts[lang], base, code, name, lang) for lang, name in NAMES.items()}
+        phones = {lang: phone_page(contexts[lang], base, code, name, lang)
+                  for lang, name in NAMES.items()}
         fr, ar = phones["fr"], phones["ar"]
         state = lead.call("sync", {"since": 0})["snapshot"]
         groups = sorted((g for g in state["groups"]["list"] if not g["retired"]), key=lambda g: g["rank"])

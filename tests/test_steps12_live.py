@@ -1,55 +1,18 @@
 """Steps 1 and 2 over real sockets, against the eventlet server in a subprocess: cards
 reaching every screen, resends, catching up, locked input, secret dots, and what a phone
 may not do. Each test runs its own sample workshop (participants only, at the welcome
-stage) and moves it with the console as a facilitator would."""
+stage: conftest's `live_room`) and moves it with the console as a facilitator would."""
 from __future__ import annotations
 
 import uuid
 
 import pytest
 
-from tests.clients import Live, events_of, join, sign_in, snapshot
+from tests.clients import Live, events_of, snapshot
 
 pytestmark = pytest.mark.live
-PASSWORD = "steps12-password"
 WAIT = 30.0  # generous: a slow machine must not fail these tests
 TOTALS_EVENTS = ("votes.updated", "votes.revealed")
-
-
-class Room:
-    """A fresh sample workshop and the clients a test opened on it."""
-
-    def __init__(self, live_server):
-        self.base = live_server.url
-        self.email = f"steps12-{uuid.uuid4().hex[:12]}@example.org"
-        self.id, self.code = live_server.sample(self.email, PASSWORD, "Steps Lead",
-                                                until="welcome")
-        self.clients: list[Live] = []
-
-    def _open(self, http, view: str) -> Live:
-        live = Live(self.base, http, self.id, view).connect()
-        self.clients.append(live)
-        return live
-
-    def console(self) -> Live:
-        return self._open(sign_in(self.base, self.email, PASSWORD), "console")
-
-    def projector(self) -> Live:
-        return self._open(sign_in(self.base, self.email, PASSWORD), "projector")
-
-    def phone(self, name: str) -> Live:
-        return self._open(join(self.base, self.code, name, "Ministry"), "phone")
-
-    def close(self) -> None:
-        for client in self.clients:
-            client.disconnect()
-
-
-@pytest.fixture
-def room(live_server):
-    room = Room(live_server)
-    yield room
-    room.close()
 
 
 def move(console: Live, to_stage: str) -> None:
@@ -74,7 +37,8 @@ def refused(ack: dict, code: str) -> dict:
     return ack["error"]
 
 
-def test_a_card_from_one_phone_reaches_the_other_phones_projector_and_console(room):
+def test_a_card_from_one_phone_reaches_the_other_phones_projector_and_console(live_room):
+    room = live_room("welcome")
     lead, screen = room.console(), room.projector()
     author, first, second = (room.phone(n) for n in ("Rania Haddad", "Karim Nassar",
                                                       "Maya Khoury"))
@@ -93,7 +57,8 @@ def test_a_card_from_one_phone_reaches_the_other_phones_projector_and_console(ro
         assert [c["id"] for c in snapshot(client)["ideas"]["list"]] == [card["id"]]
 
 
-def test_a_resent_card_is_acknowledged_as_a_duplicate_and_posted_once(room):
+def test_a_resent_card_is_acknowledged_as_a_duplicate_and_posted_once(live_room):
+    room = live_room("welcome")
     lead, mobile = room.console(), room.phone("Karim Nassar")
     move(lead, "ideas")
     op_id = "steps12-resend-" + uuid.uuid4().hex[:8]
@@ -109,7 +74,8 @@ def test_a_resent_card_is_acknowledged_as_a_duplicate_and_posted_once(room):
             (first["idea"]["id"], "Mentoring by diaspora experts")]
 
 
-def test_a_phone_that_was_away_catches_up_on_the_cards_in_order(room):
+def test_a_phone_that_was_away_catches_up_on_the_cards_in_order(live_room):
+    room = live_room("welcome")
     lead = room.console()
     away, first, second = (room.phone(n) for n in ("Away Phone", "Lina Farhat",
                                                     "Omar Itani"))
@@ -132,7 +98,8 @@ def test_a_phone_that_was_away_catches_up_on_the_cards_in_order(room):
     assert [c["id"] for c in snapshot(away)["ideas"]["list"]] == ids
 
 
-def test_a_card_sent_after_the_input_is_locked_is_refused_and_kept_on_the_phone(room):
+def test_a_card_sent_after_the_input_is_locked_is_refused_and_kept_on_the_phone(live_room):
+    room = live_room("welcome")
     lead, mobile, other = room.console(), room.phone("Late Phone"), room.phone("Watcher")
     move(lead, "ideas")
     on_time = post(mobile, "Sent in time")
@@ -152,7 +119,8 @@ def test_a_card_sent_after_the_input_is_locked_is_refused_and_kept_on_the_phone(
         "Sent in time"]
 
 
-def test_dots_stay_secret_until_revealed_and_the_budget_holds(room):
+def test_dots_stay_secret_until_revealed_and_the_budget_holds(live_room):
+    room = live_room("welcome")
     lead, screen = room.console(), room.projector()
     voter, second, watcher = (room.phone(n) for n in ("Voter", "Second Voter", "Watcher"))
     move(lead, "ideas")
@@ -206,7 +174,8 @@ def test_dots_stay_secret_until_revealed_and_the_budget_holds(room):
         assert snapshot(client)["priorities"]["totals"] is not None
 
 
-def test_participants_cannot_moderate_run_the_vote_or_confirm(room):
+def test_participants_cannot_moderate_run_the_vote_or_confirm(live_room):
+    room = live_room("welcome")
     lead, mobile, other = room.console(), room.phone("Curious Phone"), room.phone("Other")
     move(lead, "ideas")
     mine = post(mobile, "My own card")
@@ -235,22 +204,14 @@ def test_participants_cannot_moderate_run_the_vote_or_confirm(room):
     assert after["priorities"]["confirmed"] == []
 
 
-def test_the_full_sample_seminar_opens_on_the_console_at_confirm(live_server):
-    email = f"steps12-full-{uuid.uuid4().hex[:8]}@example.org"
-    workshop_id, code = live_server.sample(email, PASSWORD, "Sample Lead", until="confirm")
-    http = sign_in(live_server.url, email, PASSWORD)
-    lead = Live(live_server.url, http, workshop_id, "console").connect()
-    mobile = Live(live_server.url, join(live_server.url, code, "Late Arrival", "Ministry"),
-                  workshop_id, "phone").connect()
-    try:
-        state = snapshot(lead)
-        assert state["stage"]["stage"] == "confirm"
-        assert len([c for c in state["ideas"]["list"] if not c["hidden"]]) >= 38
-        assert len(state["priorities"]["themes"]) >= 5
-        assert [p["confirmed_rank"] for p in state["priorities"]["confirmed"]] == [1, 2, 3]
-        phone_state = snapshot(mobile)
-        assert phone_state["priorities"]["confirmed"] == state["priorities"]["confirmed"]
-        assert phone_state["priorities"]["totals"] is not None  # revealed
-    finally:
-        lead.disconnect()
-        mobile.disconnect()
+def test_the_full_sample_seminar_opens_on_the_console_at_confirm(live_room):
+    room = live_room("confirm")
+    lead, mobile = room.console(), room.phone("Late Arrival")
+    state = snapshot(lead)
+    assert state["stage"]["stage"] == "confirm"
+    assert len([c for c in state["ideas"]["list"] if not c["hidden"]]) >= 38
+    assert len(state["priorities"]["themes"]) >= 5
+    assert [p["confirmed_rank"] for p in state["priorities"]["confirmed"]] == [1, 2, 3]
+    phone_state = snapshot(mobile)
+    assert phone_state["priorities"]["confirmed"] == state["priorities"]["confirmed"]
+    assert phone_state["priorities"]["totals"] is not None  # revealed

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import DESKTOP
-from tests.support import ARTIFACTS, sign_in_page
+from tests.support import ARTIFACTS, DESKTOP, sign_in_page
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 OWNER = ("team-owner@example.org", "team-owner-password")
