@@ -572,6 +572,8 @@ def test_an_unknown_language_or_edition_is_refused_in_a_sentence(app, room_at,
         assert EDITION_REFUSED in response.get_data(as_text=True), page
     status = owner.get(f"{base}/plan/status.json?language=de")
     assert status.status_code == 400 and status.get_json() == {"error": LANGUAGE_REFUSED}
+    status = owner.get(f"{base}/plan/status.json?edition=secret")
+    assert status.status_code == 400 and status.get_json() == {"error": EDITION_REFUSED}
     # the downloads page's form: back to the page, which says what was wrong
     for field, value, said in (("edition", "secret", EDITION_REFUSED),
                                ("language", "de", LANGUAGE_REFUSED)):

@@ -146,9 +146,12 @@ def downloads(workshop_id: int):
 @bp.get("/<int:workshop_id>/plan/status.json")
 @login_required
 def status(workshop_id: int):
-    """The render state of both editions in one language, for scripts and pages."""
+    """The render state of both editions in one language, for scripts and pages; an
+    edition named must be one of the two (both are said anyway)."""
     workshop, _viewer = staff_workshop(workshop_id)
     language = _language(workshop)
+    if "edition" in request.args:
+        _edition()
     return jsonify(workshop_id=workshop.id, last_seq=workshop.last_seq, language=language,
                    draft=workshop.closed_at is None, plan_shared=workshop.plan_shared,
                    editions=_states(workshop, language))
