@@ -13,9 +13,11 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from .cluster import CUT_OFF
+from .errors import OperationError
 from .extensions import db, socketio
 from .models import Event, Membership, Workshop
 from .viewers import (Viewer, room_all, room_boards, room_facilitators, room_group,
@@ -30,18 +32,19 @@ _AFTER = "facilitator.after_commit"
 log = logging.getLogger(__name__)
 
 
-def lock(workshop_id: int) -> Workshop | None:
+def lock(workshop_id: int) -> Workshop:
     """Take the workshop's row lock for this transaction and read the workshop fresh.
 
     Every operation starts here, so its checks (stage, input lock, voting open, rights)
     read what the previous writer committed, on PostgreSQL as on SQLite (where this first
-    write takes the database's write lock)."""
+    write takes the database's write lock). A workshop that is not there (never was, or
+    its owner deleted it since the page was opened) is refused `not_found`."""
     locked = db.session.execute(
         update(Workshop).where(Workshop.id == workshop_id)
         .values(last_seq=Workshop.last_seq)
         .execution_options(synchronize_session=False)).rowcount
     if not locked:
-        return None
+        raise OperationError("not_found", _l("This workshop does not exist."))
     return db.session.get(Workshop, workshop_id, populate_existing=True)
 
 

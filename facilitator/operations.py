@@ -206,8 +206,6 @@ def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> 
     try:
         # held for the whole change, so capabilities read it from the session, not again
         workshop = eventlog.lock(source.workshop_id)
-        if workshop is None:
-            raise OperationError("not_found", _l("This workshop does not exist."))
         viewer = viewer_of(source)
         refused = refusal(viewer, who)
         if refused is not None:

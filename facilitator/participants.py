@@ -92,7 +92,7 @@ def join(workshop: Workshop, nonce: str, name: str, organisation: str, profile: 
     the participant the first one made (the caller commits: operations.run)."""
     if not isinstance(nonce, str) or not 16 <= len(nonce) <= 64:
         raise OperationError("bad_request", _l("Please reload the page and try again."))
-    _lock(workshop)
+    eventlog.lock(workshop.id)
     token = token_for_nonce(workshop.id, nonce)
     existing = identify(workshop.id, token)
     if existing is not None:
@@ -118,7 +118,7 @@ def join(workshop: Workshop, nonce: str, name: str, organisation: str, profile: 
 
 def rejoin(workshop: Workshop, rejoin_code: str, token: str) -> Participant:
     """Let this browser (its new token) speak for the participant with that rejoin code."""
-    _lock(workshop)
+    eventlog.lock(workshop.id)  # its owner may have deleted it since the page was opened
     participant = db.session.scalar(select(Participant).where(
         Participant.workshop_id == workshop.id,
         Participant.rejoin_code == joining.normalise_code(plain(rejoin_code))))
@@ -128,13 +128,6 @@ def rejoin(workshop: Workshop, rejoin_code: str, token: str) -> Participant:
     if identify(workshop.id, token) is None:
         participant.tokens.append(ParticipantToken(token_hash=token_hash(token)))
     return participant
-
-
-def _lock(workshop: Workshop) -> None:
-    """The workshop's row lock, as every change takes it; its owner may have deleted it
-    since the page was opened."""
-    if eventlog.lock(workshop.id) is None:
-        raise OperationError("not_found", _l("This workshop does not exist."))
 
 
 def _unique_rejoin_code(workshop: Workshop) -> str:

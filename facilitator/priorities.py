@@ -168,7 +168,7 @@ def merge_themes(viewer: Viewer, into_id: object, theme_ids: object) -> dict:
                         {"theme": theme_view(into), "merged": source_ids, "ideas": moved},
                         audience="facilitators", actor=viewer.actor)
     if moved_dots:
-        _publish_totals(workshop, viewer.actor)
+        publish_totals(workshop, viewer.actor)
     for participant_id in sorted(returned):  # told on their phone, with the dot back
         eventlog.append(workshop, "dots.mine",
                         {**_my_dots(workshop, participant_id), "returned": 1,
@@ -314,7 +314,7 @@ def _wire_totals(workshop_id: int) -> list[dict]:
     return [{"theme_id": tid, "dots": n} for tid, n in totals(workshop_id).items()]
 
 
-def _publish_totals(workshop: Workshop, actor: str, turnout_may_move: bool = True) -> None:
+def publish_totals(workshop: Workshop, actor: str, turnout_may_move: bool = True) -> None:
     """Counts to everyone once revealed; to the facilitators only before. Before, the
     room still sees how many have voted ("4 of 5 have voted"), never the dots: told
     when that number may have moved (a first dot placed, a last one taken back)."""
@@ -385,7 +385,7 @@ def _after_dot(workshop: Workshop, viewer: Viewer) -> dict:
     db.session.flush()
     mine = _my_dots(workshop, viewer.participant_id)
     used = workshop.dots_per_participant - mine["dots_left"]
-    _publish_totals(workshop, viewer.actor, turnout_may_move=used <= 1)
+    publish_totals(workshop, viewer.actor, turnout_may_move=used <= 1)
     eventlog.append(workshop, "dots.mine", mine, audience="participant",
                     target_id=viewer.participant_id, actor=viewer.actor)
     return mine

@@ -137,7 +137,7 @@ def _forget(person: Participant, actor: str) -> dict:
     db.session.flush()
     # every audience that listed them is told, with ids only
     if had_dots:
-        priorities._publish_totals(workshop, actor)  # the vote's one way to say the totals
+        priorities.publish_totals(workshop, actor)
     for idea in cards:
         if ideas.is_live(idea):
             ideas.publish(workshop, idea, "idea.updated", actor)

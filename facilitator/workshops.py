@@ -304,8 +304,6 @@ def delete_workshop(viewer: Viewer, confirmation: object) -> dict:
     the join code confirms it. After the commit every socket of the workshop (consoles,
     projectors, phones) is disconnected on every process; they cannot come back."""
     workshop = eventlog.lock(viewer.workshop_id)
-    if workshop is None:
-        raise OperationError("not_found", _l("This workshop does not exist."))
     viewer = viewer_of(viewer)  # rights now, under the lock
     if viewer is None:
         raise OperationError("forbidden", _l("Only the workshop's owner can delete it."))
