@@ -44,7 +44,7 @@ class Config:
     # eventlet's default pool is 1,024 green threads; a room of phones plus their
     # reconnects can pass that, so the runner raises it.
     EVENTLET_MAX_CONNECTIONS = int(os.environ.get("EVENTLET_MAX_CONNECTIONS", "5000"))
-    # Several server processes (facilitator/cluster.py, docs/deploy.md): this process's
+    # Several server processes (facilitator/live/cluster.py, docs/deploy.md): this process's
     # name, which starts its sockets' session ids so nginx routes them back to it, and
     # the number of proxies in front whose X-Forwarded-* headers are trusted
     NODE_NAME = os.environ.get("FACILITATOR_NODE") or None
@@ -54,7 +54,7 @@ class Config:
     AUTOMATIC_BACKUPS = os.environ.get("AUTOMATIC_BACKUPS", "1") != "0"
     BACKUP_POLL_SECONDS = float(os.environ.get("BACKUP_POLL_SECONDS", "15"))
     # The public edition of the plan rendered in the background when a workshop closes
-    # and after each correction (facilitator/closing.py render_ahead)
+    # and after each correction (facilitator/steps/closing.py render_ahead)
     PLAN_RENDER_AHEAD = os.environ.get("PLAN_RENDER_AHEAD", "1") != "0"
     # A public URL for join links and QR codes; unset means "the laptop's LAN address".
     PUBLIC_URL = os.environ.get("PUBLIC_URL") or None

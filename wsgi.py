@@ -47,7 +47,7 @@ def main() -> None:
         print(f"  Backups: at every stage change and after 5 minutes of activity, in "
               f"{backups.folder(app)}", flush=True)
     if ASYNC_MODE == "eventlet":
-        from facilitator.server import run_eventlet
+        from facilitator.live.server import run_eventlet
 
         run_eventlet(app, host, port, app.config["EVENTLET_MAX_CONNECTIONS"],
                      log_output=os.environ.get("ACCESS_LOG") == "1")

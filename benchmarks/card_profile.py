@@ -41,7 +41,9 @@ def main() -> None:
     from flask_migrate import upgrade
     from sqlalchemy import event
 
-    from facilitator import create_app, operations, participants
+    from facilitator import create_app
+    from facilitator.live import operations
+    from facilitator.people import participants
     from facilitator.extensions import db
     from facilitator.models import Workshop
     from facilitator.sample import create_sample

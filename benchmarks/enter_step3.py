@@ -25,7 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select, update  # noqa: E402
 
-from facilitator import accounts, create_app, operations, participants, workshops  # noqa: E402
+from facilitator.people import accounts, participants  # noqa: E402
+from facilitator import create_app, workshops  # noqa: E402
+from facilitator.live import operations  # noqa: E402
 from facilitator.extensions import db  # noqa: E402
 from facilitator.models import Event, Participant, Workshop  # noqa: E402
 from facilitator.sample import create_sample  # noqa: E402

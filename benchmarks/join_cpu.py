@@ -22,7 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
 
-from facilitator import accounts, create_app, i18n, operations, workshops  # noqa: E402
+from facilitator.people import accounts  # noqa: E402
+from facilitator import create_app, i18n, workshops  # noqa: E402
+from facilitator.live import operations  # noqa: E402
 
 import harness  # noqa: E402
 

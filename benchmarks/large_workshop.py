@@ -206,14 +206,16 @@ def build_large_workshop(app) -> int:
     signs in as OWNER_EMAIL / OWNER_PASSWORD."""
     from sqlalchemy import insert
 
-    from facilitator import accounts, joining, operations, workshops
+    from facilitator.people import accounts
+    from facilitator import joining, workshops
+    from facilitator.live import operations
     from facilitator.extensions import db
     from facilitator.models import (Action, Actor, ClosingRecord, CommitteeMember,
                                     GroupSettings, Idea, ImmediateMeasure, Objective,
                                     Participant, SharedAction, StepSettings, SuccessFactor,
                                     Synergy, SynergyProposal, Synthesis, Theme, Vote,
                                     WorkingGroup, Workshop)
-    from facilitator.synergies import signature
+    from facilitator.steps.synergies import signature
 
     rng = random.Random(11)
     with app.app_context():
@@ -447,7 +449,8 @@ def main() -> None:
     from sqlalchemy import func, select
 
     import harness
-    from facilitator import accounts, archive, create_app, workshops
+    from facilitator.people import accounts
+    from facilitator import archive, create_app, workshops
     from facilitator.extensions import db
     from facilitator.models import Workshop
     from facilitator.snapshot import snapshot

@@ -17,7 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
 
-from facilitator import accounts, create_app, operations, plan_render, workshops  # noqa: E402
+from facilitator.people import accounts  # noqa: E402
+from facilitator import create_app, workshops  # noqa: E402
+from facilitator.live import operations  # noqa: E402
+from facilitator.plan import render as plan_render  # noqa: E402
 from facilitator.extensions import db  # noqa: E402
 from facilitator.models import Workshop  # noqa: E402
 from facilitator.sample import create_sample  # noqa: E402

@@ -19,7 +19,7 @@ edition), `--runs` times each, the kinds of process in a rotating order:
   (the app's fonts through a font-only URL fetcher, FontConfiguration, `pdf_tags`);
 - **app**, instrumented: a fresh Python that imports the app, `create_app("venue")`,
   then `plan.gather` + `report.plan_html` + `report.html_to_pdf_pages`, each phase timed;
-- **plan_render**: the product's render process, `python -m facilitator.plan_render
+- **plan_render**: the product's render process, `python -m facilitator.plan.render
   WORKSHOP SEQ LANGUAGE EDITION` with the command line and environment
   `plan_render.process_command` gives `plan_render.start_process`, handed the render
   place `plan_render.ask_render` took (the PDF kept in the database deleted before each
@@ -133,7 +133,7 @@ def child_app(workshop_id: int, language: str, edition: str, out: str,
     t0 = time.perf_counter()
     import facilitator
     from facilitator import create_app
-    from facilitator import plan, report
+    from facilitator.plan import content as plan, pdf as report
     t_import = time.perf_counter()
     rss = {"imported": _proc_mib("VmRSS")}
     app = create_app("venue")
@@ -277,7 +277,7 @@ def plan_rows(app, workshop_id: int) -> dict[str, tuple[str, str]]:
 
     from facilitator.extensions import db
     from facilitator.models import PlanFile
-    from facilitator.plan_render import Key
+    from facilitator.plan.render import Key
 
     with app.app_context():
         rows = db.session.execute(select(PlanFile.seq, PlanFile.language, PlanFile.edition,
@@ -303,7 +303,7 @@ def forget_pdfs(app, workshop_id: int, **plan) -> None:
 
 
 def ready_pdf(app, key) -> bytes:
-    from facilitator import plan_render
+    from facilitator.plan import render as plan_render
 
     with app.app_context():
         return plan_render.ready_pdf(key)
@@ -370,11 +370,11 @@ def render_cost(args, workdir: Path, env: dict, workshop_id: int) -> list[dict]:
 def product_render(workshop_id: int, language: str, out: Path) -> dict:
     """The product's render process for this key: plan_render.ask_render takes a render
     place (the PDF kept in the database deleted first, so it renders again) and our
-    spawn runs `python -m facilitator.plan_render` with the command line and the
+    spawn runs `python -m facilitator.plan.render` with the command line and the
     environment plan_render.process_command gives the server's start_process."""
     from flask import current_app
 
-    from facilitator import plan_render
+    from facilitator.plan import render as plan_render
     from facilitator.extensions import db
     from facilitator.models import Workshop
 
@@ -466,7 +466,7 @@ async def fanout(args, workdir: Path, app, large_id: int, seq: int) -> dict:
 
     import harness
     import lightclient as lc
-    from facilitator import plan_render
+    from facilitator.plan import render as plan_render
 
     lc.raise_nofile()
     conn = lc.connector()
@@ -539,7 +539,7 @@ async def fanout(args, workdir: Path, app, large_id: int, seq: int) -> dict:
                     for kid in kids:
                         try:
                             cmd = Path(f"/proc/{kid}/cmdline").read_bytes()
-                            if b"facilitator.plan_render" not in cmd:
+                            if b"facilitator.plan.render" not in cmd:
                                 continue
                             status = Path(f"/proc/{kid}/status").read_text()
                             hwm = int(re.search(r"VmHWM:\s+(\d+)", status)[1]) / 1024

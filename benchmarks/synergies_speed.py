@@ -34,7 +34,9 @@ def main() -> None:
     args = parser.parse_args()
     from flask_migrate import upgrade
 
-    from facilitator import create_app, groups, operations, priorities, synergies
+    from facilitator import create_app
+    from facilitator.steps import groups, priorities, synergies
+    from facilitator.live import operations
     from facilitator.extensions import db
 
     app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tempfile.mkdtemp()}/s.db")
@@ -42,7 +44,7 @@ def main() -> None:
     with app.app_context(), app.test_request_context():
         upgrade()
         from facilitator.sample import create_sample
-        from facilitator.accounts import find
+        from facilitator.people.accounts import find
         from facilitator.workshops import viewer_for
 
         workshop = create_sample("speed@example.org", "speed-password", until="confirm")

@@ -12,7 +12,8 @@ from flask_compress import Compress
 
 from config import CONFIGS, INSTANCE_DIR, BASE_DIR, Config
 
-from . import cluster, database
+from .live import cluster
+from . import database
 
 
 # eventlet is in maintenance mode upstream; we know (docs/deploy.md): say it once there,
@@ -40,7 +41,8 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
         **database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
-    from . import assets, i18n, security, wire
+    from . import assets, i18n, security
+    from .live import wire
     from .extensions import csrf, db, limiter, login, migrate, socketio
 
     db.init_app(app)
@@ -53,7 +55,8 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
     login.init_app(app)
     limiter.init_app(app)
     login.login_view = "auth.login_page"
-    from . import cli, live  # noqa: F401  (live registers the Socket.IO handlers)
+    from . import cli
+    from .live import handlers  # noqa: F401  (registers the Socket.IO handlers)
 
     cli.init_app(app)
     socketio.init_app(

@@ -29,8 +29,9 @@ from urllib.parse import quote
 from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import insert, select, update
 
-from . import (boards, closing, groups, ideas, joining, method, operations, shared_plan,
-               synergies, syntheses, workshops)
+from .steps import boards, closing, groups, ideas, shared_plan, synergies, syntheses
+from . import joining, method, workshops
+from .live import operations
 from .errors import OperationError
 from .extensions import db
 from .models import (Action, Actor, ClosingRecord, CommitteeMember, Facilitator,

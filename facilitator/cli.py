@@ -6,10 +6,12 @@ import time
 import click
 from flask import Flask
 
-from . import accounts, archive, backups, operations
+from .people import accounts
+from . import archive, backups
+from .live import operations
 from .errors import OperationError
-from .plan import PlanNotFound, gather
-from .report import html_to_pdf_pages, plan_html
+from .plan.content import PlanNotFound, gather
+from .plan.pdf import html_to_pdf_pages, plan_html
 from .sample import UNTIL, create_sample
 
 

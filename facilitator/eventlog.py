@@ -16,7 +16,7 @@ from typing import Any, Callable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from .cluster import CUT_OFF
+from .live.cluster import CUT_OFF
 from .errors import OperationError
 from .extensions import db, socketio
 from .models import Event, Membership, Workshop

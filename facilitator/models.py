@@ -519,7 +519,7 @@ RENDERING = "state IN ('queued', 'rendering')"
 class PlanFile(db.Model):
     """One version of a workshop's action-plan PDF (language, edition, the seq it shows)
     and its render: queued, rendering, ready (the PDF is here) or failed (the reason).
-    A cache of facilitator/plan_render.py, written in short transactions of its own,
+    A cache of facilitator/plan/render.py, written in short transactions of its own,
     never through the room's operations.
 
     It lives in the workshop's database, so every server process serves what another

@@ -26,7 +26,10 @@ from flask import current_app
 
 from sqlalchemy import select
 
-from . import accounts, operations, participants, priorities, workshops
+from .people import accounts, participants
+from .live import operations
+from .steps import priorities
+from . import workshops
 from .extensions import db
 from .models import Action, Participant, WorkingGroup, Workshop
 from .snapshot import snapshot

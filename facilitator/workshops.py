@@ -9,7 +9,7 @@ from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from . import eventlog, joining, method
-from .accounts import find
+from .people.accounts import find
 from .errors import OperationError
 from .extensions import db
 from .identity import viewer_of

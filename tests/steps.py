@@ -17,11 +17,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from facilitator import accounts, eventlog, groups, operations, participants, workshops
+from facilitator.people import accounts, participants
+from facilitator import eventlog, workshops
+from facilitator.steps import groups
+from facilitator.live import operations
 from facilitator.extensions import db
 from facilitator.method import STAGE_KEYS, index_of
 from facilitator.models import Participant, Workshop
-from facilitator.operations import perform
+from facilitator.live.operations import perform
 from facilitator.viewers import Viewer
 
 OWNER = ("owner@example.org", "owner-password")  # the bare room's

@@ -14,7 +14,9 @@ from flask import request
 from flask_migrate import upgrade
 
 from config import ProductionConfig, VenueConfig
-from facilitator import accounts, create_app, operations
+from facilitator.people import accounts
+from facilitator import create_app
+from facilitator.live import operations
 from tests import databases
 from tests.support import ROOT
 

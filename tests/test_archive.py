@@ -11,8 +11,10 @@ import re
 import pytest
 from sqlalchemy import event, func, select
 
-from facilitator import (accounts, archive, closing, operations, participants, shared_plan,
-                         workshops)
+from facilitator.people import accounts, participants
+from facilitator import archive, workshops
+from facilitator.steps import closing, shared_plan
+from facilitator.live import operations
 from facilitator.errors import OperationError
 from facilitator.extensions import db
 from facilitator.models import (Action, AppliedOperation, Event, Idea, Membership,

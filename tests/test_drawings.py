@@ -18,7 +18,9 @@ from markupsafe import Markup
 from pypdf import PdfReader
 from sqlalchemy import event
 
-from facilitator import accounts, drawings, operations
+from facilitator.people import accounts
+from facilitator.plan import drawings
+from facilitator.live import operations
 from facilitator.extensions import db
 from facilitator.models import Action, Actor, Objective, SharedAction, Workshop
 from facilitator.text import text_direction
@@ -415,7 +417,7 @@ def pdf_text(app, body, locale: str) -> str:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from facilitator.report import AppURLFetcher
+    from facilitator.plan.pdf import AppURLFetcher
 
     html = render_template_string('{% extends "pdf/base.html" %}{% block body %}'
                                   "{{ body }}{% endblock %}", body=body, pdf_locale=locale)

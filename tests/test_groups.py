@@ -9,7 +9,10 @@ from types import SimpleNamespace
 
 from hypothesis import given, settings, strategies as st
 
-from facilitator import groups, operations, participants, workshops
+from facilitator.steps import groups
+from facilitator.live import operations
+from facilitator.people import participants
+from facilitator import workshops
 from facilitator.extensions import db
 from facilitator.models import Action, Participant, WorkingGroup, Workshop
 from facilitator.snapshot import snapshot

@@ -6,11 +6,11 @@ from datetime import datetime
 
 import pytest
 
-from facilitator import ideas
+from facilitator.steps import ideas
 from facilitator.extensions import db
 from facilitator.models import Idea
 from facilitator.snapshot import snapshot
-from facilitator.operations import OPERATIONS
+from facilitator.live.operations import OPERATIONS
 from tests.steps import do, last_seq, seen_by
 
 def test_a_posted_idea_is_on_everyone_s_screen(room):

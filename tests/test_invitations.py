@@ -14,7 +14,9 @@ from aiosmtpd.controller import Controller
 from flask import g
 from flask_migrate import upgrade
 
-from facilitator import accounts, create_app, invitations, operations, workshops
+from facilitator.people import accounts, invitations
+from facilitator import create_app, workshops
+from facilitator.live import operations
 from facilitator.extensions import db, socketio
 from facilitator.models import (AppliedOperation, Event, Invitation, Membership, Workshop,
                                 utcnow)

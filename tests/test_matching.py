@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from facilitator import matching
+from facilitator.steps import matching
 
 
 def test_normalising_meets_arabic_and_french_spellings():

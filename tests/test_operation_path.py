@@ -7,7 +7,9 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from facilitator import method, operations, participants
+from facilitator import method
+from facilitator.live import operations
+from facilitator.people import participants
 from facilitator.errors import OperationError
 from facilitator.extensions import db
 from facilitator.models import Participant, Workshop

@@ -28,11 +28,13 @@ from flask_migrate import upgrade
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import func, select
 
-from facilitator import accounts, create_app, method, operations, participants, workshops
+from facilitator.people import accounts, participants
+from facilitator import create_app, method, workshops
+from facilitator.live import operations
 from facilitator.viewers import Viewer
 from facilitator.extensions import db
 from facilitator.models import Participant, Workshop
-from facilitator.operations import OPERATIONS, perform
+from facilitator.live.operations import OPERATIONS, perform
 from facilitator.sample import create_sample
 
 pytestmark = pytest.mark.sqlite
@@ -108,7 +110,7 @@ def plausible(field: str):
 
 def payloads(name: str):
     """Some of the operation's fields (each present or not), each with a value; an
-    absent one reaches the capability as None, as live.py passes it."""
+    absent one reaches the capability as None, as live/handlers.py passes it."""
     fields = OPERATIONS[name][1]
     return st.fixed_dictionaries({}, optional={field: plausible(field) for field in fields})
 
@@ -158,7 +160,7 @@ def test_no_payload_gets_a_server_error_or_leaves_half_a_change(seminars, tmp_pa
         @given(payload=payloads(name), by_phone=st.booleans())
         def send(payload, by_phone):
             before = row_counts()
-            fields = {field: payload.get(field) for field in OPERATIONS[name][1]}  # as live.py
+            fields = {field: payload.get(field) for field in OPERATIONS[name][1]}  # as live/handlers.py
             ack = perform(phone if by_phone else console, name,
                           f"property-{next(_op_ids):08d}", **fields)
             assert ack.get("error", {}).get("code") != "server_error", (name, payload)

@@ -12,7 +12,8 @@ from flask import g
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from facilitator import accounts, archive, create_app, participants, rights, workshops
+from facilitator.people import accounts, participants, rights
+from facilitator import archive, create_app, workshops
 from facilitator.extensions import db, socketio
 from facilitator.identity import Identity
 from facilitator.models import (ClosingRecord, CommitteeMember, Idea, Participant,

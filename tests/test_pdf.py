@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import render_template
 from pypdf import PdfReader
 
-from facilitator.report import html_to_pdf
+from facilitator.plan.pdf import html_to_pdf
 
 FRENCH = "Améliorer le cadre d'attraction de la diaspora économique"
 ARABIC = "تحسين الإطار الذي يجذب المغتربين"

@@ -8,7 +8,9 @@ import zlib
 
 import pytest
 
-from facilitator import accounts, assets, operations, participants, workshops
+from facilitator.people import accounts, participants
+from facilitator import assets, workshops
+from facilitator.live import operations
 
 
 @pytest.fixture

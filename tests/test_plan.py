@@ -21,12 +21,15 @@ from flask_migrate import upgrade
 from pypdf import PdfReader
 from sqlalchemy import delete, event, select, update
 
-from facilitator import (accounts, create_app, operations, participants, plan, plan_render,
-                         synergies, workshops)
+from facilitator.people import accounts, participants
+from facilitator import create_app, workshops
+from facilitator.live import operations
+from facilitator.plan import content as plan, render as plan_render
+from facilitator.steps import synergies
 from facilitator.extensions import db
-from facilitator.models import (Action, Actor, Event, Idea, Participant, PlanFile,
-                                Synergy, WorkingGroup, Workshop)
-from facilitator.report import plan_html, plan_pdf
+from facilitator.models import (Action, Actor, Event, Idea, Participant, PlanFile, Synergy,
+                                WorkingGroup, Workshop)
+from facilitator.plan.pdf import plan_html, plan_pdf
 from facilitator.snapshot import snapshot
 from facilitator.sample import BOARDS, COMMITTEE, MEASURES, PRIORITIES, create_sample
 from tests.databases import drop_database, new_database
@@ -688,7 +691,7 @@ def fake_pdf(monkeypatch, meanwhile=None):
         if meanwhile is not None:
             meanwhile()
         return b"%PDF-1.7 stand-in"
-    monkeypatch.setattr("facilitator.report.plan_pdf", make)
+    monkeypatch.setattr("facilitator.plan.pdf.plan_pdf", make)
 
 
 real_start_process = plan_render.start_process
@@ -981,7 +984,7 @@ def test_a_render_that_fails_says_why(app, room_at, monkeypatch):
     def broken(_data):
         raise RuntimeError("no fonts")
 
-    monkeypatch.setattr("facilitator.report.plan_pdf", broken)
+    monkeypatch.setattr("facilitator.plan.pdf.plan_pdf", broken)
     plan_render.ask_render(key, spawn=render_here)
     state = plan_render.status(key)
     assert state["state"] == "failed" and "no fonts" in state["reason"]
@@ -1010,7 +1013,7 @@ def test_a_workshop_made_again_under_the_same_id_never_gets_another_plan(app, ro
 
 
 def test_a_real_render_process_fills_the_cache(on_disk):
-    """With a database on disk, `python -m facilitator.plan_render` renders in its own
+    """With a database on disk, `python -m facilitator.plan.render` renders in its own
     process; two requests at once start one process, which gives its place back as it
     ends."""
     app = on_disk()

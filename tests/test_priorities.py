@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from facilitator import ideas, priorities
+from facilitator.steps import ideas, priorities
 from facilitator.errors import OperationError
 from facilitator.extensions import db
 from facilitator.models import Idea, Theme, Vote, Workshop

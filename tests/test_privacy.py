@@ -101,7 +101,7 @@ def test_events_and_stored_acks_carry_a_reference_never_the_address(room):
 
 
 def do_query(viewer, name, **fields):
-    from facilitator.operations import query
+    from facilitator.live.operations import query
 
     return query(viewer, name, **fields)
 

@@ -10,7 +10,9 @@ from datetime import date
 import pytest
 from flask_babel import force_locale, gettext
 
-from facilitator import accounts, operations, workshops
+from facilitator.people import accounts
+from facilitator.live import operations
+from facilitator import workshops
 
 pytestmark = pytest.mark.usefixtures("separate_browsers")  # each client a browser
 

@@ -7,7 +7,9 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from facilitator import ideas, participants, priorities, sample
+from facilitator.steps import ideas, priorities
+from facilitator.people import participants
+from facilitator import sample
 from facilitator.extensions import db
 from facilitator.models import AppliedOperation, Idea, Participant, Vote, Workshop
 from facilitator.snapshot import snapshot

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from facilitator import operations, workshops
+from facilitator.live import operations
+from facilitator import workshops
 from facilitator.errors import OperationError
 from facilitator.extensions import db
 from facilitator.models import Action, ClosingRecord, SharedAction, Workshop
@@ -119,7 +120,7 @@ def test_a_shared_action_built_from_a_synergy_links_the_actions_it_absorbs(room_
 
 
 def do_query(room):
-    from facilitator import operations
+    from facilitator.live import operations
 
     return operations.query(room["console"], "synergies.suggest")["suggestions"]
 

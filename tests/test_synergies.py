@@ -5,7 +5,7 @@ from types import SimpleNamespace as Row
 
 import pytest
 
-from facilitator import synergies
+from facilitator.steps import synergies
 
 GROUP = {10: 1, 20: 2, 30: 3}
 

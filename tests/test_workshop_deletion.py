@@ -14,8 +14,10 @@ from flask import current_app, g
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from facilitator import (accounts, backups, create_app, invitations, operations, plan_render,
-                         report, sample, workshops)
+from facilitator.people import accounts, invitations
+from facilitator import backups, create_app, sample, workshops
+from facilitator.live import operations
+from facilitator.plan import pdf, render as plan_render
 from facilitator.errors import OperationError
 from facilitator.extensions import db, socketio
 from facilitator.models import PlanFile, Workshop, utcnow
@@ -216,7 +218,7 @@ def test_a_render_finishing_after_the_deletion_writes_nothing(app, monkeypatch, 
         operations.run(workshops.delete_workshop, owner, workshop.join_code)
         return b"%PDF-1.7 rendered"
 
-    monkeypatch.setattr(report, "plan_pdf", deleted_meanwhile)
+    monkeypatch.setattr(pdf, "plan_pdf", deleted_meanwhile)
     caplog.set_level(logging.WARNING)
     assert plan_render.render(key, handed[0]) is False
     assert plan_render.dropped(key, handed[0])  # the process exits 0: nothing failed

@@ -5,11 +5,13 @@ import io
 
 import pytest
 
-from facilitator import accounts, method, operations, participants, throttle, workshops
+from facilitator.people import accounts, participants
+from facilitator import method, throttle, workshops
+from facilitator.live import operations
 from facilitator.errors import OperationError
 from facilitator.extensions import db, limiter, socketio
 from facilitator.models import Participant, Workshop
-from facilitator.operations import perform
+from facilitator.live.operations import perform
 
 
 @pytest.fixture

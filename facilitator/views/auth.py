@@ -1,5 +1,5 @@
 """Signing in and out, the first-run page that creates the first account, and the page
-where an invited person joins a workshop's team (facilitator/invitations.py)."""
+where an invited person joins a workshop's team (facilitator/people/invitations.py)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -9,7 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from .. import accounts, i18n, invitations, operations, throttle
+from ..people import accounts, invitations
+from .. import i18n, throttle
+from ..live import operations
 from ..payload import MAX_ID
 from ..errors import OperationError
 from ..extensions import db, login

@@ -1,6 +1,6 @@
 """The facilitator's pages: workshops, their settings and team (invitations too), the
 console, the projector, the join sheet. The console's live controls go through Socket.IO
-operations (live.py).
+operations (live/handlers.py).
 
 The projector, a group's screen and the join sheet speak the workshop's language, or the
 one in their own URL (?lang=), whatever the console's: i18n.screen_language."""
@@ -14,7 +14,10 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField
 from wtforms.validators import DataRequired, Length
 
-from .. import drawings, i18n, invitations, joining, operations, workshops
+from ..plan import drawings
+from .. import i18n, joining, workshops
+from ..people import invitations
+from ..live import operations
 from ..errors import OperationError
 from ..extensions import db
 from ..forms import DeleteWorkshopForm, ImportForm, MemberForm, WorkshopForm

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import text
 from werkzeug.routing import IntegerConverter
 
-from ..accounts import has_accounts
-from ..cluster import process_name
+from ..people.accounts import has_accounts
+from ..live.cluster import process_name
 from ..extensions import db
 from ..payload import MAX_ID
 

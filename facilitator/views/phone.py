@@ -10,7 +10,9 @@ import secrets
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import i18n, operations, participants, rights, throttle
+from .. import i18n, throttle
+from ..live import operations
+from ..people import participants, rights
 from ..errors import OperationError
 from ..extensions import db
 from ..forms import JoinForm, RejoinForm

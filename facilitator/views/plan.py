@@ -4,7 +4,7 @@ actions, and sharing the plan with the participants.
 Facilitators and organisers (the workshop's staff) get everything, drafts included;
 participants get the public edition's PDF only once a facilitator shares it (from their
 phone page); anyone else gets 403. The PDF is rendered in another process and kept in
-the database (facilitator/plan_render.py), so any server process serves it: a page
+the database (facilitator/plan/render.py), so any server process serves it: a page
 asking for one that is not ready yet starts it and reloads itself (a meta refresh: no
 script) until it is.
 """
@@ -20,7 +20,11 @@ from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_
 from flask_babel import force_locale, get_locale, gettext as _
 from flask_login import current_user, login_required
 
-from .. import closing, operations, participants, plan, plan_render, report, workshops
+from ..steps import closing
+from ..live import operations
+from ..people import participants
+from ..plan import content as plan, render as plan_render, pdf as report
+from .. import workshops
 from ..errors import OperationError
 from ..extensions import db
 from ..models import Workshop

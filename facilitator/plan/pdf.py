@@ -6,7 +6,7 @@ looks the same on any laptop and Arabic is shaped right to left by Pango/HarfBuz
 
 WeasyPrint is imported by the PDF functions only, never at import time: the server
 imports this module for the HTML preview and must not load WeasyPrint (it runs in the
-render process, facilitator/plan_render.py; tests/test_pdf.py holds it).
+render process, facilitator/plan/render.py; tests/test_pdf.py holds it).
 """
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ from flask_babel import force_locale, get_locale, gettext as _
 from markupsafe import Markup, escape
 
 from . import drawings
-from .assets import font_path
-from .synergies import reason_text
-from .text import text_direction
+from ..assets import font_path
+from ..steps.synergies import reason_text
+from ..text import text_direction
 
 FONT_URL_PREFIX = "/vendor/fonts/"
 
@@ -198,7 +198,7 @@ def _french_drawings(value, key: str = ""):
 
 
 def _figures(data: dict, screen: bool) -> dict:
-    """The step 4 drawings (facilitator/drawings.py): for WeasyPrint, shapes as SVG with
+    """The step 4 drawings (facilitator/plan/drawings.py): for WeasyPrint, shapes as SVG with
     their labels as HTML over them (WeasyPrint lays SVG text out letter by letter); for a
     browser, one SVG with its text. A drawing that fails is logged and left out (a box
     says so), so the plan is still delivered."""
@@ -268,5 +268,5 @@ def html_to_pdf_pages(html: str, *, tagged: bool = True) -> tuple[bytes, int]:
 def plan_pdf(data: dict) -> bytes:
     """The action plan as PDF bytes: plan_html(data) through WeasyPrint. Heavy (seconds,
     and it never yields to eventlet): the server runs it in another process
-    (facilitator/plan_render.py), never in a request."""
+    (facilitator/plan/render.py), never in a request."""
     return html_to_pdf(plan_html(data))

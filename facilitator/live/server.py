@@ -15,7 +15,7 @@ import resource
 import socket
 import time
 
-log = logging.getLogger("facilitator.server")
+log = logging.getLogger("facilitator.live.server")
 RESERVED_FILES = 64  # the database, its WAL, logs, pipes
 
 

@@ -21,16 +21,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
-from . import eventlog, method, plan_render
-from .errors import OperationError
-from .extensions import db
-from .models import (ClosingRecord, CommitteeMember, Participant, PlanFile, SuccessFactor,
-                     Workshop, iso, of_workshop, utcnow)
-from .payload import switch
-from .snapshot import part, personal
-from .text import clean_line, email_address
-from .viewers import Viewer
-from .workshops import public_info, require_runner
+from .. import eventlog, method
+from ..plan import render as plan_render
+from ..errors import OperationError
+from ..extensions import db
+from ..models import (ClosingRecord, CommitteeMember, Participant, PlanFile, SuccessFactor,
+                      Workshop, iso, of_workshop, utcnow)
+from ..payload import switch
+from ..snapshot import part, personal
+from ..text import clean_line, email_address
+from ..viewers import Viewer
+from ..workshops import public_info, require_runner
 
 LIMITS = {"factor": 300, "role": 120, "email": 254}
 RECORD_KINDS = ("closed", "reopened", "correction", "withdrawal")

@@ -13,15 +13,15 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from . import eventlog, method
-from .errors import OperationError
-from .extensions import db
-from .models import Idea, Participant, StepSettings, Workshop, iso, utcnow
-from .payload import ids, is_id, is_whole, switch
-from .snapshot import part, personal
-from .text import clean_line, one_line
-from .viewers import Viewer
-from .workshops import require_runner
+from .. import eventlog, method
+from ..errors import OperationError
+from ..extensions import db
+from ..models import Idea, Participant, StepSettings, Workshop, iso, utcnow
+from ..payload import ids, is_id, is_whole, switch
+from ..snapshot import part, personal
+from ..text import clean_line, one_line
+from ..viewers import Viewer
+from ..workshops import require_runner
 
 KINDS = ("idea", "experience", "practice")
 LIMITS = {"text": 500, "origin": 80}

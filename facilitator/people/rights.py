@@ -19,16 +19,17 @@ from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm.attributes import flag_modified
 
-from . import closing, eventlog, groups, ideas, priorities, synergies
-from .errors import OperationError
-from .extensions import db
-from .models import (Action, Actor, AppliedOperation, ClosingRecord, CommitteeMember, Event,
-                     Idea, Objective, Participant, PlanFile, SuccessFactor,
-                     SynergyProposal, Synthesis, Theme, Vote, WorkingGroup, Workshop, iso,
-                     of_workshop, utcnow)
+from ..steps import closing, groups, ideas, priorities, synergies
+from .. import eventlog
+from ..errors import OperationError
+from ..extensions import db
+from ..models import (Action, Actor, AppliedOperation, ClosingRecord, CommitteeMember,
+                      Event, Idea, Objective, Participant, PlanFile, SuccessFactor,
+                      SynergyProposal, Synthesis, Theme, Vote, WorkingGroup, Workshop, iso,
+                      of_workshop, utcnow)
 from .participants import public
-from .viewers import Viewer, room_participant
-from .workshops import require_runner
+from ..viewers import Viewer, room_participant
+from ..workshops import require_runner
 
 GONE = _l("This participant is no longer in the workshop.")
 # what a phone is told when it asks to be forgotten once the workshop is closed

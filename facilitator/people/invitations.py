@@ -22,11 +22,12 @@ from flask import url_for
 from flask_babel import force_locale, format_date, gettext as _, lazy_gettext as _l
 from sqlalchemy import select, update
 
-from . import accounts, joining, mail, workshops
-from .errors import OperationError
-from .extensions import db
-from .models import Facilitator, Invitation, Membership, Workshop, of_workshop, utcnow
-from .viewers import Viewer
+from . import accounts
+from .. import joining, mail, workshops
+from ..errors import OperationError
+from ..extensions import db
+from ..models import Facilitator, Invitation, Membership, Workshop, of_workshop, utcnow
+from ..viewers import Viewer
 
 VALID_FOR = timedelta(days=7)
 ROLE_NAMES = {"cofacilitator": _l("Co-facilitator"), "organiser": _l("Organiser")}

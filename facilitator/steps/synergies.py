@@ -27,19 +27,20 @@ from flask_babel import force_locale, gettext as _, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from . import eventlog, matching, method
-from .errors import OperationError
-from .extensions import db
+from .. import eventlog, method
+from . import matching
+from ..errors import OperationError
+from ..extensions import db
 from .groups import groups_of
-from .i18n import listed
-from .models import (Action, Actor, Objective, SharedAction, Synergy, SynergyProposal,
-                     WorkingGroup, Workshop, iso, of_workshop, utcnow)
-from .payload import is_id
+from ..i18n import listed
+from ..models import (Action, Actor, Objective, SharedAction, Synergy, SynergyProposal,
+                      WorkingGroup, Workshop, iso, of_workshop, utcnow)
+from ..payload import is_id
 from .shared_plan import publish_shared_action
-from .snapshot import part, personal
-from .text import clean_line, plain
-from .viewers import Viewer
-from .workshops import require_runner, require_staff
+from ..snapshot import part, personal
+from ..text import clean_line, plain
+from ..viewers import Viewer
+from ..workshops import require_runner, require_staff
 
 STATUSES = ("accepted", "rejected")
 PROPOSAL_STATUSES = ("pending", "accepted", "dismissed")

@@ -17,14 +17,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
 
-from . import eventlog, participants, payload as check, wire
-from .errors import OperationError
-from .extensions import db, socketio
-from .identity import Identity, viewer_of
-from .models import Workshop
+from .. import eventlog, payload as check
+from ..people import participants
+from . import wire
+from ..errors import OperationError
+from ..extensions import db, socketio
+from ..identity import Identity, viewer_of
+from ..models import Workshop
 from .operations import OPERATIONS, QUERIES, perform, query, server_error
-from .snapshot import snapshot
-from .viewers import Viewer
+from ..snapshot import snapshot
+from ..viewers import Viewer
 
 VIEWS = ("phone", "console", "projector")
 log = logging.getLogger(__name__)
@@ -220,7 +222,7 @@ def on_unknown(event, *_args) -> dict:
 @socketio.on(wire.UNREADABLE)
 def on_unreadable(*_args) -> dict:
     """A message the server could not read (broken JSON, an integer too long to convert,
-    no event name: facilitator/wire.py) is answered too; nothing is read or changed."""
+    no event name: facilitator/live/wire.py) is answered too; nothing is read or changed."""
     current_identity()  # the sentence speaks the workshop's language
     return OperationError("bad_request", _l(
         "This request could not be read (its data is malformed), so nothing was changed. "

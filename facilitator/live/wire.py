@@ -4,7 +4,7 @@ python-socketio parses a message before any handler runs. A message it could not
 (broken JSON, nesting too deep for the parser, an integer of more than the 4,300 digits
 Python converts, or no event name) raised there: the client got no ack and resent it for
 ever, and the log got a traceback. Here such a message becomes the event UNREADABLE, with
-the ack id it carries in its prefix, and live.py answers it `bad_request`; the log gets one
+the ack id it carries in its prefix, and live/handlers.py answers it `bad_request`; the log gets one
 line. The message's size is bounded beforehand (SOCKETIO_MAX_MESSAGE_BYTES), and reading it
 is linear in it (a long integer is refused before it is converted).
 """

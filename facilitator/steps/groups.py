@@ -16,15 +16,15 @@ from types import SimpleNamespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from . import eventlog, method
-from .errors import OperationError
-from .extensions import db
-from .models import (Action, Actor, GroupSettings, Objective, Participant, Theme,
-                     WorkingGroup, Workshop, of_workshop)
-from .payload import is_whole
+from .. import eventlog, method
+from ..errors import OperationError
+from ..extensions import db
+from ..models import (Action, Actor, GroupSettings, Objective, Participant, Theme,
+                      WorkingGroup, Workshop, of_workshop)
+from ..payload import is_whole
 from .priorities import confirmed, warns_on_confirm
-from .viewers import Viewer, room_all, room_group, room_participant
-from .workshops import require_runner, require_staff
+from ..viewers import Viewer, room_all, room_group, room_participant
+from ..workshops import require_runner, require_staff
 
 MODES = ("balanced", "choose")
 STEP3_STAGES = tuple(stage.key for stage in method.STAGES if stage.step == 3)

@@ -22,11 +22,11 @@ from babel.dates import format_date, format_time, get_datetime_format
 from sqlalchemy import select
 
 from . import drawings
-from .synergies import reason_of, spelled
-from .extensions import db
-from .models import (Action, Actor, CommitteeMember, Idea, ImmediateMeasure, Objective,
-                     Participant, SharedAction, SuccessFactor, Synergy, Synthesis, Theme,
-                     Vote, WorkingGroup, Workshop, utcnow)
+from ..steps.synergies import reason_of, spelled
+from ..extensions import db
+from ..models import (Action, Actor, CommitteeMember, Idea, ImmediateMeasure, Objective,
+                      Participant, SharedAction, SuccessFactor, Synergy, Synthesis, Theme,
+                      Vote, WorkingGroup, Workshop, utcnow)
 
 LANGUAGES = ("en", "fr", "ar")
 EDITIONS = ("public", "internal")
@@ -263,7 +263,7 @@ def gather(workshop_id: int, *, language: str | None = None,
             row["email"] = member.email
         committee.append(row)
 
-    # --- the drawings' data, from the rows above (facilitator/drawings.py) ------------
+    # --- the drawings' data, from the rows above (facilitator/plan/drawings.py) ------------
     theme_of = {t.id: t for t in every_theme}
     by_number = sorted(((g, theme_of[g.theme_id]) for g in groups.values()),
                        key=lambda pair: (pair[1].confirmed_rank or 99, pair[0].id))

@@ -16,17 +16,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from . import eventlog
+from .. import eventlog
 from .boards import checked_date
-from .errors import OperationError
-from .extensions import db
-from .models import (Action, ImmediateMeasure, SharedAction, Synergy, Theme, WorkingGroup,
-                     Workshop, iso, of_workshop, utcnow)
-from .payload import ids_among, is_id
-from .snapshot import part
-from .text import clean_line, plain
-from .viewers import Viewer
-from .workshops import require_runner
+from ..errors import OperationError
+from ..extensions import db
+from ..models import (Action, ImmediateMeasure, SharedAction, Synergy, Theme, WorkingGroup,
+                      Workshop, iso, of_workshop, utcnow)
+from ..payload import ids_among, is_id
+from ..snapshot import part
+from ..text import clean_line, plain
+from ..viewers import Viewer
+from ..workshops import require_runner
 
 LIMITS = {"title": 200, "description": 2000, "lead": 120, "partner": 120, "partners": 20,
           "expected_result": 500, "text": 300, "owner": 120}

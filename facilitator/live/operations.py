@@ -21,13 +21,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import (boards, closing, eventlog, groups, ideas, priorities, rights,
-               shared_plan, synergies, syntheses, workshops)
-from .errors import OperationError
-from .extensions import db
-from .identity import Identity, viewer_of
-from .models import AppliedOperation
-from .viewers import Viewer
+from ..steps import (boards, closing, groups, ideas, priorities, shared_plan, synergies,
+                     syntheses)
+from .. import eventlog, workshops
+from ..people import rights
+from ..errors import OperationError
+from ..extensions import db
+from ..identity import Identity, viewer_of
+from ..models import AppliedOperation
+from ..viewers import Viewer
 
 log = logging.getLogger(__name__)
 OP_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")

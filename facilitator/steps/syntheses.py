@@ -9,16 +9,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from . import eventlog, method
+from .. import eventlog, method
 from .boards import KINDS, _publish, boards
-from .errors import OperationError
-from .extensions import db
+from ..errors import OperationError
+from ..extensions import db
 from .groups import find_group, group_settings, group_view, groups_of, settings_info
-from .models import Participant, Synthesis, WorkingGroup, Workshop, iso, of_workshop, utcnow
-from .payload import switch
-from .snapshot import part, personal
-from .text import plain
-from .viewers import Viewer
+from ..models import Participant, Synthesis, WorkingGroup, Workshop, iso, of_workshop, utcnow
+from ..payload import switch
+from ..snapshot import part, personal
+from ..text import plain
+from ..viewers import Viewer
 
 SUBSTEPS = ("objectives", "actors", "actions")
 MAX_TEXT = 1500

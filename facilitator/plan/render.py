@@ -2,7 +2,7 @@
 
 WeasyPrint takes a second or more of CPU and never yields to eventlet: run in the server,
 it would freeze every live room for that long. So a request only asks for a render, and
-a separate process (`python -m facilitator.plan_render`, started with eventlet's green
+a separate process (`python -m facilitator.plan.render`, started with eventlet's green
 subprocess) does it; the page polls the state.
 
 Every version is a row of the workshop's own database (models.PlanFile): the workshop,
@@ -61,10 +61,11 @@ from sqlalchemy.types import DateTime
 
 from config import BASE_DIR
 
-from . import create_app, report
-from .extensions import db, socketio
-from .models import PlanFile, Workshop
-from .plan import EDITIONS, LANGUAGES, gather
+from .. import create_app
+from ..extensions import db, socketio
+from ..models import PlanFile, Workshop
+from . import pdf
+from .content import EDITIONS, LANGUAGES, gather
 
 STATES = ("none", "queued", "rendering", "ready", "failed")  # "busy": ask_render only
 UNDER_WAY = ("queued", "rendering")  # a row in these holds its plan and a render place
@@ -321,7 +322,7 @@ def process_command(app: Flask, key: Key, token: str) -> tuple[list[str], dict[s
     env = {**os.environ, "DATABASE_URL": database, "FACILITATOR_INSTANCE": app.instance_path,
            PLACE_ENV: token}
     env.setdefault("FACILITATOR_CONFIG", "venue")
-    return [sys.executable, "-m", "facilitator.plan_render", *key.args()], env
+    return [sys.executable, "-m", "facilitator.plan.render", *key.args()], env
 
 
 def start_process(key: Key, token: str) -> subprocess.Popen:
@@ -440,7 +441,7 @@ def render(key: Key, token: str, *, lease: Lease | None = None) -> bool:
     if lease is not None:
         lease.start(key, token)
     try:
-        content = report.plan_pdf(gather(now.workshop_id, language=now.language,
+        content = pdf.plan_pdf(gather(now.workshop_id, language=now.language,
                                          edition=now.edition))
     except Exception as exc:  # noqa: BLE001 (the reason goes to the page)
         if dropped(key, token):  # its workshop deleted meanwhile: nothing failed
@@ -495,7 +496,7 @@ def _stop_now() -> None:
 
 
 def main(argv: list[str]) -> int:
-    """python -m facilitator.plan_render WORKSHOP_ID SEQ LANGUAGE EDITION
+    """python -m facilitator.plan.render WORKSHOP_ID SEQ LANGUAGE EDITION
 
     Started by the server, it is handed the render place its request took (the token in
     PLAN_RENDER_TOKEN); run by hand, it asks for one as a request does, or says why

@@ -37,12 +37,12 @@ from flask_babel import get_locale, gettext as _, ngettext
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from .assets import font_path
-from .extensions import db
-from .i18n import listed
-from .models import Action, Actor, SharedAction, Synergy, Theme, WorkingGroup
-from .synergies import _care, _spelling_key, one_spelling, spelled
-from .text import text_direction
+from ..assets import font_path
+from ..extensions import db
+from ..i18n import listed
+from ..models import Action, Actor, SharedAction, Synergy, Theme, WorkingGroup
+from ..steps.synergies import _care, _spelling_key, one_spelling, spelled
+from ..text import text_direction
 
 # --- what the drawings look like --------------------------------------------------------
 

@@ -14,15 +14,16 @@ from typing import Callable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from . import eventlog, ideas, matching, method
-from .text import clean_line
-from .errors import OperationError
-from .extensions import db
-from .models import Idea, Theme, Vote, Workshop
-from .payload import ids, is_id, switch
-from .snapshot import part, personal
-from .viewers import Viewer
-from .workshops import require_runner, require_staff
+from .. import eventlog, method
+from . import ideas, matching
+from ..text import clean_line
+from ..errors import OperationError
+from ..extensions import db
+from ..models import Idea, Theme, Vote, Workshop
+from ..payload import ids, is_id, switch
+from ..snapshot import part, personal
+from ..viewers import Viewer
+from ..workshops import require_runner, require_staff
 
 # What a later step must tell the facilitator when the priorities are confirmed again
 # (groups already working on them): registered by that step (groups.py), so that Step 2

@@ -16,14 +16,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from . import eventlog, joining
-from .groups import place_newcomer
-from .errors import OperationError
-from .extensions import db
-from .models import Participant, ParticipantToken, Workshop
-from .snapshot import part, personal
-from .text import clean_line, plain
-from .viewers import Viewer
+from .. import eventlog, joining
+from ..steps.groups import place_newcomer
+from ..errors import OperationError
+from ..extensions import db
+from ..models import Participant, ParticipantToken, Workshop
+from ..snapshot import part, personal
+from ..text import clean_line, plain
+from ..viewers import Viewer
 
 LIMITS = {"name": 80, "organisation": 120}
 COOKIE_PREFIX = "fp_"

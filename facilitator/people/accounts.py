@@ -6,11 +6,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import eventlog
-from .errors import OperationError
-from .extensions import db
-from .text import email_address, plain
-from .models import Facilitator, new_token
+from .. import eventlog
+from ..errors import OperationError
+from ..extensions import db
+from ..text import email_address, plain
+from ..models import Facilitator, new_token
 
 MIN_PASSWORD_LENGTH = 8
 
