@@ -220,3 +220,38 @@ export function earliestDeadline(state) {
   if (state.workshop.date) return state.workshop.date;
   return new Date().toISOString().slice(0, 10);
 }
+
+// --- asking before an entry is removed ----------------------------------------------------
+
+/** The "Remove this entry? Remove / Cancel" of a board entry, the same on the console's
+ *  boards and on the phone's (each view held its own copy): which entry waits for "yes",
+ *  the question drawn in place of the entry's controls, and the three clicks. `attr` is the
+ *  view's click attribute ("c3" for data-c3, "g3" for data-g3); `send(name, payload,
+ *  success)` sends the removal the view's way and says `success` where it answers. */
+export function removal(attr, send) {
+  let waiting = null; // {kind, id}: waiting for "yes"
+  return {
+    /** The question, in place of the entry's controls, while it waits for "yes"; else null. */
+    question(kind, entry) {
+      if (!waiting || waiting.kind !== kind || waiting.id !== entry.id) return null;
+      return el("p", { class: "card-actions ask" }, t("remove_entry_question"), " ",
+        el("button", { type: "button", class: "small danger", dataset: { [attr]: "remove-yes" } }, t("remove")),
+        el("button", { type: "button", class: "small secondary", dataset: { [attr]: "remove-no" } }, t("cancel")));
+    },
+    /** The room is on `kind`'s sub-step: a question about another kind is dropped. */
+    keep(kind) {
+      if (waiting && waiting.kind !== kind) waiting = null;
+    },
+    handles: (action) => action === "remove" || action === "remove-no" || action === "remove-yes",
+    /** One of the three clicks (`handles`): ask, forget, or remove and say so. */
+    click(action, kind, id, redraw) {
+      if (action === "remove") { waiting = { kind, id }; return redraw(); }
+      if (action === "remove-no") { waiting = null; return redraw(); }
+      const entry = waiting;
+      waiting = null;
+      redraw();
+      if (!entry) return undefined; // a second "yes" once the question is gone
+      return send(`${entry.kind}.remove`, { [`${entry.kind}_id`]: entry.id }, t("entry_removed"));
+    },
+  };
+}

@@ -10,14 +10,14 @@ import { el, morph, on, userText } from "../core/dom.js";
 import { fill, t, tn } from "../core/i18n.js";
 import {
   ENTRY, board, earliestDeadline, editPayload, entriesOf, entryCount, entryFields, entryItem, formValues,
-  groupById, isSynthesis, isolate, listOf, personById, quoted, sentence, substepOf,
+  groupById, isSynthesis, isolate, listOf, personById, quoted, removal, sentence, substepOf,
 } from "./board.js";
 
 const $ = (selector) => document.querySelector(selector);
 let ctx = null; // {client, run, say}: lent by console.js
 let proposal = null; // [{participant_id, group_id}] from groups.propose, until applied
 let editing = null; // {kind, id, group, fresh}
-let removing = null; // {kind, id}
+const removing = removal("c3", (name, payload, success) => ctx.run(name, payload, "boards", success));
 const syntheses = new Map(); // "group:substep" -> the text being typed here
 
 const runs = () => Boolean($("[data-stage-next]"));
@@ -165,11 +165,8 @@ function renderProposal(state) {
 
 function entryControls(kind, entry, group, stage) {
   if (!runs()) return null;
-  if (removing && removing.kind === kind && removing.id === entry.id) {
-    return el("p", { class: "card-actions ask" }, t("remove_entry_question"), " ",
-      el("button", { type: "button", class: "small danger", dataset: { c3: "remove-yes" } }, t("remove")),
-      el("button", { type: "button", class: "small secondary", dataset: { c3: "remove-no" } }, t("cancel")));
-  }
+  const question = removing.question(kind, entry);
+  if (question) return question;
   return el("p", { class: "card-actions" },
     el("button", { type: "button", class: "link", dataset: { c3: "edit", kind, id: entry.id, group: group.id } }, t("edit")),
     el("button", { type: "button", class: "link danger", dataset: { c3: "remove", kind, id: entry.id } }, t("remove")),
@@ -197,7 +194,7 @@ function renderBoards(state) {
   const substep = substepOf(stage);
   const kind = ENTRY[substep];
   if (editing && editing.kind !== kind) editing = null; // the room moved on
-  if (removing && removing.kind !== kind) removing = null;
+  removing.keep(kind);
   $("[data-c3-boards-heading]").replaceChildren(...sentence(t("boards_of"), { substep: el("span", {}, t(`board_${substep}`)) }));
   const spotlight = state.groups.settings.spotlight_group_id;
   const groups = byRank(state.groups.list.filter((g) => !g.retired || entryCount(board(state, g.id))));
@@ -299,14 +296,7 @@ on(document, "click", "[data-c3]", async (node) => {
   }
   if (action === "edit") { editing = { kind, id, group: Number(node.dataset.group), fresh: true }; return redraw(); }
   if (action === "edit-cancel") { editing = null; return redraw(); }
-  if (action === "remove") { removing = { kind, id }; return redraw(); }
-  if (action === "remove-no") { removing = null; return redraw(); }
-  if (action === "remove-yes") {
-    const r = removing;
-    removing = null;
-    redraw();
-    return ctx.run(`${r.kind}.remove`, { [`${r.kind}_id`]: r.id }, "boards", t("entry_removed"));
-  }
+  if (removing.handles(action)) return removing.click(action, kind, id, redraw);
   if (action === "highlight") {
     const entry = board(state, Number(node.dataset.group))[`${kind}s`].find((x) => x.id === id);
     return ctx.run("entry.highlight", { entry: kind, entry_id: id, highlighted: !entry.highlighted }, "boards");

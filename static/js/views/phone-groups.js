@@ -9,14 +9,14 @@ import { el, morph, on, userText } from "../core/dom.js";
 import { fill, t, tn } from "../core/i18n.js";
 import {
   ENTRY, activeGroups, board, earliestDeadline, editPayload, entriesOf, entryFields, entryItem, formValues,
-  groupById, isSynthesis, isolate, numbered, personById, rapporteurName, sentence, substepOf,
+  groupById, isSynthesis, isolate, numbered, personById, rapporteurName, removal, sentence, substepOf,
 } from "./board.js";
 
 const $ = (selector) => document.querySelector(selector);
 let client = null;
 let editing = null; // {kind, id, version}: the entry in the form, or null for a new one
 let formKind = null; // the kind the form was last drawn for
-let removing = null; // {kind, id}: waiting for "yes"
+const removing = removal("g3", (name, payload, success) => send(name, payload, "board", success));
 let similar = null; // {message, actor}: the server found this actor under another spelling
 let similarExtra = null; // the same, for the actor added while listing the actions
 let overwritten = null; // {kind, entry, previous, by}
@@ -113,11 +113,8 @@ function renderGroupHead(state, group) {
 }
 
 function entryControls(kind, entry, { canEdit, canHighlight }) {
-  if (removing && removing.kind === kind && removing.id === entry.id) {
-    return el("p", { class: "card-actions ask" }, t("remove_entry_question"), " ",
-      el("button", { type: "button", class: "small danger", dataset: { g3: "remove-yes" } }, t("remove")),
-      el("button", { type: "button", class: "small secondary", dataset: { g3: "remove-no" } }, t("cancel")));
-  }
+  const question = removing.question(kind, entry);
+  if (question) return question;
   const buttons = [
     canEdit ? el("button", { type: "button", class: "link", dataset: { g3: "edit", kind, id: entry.id } }, t("edit")) : null,
     canEdit ? el("button", { type: "button", class: "link danger", dataset: { g3: "remove", kind, id: entry.id } }, t("remove")) : null,
@@ -162,7 +159,7 @@ function renderBoard(state, group) {
   const reporter = group.rapporteur_id === state.me.id;
   if (editing && (editing.kind !== kind || !open)) editing = null; // the room moved on
   if (similar && !open) similar = null;
-  if (removing && removing.kind !== kind) removing = null;
+  removing.keep(kind);
   $("[data-g3-board-heading]").textContent = t(`board_${substep}`);
   $("[data-g3-board-count]").textContent = String(b[substep].length);
   renderForm(state, b, kind, open);
@@ -376,14 +373,7 @@ on(document, "click", "[data-g3]", async (node) => {
     clearForm($("[data-g3-form]"));
     return redraw();
   }
-  if (action === "remove") { removing = { kind, id }; return redraw(); }
-  if (action === "remove-no") { removing = null; return redraw(); }
-  if (action === "remove-yes") {
-    const r = removing;
-    removing = null;
-    redraw();
-    return send(`${r.kind}.remove`, { [`${r.kind}_id`]: r.id }, "board", t("entry_removed"));
-  }
+  if (removing.handles(action)) return removing.click(action, kind, id, redraw);
   if (action === "highlight") {
     const entry = board(state, group.id)[`${kind}s`].find((x) => x.id === id);
     return send("entry.highlight", { entry: kind, entry_id: id, highlighted: !entry.highlighted }, "board");
