@@ -56,8 +56,10 @@ class Config:
     # The public edition of the plan rendered in the background when a workshop closes
     # and after each correction (facilitator/steps/closing.py render_ahead)
     PLAN_RENDER_AHEAD = os.environ.get("PLAN_RENDER_AHEAD", "1") != "0"
-    # A public URL for join links and QR codes; unset means "the laptop's LAN address".
+    # A public URL for join links and QR codes; unset means "the laptop's LAN address" at
+    # SERVER_PORT, the port wsgi.py serves (PORT)
     PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
+    SERVER_PORT = int(os.environ.get("PORT", "5000"))
     # Invitations to a workshop's team are also emailed when a mail server is set
     # (facilitator/mail.py); without MAIL_SERVER nothing is sent and the owner copies the
     # link. MAIL_USE_TLS: STARTTLS on MAIL_PORT (587 usually); MAIL_USE_SSL: TLS from the
@@ -135,6 +137,11 @@ class ProductionConfig(Config):
                 "Set it, e.g.: export SECRET_KEY=$(python3 -c "
                 "'import secrets; print(secrets.token_hex(32))')"
             )
+        if not app.config.get("PUBLIC_URL"):
+            raise SetupError(
+                "PUBLIC_URL is not set: it is the address people reach the server at, "
+                "printed on join links, QR codes and invitations. Set it, e.g.: "
+                "export PUBLIC_URL=https://seminar.example.org")
 
 
 class TestConfig(Config):

@@ -24,7 +24,7 @@ elif ASYNC_MODE == "gevent":
 import sys  # noqa: E402
 
 from config import SetupError  # noqa: E402
-from facilitator import backups, create_app  # noqa: E402
+from facilitator import backups, create_app, joining  # noqa: E402
 from facilitator.extensions import socketio  # noqa: E402
 
 try:
@@ -35,10 +35,9 @@ except SetupError as error:  # a setting to change: say which, without a traceba
 
 def main() -> None:
     host = os.environ.get("HOST", "0.0.0.0")
-    port = int(os.environ.get("PORT", "5000"))
-    from facilitator.joining import lan_address
-
-    shown = app.config["PUBLIC_URL"] or f"http://{lan_address() or '127.0.0.1'}:{port}"
+    port = app.config["SERVER_PORT"]  # PORT
+    with app.app_context():
+        shown = joining.base_url()
     print(f"Facilitator is running on port {port}.\n"
           f"  On this laptop: http://127.0.0.1:{port}/\n"
           f"  Phones on the venue network join at: {shown.rstrip('/')}/j", flush=True)

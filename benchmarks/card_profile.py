@@ -46,6 +46,7 @@ def main() -> None:
     from facilitator.people import participants
     from facilitator.extensions import db
     from facilitator.models import Workshop
+    from facilitator.sample import join
     from facilitator.sample import create_sample
 
     app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/profile.sqlite",
@@ -56,9 +57,9 @@ def main() -> None:
         workshop = create_sample("bench@example.org", "bench-password", until="ideas")
         workshop_id = workshop.id
         with app.test_request_context():
-            people = [participants.join(db.session.get(Workshop, workshop_id),
-                                        f"profile-nonce-{i:06d}-xxxx", f"Phone {i}", "Org",
-                                        workshop.profiles[0], True)[0]
+            people = [join(db.session.get(Workshop, workshop_id),
+                           f"profile-nonce-{i:06d}-xxxx", f"Phone {i}", "Org",
+                           workshop.profiles[0])[0]
                       for i in range(args.phones)]
         viewers = [participants.viewer_for(p) for p in people]
         db.session.commit()

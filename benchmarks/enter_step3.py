@@ -6,7 +6,7 @@ SQLite file, no network; bounded in count.
     .venv/bin/python benchmarks/enter_step3.py --people 200,1000 --runs 5
 
 For each room size: the sample seminar at `confirm` (3 priorities), N - 25 more people
-joined through participants.join, then the console's `stage.change` (through
+joined as the join form does (sample.join), then the console's `stage.change` (through
 operations.perform, the path of every live operation: row lock, rights, op_id, commit,
 publish) timed alone; the workshop is then put back at `confirm` with nobody in a group
 and the next run starts. Medians and maxima, with the events it wrote.
@@ -25,21 +25,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select, update  # noqa: E402
 
-from facilitator.people import accounts, participants  # noqa: E402
+from facilitator.people import accounts  # noqa: E402
 from facilitator import create_app, workshops  # noqa: E402
 from facilitator.live import operations  # noqa: E402
 from facilitator.extensions import db  # noqa: E402
 from facilitator.models import Event, Participant, Workshop  # noqa: E402
-from facilitator.sample import create_sample  # noqa: E402
+from facilitator.sample import create_sample, join  # noqa: E402
 
 
 def room_of(app, people: int) -> int:
     with app.app_context(), app.test_request_context():
         workshop = create_sample(until="confirm")
         for n in range(people - 25):
-            operations.run(participants.join, workshop, f"bench-{n:06d}-nonce-000000",
-                           f"Person {n}", "Org", workshop.profiles[n % len(workshop.profiles)],
-                           consent=True)
+            join(workshop, f"bench-{n:06d}-nonce-000000", f"Person {n}", "Org",
+                 workshop.profiles[n % len(workshop.profiles)])
         return workshop.id
 
 

@@ -5,13 +5,16 @@ count and time (every wait has a deadline; the whole run stays under ~5 minutes)
     .venv/bin/python benchmarks/snapshot_storm.py                    # 1,000 phones, since 0
     .venv/bin/python benchmarks/snapshot_storm.py --behind 600       # since = last seq - 600
     .venv/bin/python benchmarks/snapshot_storm.py --client old       # live.js's old resends
+    .venv/bin/python benchmarks/snapshot_storm.py --until objectives # at Step 3, in groups
 
 Set-up (not timed): the real server (eventlet, SQLite) on a fresh database with the sample
-seminar at the ideas stage (~40 cards); N phones join through the real join form; some of
-them post cards until the wall holds --cards cards; --sequential of them then `sync` one
-after the other (since 0, then behind), which gives the server's CPU for one snapshot;
-every socket is closed; the server is restarted (--no-restart keeps it: then it is a
-Wi-Fi cut).
+seminar at the ideas stage (~40 cards; or --until objectives: Step 3, its groups formed);
+N phones join through the real join form; at the ideas stage some of them post cards
+until the wall holds --cards cards; a phone, the projector and a console each `sync`
+--sequential times (the size of each view's snapshot as sent, and the server's CPU for
+one); --sequential phones then `sync` one after the other (since 0, then behind), which
+gives the server's CPU for one phone's snapshot; every socket is closed; the server is
+restarted (--no-restart keeps it: then it is a Wi-Fi cut).
 
 The storm: all N phones open a WebSocket at the same moment and, as soon as each is in,
 send `sync` the way the reference client (static/js/core/live.js) does (--client current: a
@@ -46,6 +49,7 @@ import lightclient as lc  # noqa: E402
 # of operations, then again 1 s later); "current": since then (60 s, then 1-5 s later);
 # "patient": one sync, waiting until the deadline.
 CLIENTS = {"old": (8.0, 1.0, 0.0), "current": (60.0, 1.0, 4.0), "patient": (None, 0.0, 0.0)}
+EMAIL, PASSWORD = "bench@example.org", "bench-password"
 
 
 class Phone:
@@ -97,7 +101,7 @@ async def storm_one(phone: Phone, base: str, workshop: int, since: int,
 
 async def set_up(server: harness.Server, args,
                  conn) -> tuple[int, list[Phone], int, str, str | None]:
-    workshop, code = server.sample("bench@example.org", "bench-password", until="ideas")
+    workshop, code = server.sample(EMAIL, PASSWORD, until=args.until)
     t = time.perf_counter()
     browsers = await lc.join_many(server.url, conn, code, args.phones,
                                   concurrency=args.join_concurrency)
@@ -109,7 +113,8 @@ async def set_up(server: harness.Server, args,
         await first.connect(http)
         cards = len((await first.call("sync", {"since": 0}))["snapshot"]["ideas"]["list"])
         posters = [lc.new_socket(server.url, b, workshop)
-                   for b in browsers[1:1 + max(0, args.cards - cards)]]
+                   for b in browsers[1:1 + max(0, args.cards - cards)]
+                   if args.until == "ideas"]  # cards are posted at the ideas stage only
         errors = await lc.connect_many(posters, http)
         assert not errors, errors[:3]
         sem = asyncio.Semaphore(8)
@@ -123,17 +128,50 @@ async def set_up(server: harness.Server, args,
                 assert ack.get("ok"), ack
         await asyncio.gather(*(post(s, n) for n, s in enumerate(posters)))
         snap = (await first.call("sync", {"since": 0}))["snapshot"]
+        # each view's snapshot: its size as sent (the ack's frame) and the server's CPU
+        staff = await lc.sign_in(server.url, conn, EMAIL, PASSWORD)
+        console = lc.new_socket(server.url, staff, workshop, view="console")
+        projector = lc.new_socket(server.url, staff, workshop, view="projector")
+        errors = await lc.connect_many([console, projector], http)
+        assert not errors, errors
+        whole = (await console.call("sync", {"since": 0}))["snapshot"]
+        pid = server.process.pid
+        for label, sock in (("phone", first), ("projector", projector),
+                            ("console", console)):
+            await sock.call("sync", {"since": 0})  # the shared part built for this view
+            sizes, cpu0 = [], lc.cpu_seconds(pid)
+            for _ in range(max(1, args.sequential)):
+                before = sock.bytes_in
+                ack = await sock.call("sync", {"since": 0}, timeout=30)
+                assert "snapshot" in ack, ack
+                sizes.append(sock.bytes_in - before)
+            cpu = (lc.cpu_seconds(pid) - cpu0) / len(sizes) * 1000
+            state = ack["snapshot"]
+            print(f"set-up: a {label}'s snapshot: {max(sizes):,} bytes as sent "
+                  f"({max(sizes) / 1024:.0f} KiB; participants "
+                  f"{len(json.dumps(state['participants'])) // 1024} KiB, ideas "
+                  f"{len(json.dumps(state['ideas'])) // 1024} KiB with "
+                  f"{len(state['ideas']['list'])} cards); {cpu:.1f} ms of server CPU each, "
+                  f"{len(sizes)} one after the other", flush=True)
+        await lc.close_all([console, projector])
+        await staff.close()
         # Since issue 7, `sync` carries the scope of the phone's last snapshot
         # ("all,p<id>"), without which any `since` gets a snapshot. Each phone's scope,
-        # from its name.
+        # from its name (the console's list: a phone's holds only its group's people).
         scope0 = snap.get("scope")
         if scope0:
-            ids = {p["name"]: p["id"] for p in snap["participants"]["list"]}
+            ids = {p["name"]: p["id"] for p in whole["participants"]["list"]}
             me = snap["me"]["id"]
             for i, phone in enumerate(phones):
                 phone.scope = scope0.replace(f"p{me}", f"p{ids[f'Phone {i}']}")
         # what one snapshot costs the server when phones ask one after the other
         sample = posters[:args.sequential]
+        if len(sample) < args.sequential:  # no card posted (Step 3): other phones sync
+            extra = [lc.new_socket(server.url, b, workshop)
+                     for b in browsers[1 + len(sample):1 + args.sequential]]
+            errors = await lc.connect_many(extra, http)
+            assert not errors, errors[:3]
+            sample += extra
         pid = server.process.pid
         behind = max(1, snap["seq"] - (args.behind or 600))
         for label, since in (("since 0", 0), (f"since last seq - {args.behind or 600}",
@@ -150,10 +188,10 @@ async def set_up(server: harness.Server, args,
                       f"other: {(lc.cpu_seconds(pid) - cpu0) / len(sample) * 1000:.0f} ms "
                       f"of server CPU, {(time.perf_counter() - t) / len(sample) * 1000:.0f} "
                       f"ms wall each; {snapshots} answered with a snapshot", flush=True)
-        await lc.close_all([first, *posters])
+        await lc.close_all([first, *posters, *sample[len(posters):]])
     cookie = browsers[0].cookie_header()
-    print(f"set-up: the wall holds {len(snap['ideas']['list'])} cards, "
-          f"{len(snap['participants']['list'])} participants, last seq {snap['seq']}; "
+    print(f"set-up: the wall holds {len(whole['ideas']['list'])} cards, "
+          f"{len(whole['participants']['list'])} participants, last seq {snap['seq']}; "
           f"a phone's snapshot is {len(json.dumps(snap)) // 1024} KiB of JSON",
           flush=True)
     return workshop, phones, snap["seq"], cookie, phones[0].scope
@@ -254,8 +292,12 @@ async def run(args) -> None:
                 longest = max(longest, x[0] + x[1] / 1000 - last_ok)
                 last_ok = x[0] + x[1] / 1000
         longest = max(longest, t_probe1 - last_ok)
-        return (f"{len(ok)}/{len(inside)} answered, latency ms {harness.quantiles(ok)}; "
-                f"{len(failed)} failed; longest time without an answer {longest:.1f} s")
+        worst = max((x for x in inside if x[1] is not None), key=lambda x: x[1],
+                    default=None)
+        return (f"{len(ok)}/{len(inside)} answered, latency ms {harness.quantiles(ok)}"
+                + (f" (the slowest sent {worst[0] - t_probe0:.1f} s into the storm)"
+                   if worst else "")
+                + f"; {len(failed)} failed; longest time without an answer {longest:.1f} s")
 
     mode = "since 0" if args.behind is None else f"since = last seq - {args.behind} ({since})"
     print()
@@ -270,6 +312,11 @@ async def run(args) -> None:
     print(f"snapshots: {len(got)}/{n}; time to the last snapshot: "
           + (f"{got[-1]:.1f} s (first {got[0]:.1f} s, median {statistics.median(got):.1f} s)"
              if got else "-"))
+    waits = sorted(p.snapshot_s - p.connect_s for p in phones
+                   if p.snapshot_s is not None and p.connect_s is not None)
+    if waits:
+        print(f"from a phone's connect to its snapshot: median {statistics.median(waits):.1f} s, "
+              f"max {waits[-1]:.1f} s; within 5 s: {sum(w <= 5 for w in waits)}/{len(waits)}")
     print(f"syncs sent: {sum(p.syncs for p in phones)} ({sum(p.timeouts for p in phones)} "
           f"timed out and were resent; {late} late acks dropped)")
     others = [p.other_ack for p in phones if p.other_ack]
@@ -308,6 +355,10 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=1000)
     parser.add_argument("--cards", type=int, default=300,
                         help="cards on the wall (the sample has ~40; phones post the rest)")
+    parser.add_argument("--until", choices=("ideas", "objectives"), default="ideas",
+                        help="the sample's stage: the ideas (phones post cards up to --cards) "
+                             "or Step 3's objectives (the phones joining are placed in its "
+                             "groups; no card posted)")
     parser.add_argument("--behind", type=int, default=None,
                         help="phones send since = last seq - BEHIND (more than 500: a "
                              "snapshot after the catch-up query)")

@@ -10,11 +10,10 @@ import warnings
 from flask import Flask
 from flask_compress import Compress
 
-from config import CONFIGS, INSTANCE_DIR, BASE_DIR, Config
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
 
-from .live import cluster
 from . import database
-
+from .live import cluster
 
 # eventlet is in maintenance mode upstream; we know (docs/deploy.md): say it once there,
 # not on every command the CLI runs (wsgi.py filters it before importing eventlet)
@@ -42,8 +41,8 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
     from . import assets, i18n, security
-    from .live import wire
     from .extensions import csrf, db, limiter, login, migrate, socketio
+    from .live import wire
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)

@@ -29,17 +29,17 @@ from urllib.parse import quote
 from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import insert, select, update
 
-from .steps import boards, closing, groups, ideas, shared_plan, synergies, syntheses
 from . import joining, method, workshops
-from .live import operations
 from .errors import OperationError
 from .extensions import db
+from .live import operations
 from .models import (Action, Actor, ClosingRecord, CommitteeMember, Facilitator,
                      GroupSettings, Idea, ImmediateMeasure, Membership, Objective,
                      Participant, SharedAction, StepSettings, SuccessFactor, Synergy,
                      SynergyProposal, Synthesis, Theme, Vote, WorkingGroup, Workshop, iso,
                      utcnow)
 from .payload import MAX_ID, is_id, is_whole
+from .steps import boards, closing, groups, ideas, shared_plan, synergies, syntheses
 from .text import email_address, one_line
 
 FORMAT = "facilitator-workshop"

@@ -6,10 +6,10 @@ import time
 import click
 from flask import Flask
 
-from .people import accounts
 from . import archive, backups
-from .live import operations
 from .errors import OperationError
+from .live import operations
+from .people import accounts
 from .plan.content import PlanNotFound, gather
 from .plan.pdf import html_to_pdf_pages, plan_html
 from .sample import UNTIL, create_sample

@@ -16,9 +16,9 @@ from typing import Any, Callable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from .live.cluster import CUT_OFF
 from .errors import OperationError
 from .extensions import db, socketio
+from .live.cluster import CUT_OFF
 from .models import Event, Membership, Workshop
 from .viewers import (Viewer, room_all, room_boards, room_facilitators, room_group,
                       room_participant, room_person, stream_of)

@@ -1,8 +1,9 @@
 """How phones find a workshop: the join code, the join link, its QR code.
 
-The link uses PUBLIC_URL when it is configured, else the address the console was opened
-at when that is reachable from the room, else this laptop's address on the local network
-(found from its interfaces at start, without sending anything).
+The link uses PUBLIC_URL when it is configured, else this laptop's address on the local
+network (found from its interfaces, without sending anything) at the port it serves. It
+is a setting of the server, never read from a request, so a capability, a snapshot and
+the sample build the same link whoever asks.
 """
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ import secrets
 import socket
 import struct
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import segno
-from flask import current_app, request, url_for
+from flask import current_app
 
 # No 0/O, 1/I/L: a code read from a projector at the back of the room is not misread.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -52,21 +52,21 @@ def lan_address() -> str | None:
 
 
 def base_url() -> str:
+    """PUBLIC_URL, else http://<LAN address>:<SERVER_PORT> (wsgi.py sets the port it
+    serves; a laptop on no network: 127.0.0.1)."""
     configured = current_app.config.get("PUBLIC_URL")
     if configured:
         return configured.rstrip("/")
-    host_url = request.host_url.rstrip("/")
-    hostname = urlsplit(host_url).hostname or ""
-    if hostname in ("localhost", "127.0.0.1", "::1"):
-        lan = lan_address()
-        if lan:
-            port = urlsplit(host_url).port
-            return f"http://{lan}" + (f":{port}" if port else "")
-    return host_url
+    return f"http://{lan_address() or '127.0.0.1'}:{current_app.config['SERVER_PORT']}"
+
+
+def path_of(endpoint: str, **values) -> str:
+    """A page's path built from the app's routes alone (no request needed)."""
+    return current_app.url_map.bind("").build(endpoint, values)
 
 
 def join_url(join_code: str) -> str:
-    return base_url() + url_for("phone.join", code=join_code)
+    return base_url() + path_of("phone.join", code=join_code)
 
 
 def qr_svg(url: str, scale: int = 8) -> str:

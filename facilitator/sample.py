@@ -22,17 +22,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
-
 from sqlalchemy import select
 
-from .people import accounts, participants
-from .live import operations
-from .steps import priorities
 from . import workshops
 from .extensions import db
+from .live import operations
 from .models import Action, Participant, WorkingGroup, Workshop
+from .people import accounts, participants
 from .snapshot import snapshot
+from .steps import priorities
 from .viewers import Viewer
 
 TITLE = "Engaging the economic diaspora: Lebanon"
@@ -580,6 +578,17 @@ def snapshot_groups(room: _Room) -> list[dict]:
     return snapshot(room.console)["groups"]["list"]
 
 
+def join(workshop: Workshop, nonce: str, name: str, organisation: str,
+         profile: str) -> tuple[Participant, str]:
+    """Someone joins as the join form makes them (its nonce the op_id), consenting: the
+    participant and the token their browser keeps (the sample, tests, benchmarks)."""
+    token = participants.token_for_nonce(workshop.id, nonce)
+    done = operations.submit(participants.newcomer(workshop), "participant.join", nonce,
+                             token=token, name=name, organisation=organisation,
+                             profile=profile, consent=True)
+    return db.session.get(Participant, done["participant_id"]), token
+
+
 def create_sample(email: str = "facilitator@example.org", password: str = "facilitator",
                   language: str = "en", until: str = "closed") -> Workshop:
     """The sample seminar, filled up to the stage `until` (one of UNTIL)."""
@@ -592,44 +601,41 @@ def create_sample(email: str = "facilitator@example.org", password: str = "facil
         "date": date(2015, 10, 20), "timezone": "Asia/Beirut", "language": language,
         "priority_count": 3, "dots_per_participant": 3, "partners": PARTNERS,
     })
-    with current_app.test_request_context():  # the join URL wants a request's host
-        people = []
-        for index, (name, organisation, profile) in enumerate(PEOPLE):
-            participant, _token = operations.run(
-                participants.join,
-                workshop, f"sample-{workshop.id}-{index:04d}-nonce", name, organisation,
-                workshop.profiles[profile], consent=True)
-            people.append(participant)
-        if until == "welcome":
-            return workshop
-        room = _Room(workshop, workshops.viewer_for(workshop, owner),
-                     [participants.viewer_for(p) for p in people])
-        ids = _fill_ideas(room)
-        if until == "ideas":
-            return workshop
-        themes = _fill_themes(room, ids)
-        if until == "themes":
-            return workshop
-        _fill_vote(room, themes)
-        if until == "vote":
-            return workshop
-        _fill_confirm(room, themes)
-        if until == "confirm":
-            return workshop
-        _fill_groups(room, "actions" if index_of(until) > index_of("actions") else until)
-        if index_of(until) <= index_of("actions"):
-            return workshop
-        chosen = _fill_synergies(room)
-        if until == "synergies":
-            return workshop
-        _decide_synergies(room, chosen)
-        _fill_shared_plan(room, chosen)
-        if until == "shared_plan":
-            return workshop
-        _fill_closing(room)
-        if until == "closing":
-            return workshop
-        room.do(room.console, "workshop.close", "close")
+    people = []
+    for index, (name, organisation, profile) in enumerate(PEOPLE):
+        participant, _token = join(workshop, f"sample-{workshop.id}-{index:04d}-nonce",
+                                   name, organisation, workshop.profiles[profile])
+        people.append(participant)
+    if until == "welcome":
+        return workshop
+    room = _Room(workshop, workshops.viewer_for(workshop, owner),
+                 [participants.viewer_for(p) for p in people])
+    ids = _fill_ideas(room)
+    if until == "ideas":
+        return workshop
+    themes = _fill_themes(room, ids)
+    if until == "themes":
+        return workshop
+    _fill_vote(room, themes)
+    if until == "vote":
+        return workshop
+    _fill_confirm(room, themes)
+    if until == "confirm":
+        return workshop
+    _fill_groups(room, "actions" if index_of(until) > index_of("actions") else until)
+    if index_of(until) <= index_of("actions"):
+        return workshop
+    chosen = _fill_synergies(room)
+    if until == "synergies":
+        return workshop
+    _decide_synergies(room, chosen)
+    _fill_shared_plan(room, chosen)
+    if until == "shared_plan":
+        return workshop
+    _fill_closing(room)
+    if until == "closing":
+        return workshop
+    room.do(room.console, "workshop.close", "close")
     return workshop
 
 

@@ -1,11 +1,16 @@
 """The room as a viewer may see it now: what a client loads first or after being away.
 
 Each capability adds its own part with `@part("name")`: a function of the workshop and
-of whether the viewer is staff, so that what every phone (or every console) may see is
-built once per workshop and seq and shared by all of them; a thousand phones syncing at
-once after a Wi-Fi cut cost one build, not a thousand. What differs from one person to
-the next (their own cards, their dots, who they are) is added by `@personal("name")`
-functions, which take the shared part and return this viewer's copy.
+of whether the viewer is staff, so that what every console, the projector or every phone
+may see is built once per workshop, seq and audience and shared by all of them; a
+thousand phones syncing at once after a Wi-Fi cut cost one build, not a thousand. A part
+may add a phone's variant (`@part("name", phone=True)`): what a phone shows of it (counts
+instead of every participant, a page of the wall), so a phone's snapshot stays small;
+without one, phones get the projector's. What differs from one person to the next (their
+own cards, their dots, their group's people, who they are) is added by
+`@personal("name")` functions, which take the shared part and return this viewer's copy
+(a phone's variant may keep what they pick from under keys starting with "_", never
+sent).
 """
 from __future__ import annotations
 
@@ -20,13 +25,30 @@ from .models import Workshop, iso, utcnow
 from .viewers import Viewer
 
 PARTS: dict[str, Callable[[Workshop, bool], object]] = {}
+PHONE_PARTS: dict[str, Callable[[Workshop, bool], object]] = {}  # a phone's variants
 PERSONAL: dict[str, Callable[[object, Workshop, Viewer], object]] = {}
-SHARED_KEPT = 16  # a few workshops × (staff, everyone), per app
+CONTENTS: dict[str, str] = {}  # part -> what it holds (docs/protocol.md), from @part
+# what every snapshot carries besides the parts (`scope`: added by the sync's answer)
+KEYS: dict[str, str] = {
+    "seq": "the workshop's last seq when the snapshot was taken",
+    "streams": ("`{stream: last seq}` for every stream this client sees (see "
+                "\"Streams\")"),
+    "scope": "what this client sees, in one word: send it back with `sync`",
+    "server_time": ("the server's clock (ISO 8601, UTC): timers use it, not the phone's "
+                    "clock"),
+}
+SHARED_KEPT = 24  # a few workshops × (staff, projector, phone), per app
 
 
-def part(name: str):
+def part(name: str, content: str = "", *, phone: bool = False):
+    """Register `fn(workshop, staff)` as the snapshot's part `name`, with what it holds as
+    docs/protocol.md says it (`content`: its table is written from CONTENTS); with
+    `phone=True`, as the variant phones get instead (built with staff False)."""
+    if content:
+        CONTENTS[name] = content
+
     def register(fn):
-        PARTS[name] = fn
+        (PHONE_PARTS if phone else PARTS)[name] = fn
         return fn
     return register
 
@@ -38,14 +60,24 @@ def personal(name: str):
     return register
 
 
-def shared_state(workshop: Workshop, staff: bool) -> dict:
-    """Every part as the staff, or as everyone, sees it at the workshop's last seq."""
+def audience(viewer: Viewer) -> str:
+    """Whose shared parts a viewer gets: "staff", "phone" or "projector"."""
+    if viewer.is_staff:
+        return "staff"
+    return "phone" if viewer.kind == "participant" else "projector"
+
+
+def shared_state(workshop: Workshop, seen_by: str) -> dict:
+    """Every part as the staff, the projector or the phones see it at the workshop's
+    last seq."""
     kept: OrderedDict = current_app.extensions.setdefault("facilitator.snapshots",
                                                           OrderedDict())
-    key = (workshop.id, workshop.created_at, workshop.last_seq, staff)
+    key = (workshop.id, workshop.created_at, workshop.last_seq, seen_by)
     state = kept.get(key)
     if state is None:
-        state = {name: build(workshop, staff) for name, build in PARTS.items()}
+        variants = PHONE_PARTS if seen_by == "phone" else {}
+        state = {name: variants.get(name, build)(workshop, seen_by == "staff")
+                 for name, build in PARTS.items()}
         kept[key] = state
         while len(kept) > SHARED_KEPT:
             kept.popitem(last=False)
@@ -54,7 +86,7 @@ def shared_state(workshop: Workshop, staff: bool) -> dict:
 
 def snapshot(viewer: Viewer) -> dict:
     workshop = db.session.get(Workshop, viewer.workshop_id, populate_existing=True)
-    shared = shared_state(workshop, viewer.is_staff)
+    shared = shared_state(workshop, audience(viewer))
     state = {"seq": workshop.last_seq, "server_time": iso(utcnow()),
              "streams": stream_heads(viewer)}
     for name, value in shared.items():

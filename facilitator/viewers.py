@@ -16,7 +16,7 @@ STAFF_ROLES = ("owner", "cofacilitator", "organiser")  # may see everything
 
 @dataclass(frozen=True)
 class Viewer:
-    kind: str  # "facilitator", "projector" or "participant"
+    kind: str  # "facilitator", "projector", "participant"; "newcomer" at the join form
     workshop_id: int
     role: str | None = None  # membership role of a facilitator
     facilitator_id: int | None = None

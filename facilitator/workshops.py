@@ -9,12 +9,11 @@ from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from . import eventlog, joining, method
-from .people.accounts import find
 from .errors import OperationError
 from .extensions import db
-from .identity import viewer_of
 from .models import Facilitator, Membership, StepSettings, Workshop, iso, utcnow
 from .payload import switch
+from .people.accounts import find
 from .snapshot import part
 from .text import clean_line, one_line, plain
 from .viewers import STAFF_ROLES, Viewer, room_all
@@ -155,15 +154,17 @@ def require_staff(viewer: Viewer) -> None:
         raise OperationError("forbidden", _l("Only the workshop's facilitators can do this."))
 
 
-def update_workshop(viewer: Viewer, fields: dict) -> dict:
-    """The settings form; a closed workshop's settings are frozen with its plan."""
+# A closed workshop's settings are frozen with its plan (operations.CLOSED says this).
+SETTINGS_WHILE_CLOSED = _l(
+    "The workshop is closed: its settings are part of the final plan. Reopen it to change "
+    "them.")
+
+
+def update_workshop(viewer: Viewer, settings: dict) -> dict:
+    """The settings form (through operations.submit, which refuses a closed workshop)."""
     require_runner(viewer)
     workshop = db.session.get(Workshop, viewer.workshop_id)
-    if workshop.closed_at is not None:
-        raise OperationError("workshop_closed", _l(
-            "The workshop is closed: its settings are part of the final plan. Reopen it "
-            "to change them."))
-    for key, value in validate_settings(fields).items():
+    for key, value in validate_settings(settings).items():
         setattr(workshop, key, value)
     eventlog.append(workshop, "workshop.updated", public_info(workshop), actor=viewer.actor)
     return {}
@@ -242,7 +243,7 @@ def check_team_role(role: object) -> str:
     return role
 
 
-def add_member(viewer: Viewer, email: str, role: str) -> Membership:
+def add_member(viewer: Viewer, email: str, role: str) -> dict:
     """The owner adds an existing account as co-facilitator or organiser, or changes the
     role of someone already in (people without an account are invited: invitations.py)."""
     require_owner(viewer, _l("Only the workshop's owner can add people."))
@@ -251,7 +252,8 @@ def add_member(viewer: Viewer, email: str, role: str) -> Membership:
     if facilitator is None:
         raise OperationError("unknown_email", _l(
             "No account has this email: invite them instead."))
-    return join_team(viewer.workshop_id, facilitator, role, actor=viewer.actor)
+    join_team(viewer.workshop_id, facilitator, role, actor=viewer.actor)
+    return {"facilitator_id": facilitator.id, "role": role}
 
 
 def join_team(workshop_id: int, facilitator: Facilitator, role: str, actor: str) -> Membership:
@@ -271,7 +273,7 @@ def join_team(workshop_id: int, facilitator: Facilitator, role: str, actor: str)
     return member
 
 
-def remove_member(viewer: Viewer, facilitator_id: int) -> None:
+def remove_member(viewer: Viewer, facilitator_id: int) -> dict:
     """The owner removes a co-facilitator or organiser; their open consoles lose every
     right and every facilitators-only event at once."""
     require_owner(viewer, _l("Only the workshop's owner can remove people."))
@@ -282,6 +284,7 @@ def remove_member(viewer: Viewer, facilitator_id: int) -> None:
     db.session.delete(member)
     db.session.flush()
     _membership_changed(viewer.workshop_id, facilitator, None, viewer.actor)
+    return {"facilitator_id": facilitator.id}
 
 
 def _membership_changed(workshop_id: int, facilitator: Facilitator, role: str | None,
@@ -303,11 +306,8 @@ def delete_workshop(viewer: Viewer, confirmation: object) -> dict:
     the plan's PDFs, the event log, op_ids, invitations, the team's memberships. Typing
     the join code confirms it. After the commit every socket of the workshop (consoles,
     projectors, phones) is disconnected on every process; they cannot come back."""
-    workshop = eventlog.lock(viewer.workshop_id)
-    viewer = viewer_of(viewer)  # rights now, under the lock
-    if viewer is None:
-        raise OperationError("forbidden", _l("Only the workshop's owner can delete it."))
     require_owner(viewer, _l("Only the workshop's owner can delete it."))
+    workshop = db.session.get(Workshop, viewer.workshop_id)
     typed = joining.normalise_code(confirmation if isinstance(confirmation, str) else "")
     if typed != workshop.join_code:
         raise OperationError("bad_confirmation", _l(
@@ -332,16 +332,19 @@ def workshops_of(facilitator: Facilitator) -> list[tuple[Workshop, str]]:
 
 # --- snapshot ---------------------------------------------------------------------------
 
-@part("workshop")
+@part("workshop", "id, title, purpose, venue, date, timezone, language, priority_count, "
+                  "dots_per_participant, profiles, partners, `closed_at` (ISO 8601 or null: a "
+                  "closed workshop, see \"A closed workshop\"), `plan_shared` (participants may "
+                  "download the public action plan)")
 def _workshop_part(workshop: Workshop, staff: bool) -> dict:
     return public_info(workshop)
 
 
-@part("stage")
+@part("stage", "`{stage, started_at}`: the stage key (see below) and when it began")
 def _stage_part(workshop: Workshop, staff: bool) -> dict:
     return {"stage": workshop.stage, "started_at": iso(workshop.stage_started_at)}
 
 
-@part("joining")
+@part("joining", "`{join_code, joining_open, join_url}`")
 def _joining_part(workshop: Workshop, staff: bool) -> dict:
     return joining_info(workshop)

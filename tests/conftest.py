@@ -3,6 +3,7 @@
 The test process is never monkey-patched: the live server runs `wsgi.py` (eventlet) in a
 subprocess on 127.0.0.1 and a free port, and the tests talk to it over real sockets.
 
+An account and its new workshop, nothing more: `owner` and `workshop`.
 A room to test in, at any stage: in-process, `room` (the bare room) and `room_at(until)`
 (the sample seminar), whose phones and consoles are viewers (tests/steps.py); on the
 live server, `live_room(until)` and `live_rooms(until)` (one per module), whose
@@ -13,7 +14,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
-from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -21,12 +21,14 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from facilitator import create_app
+from facilitator import create_app, workshops
 from facilitator.extensions import db
+from facilitator.live import operations
+from facilitator.people import accounts
 from facilitator.sample import create_sample
 from tests.clients import LiveRoom
 from tests.databases import Kept, dialect, drop_database, new_database
-from tests.steps import SAMPLE_OWNER, make_room, sample_room, walk_to
+from tests.steps import OWNER, SAMPLE_OWNER, make_room, sample_room, walk_to
 from tests.support import ARTIFACTS, DESKTOP, PHONE, Browser, LiveServer
 
 IN_CI = os.environ.get("CI") == "true"
@@ -78,6 +80,22 @@ def room(app):
     yield from make_room(app)
 
 
+@pytest.fixture
+def owner(app):
+    """A facilitator's account (its email and password: tests/steps.OWNER) and nothing
+    else yet: for signing in, a team, new workshops. The bare room's owner has the same
+    email: not with `room`."""
+    return operations.run(accounts.create_facilitator, OWNER[0], "Owner", OWNER[1])
+
+
+@pytest.fixture
+def workshop(owner):
+    """`owner`'s new workshop as the form makes it from a title alone: English, the
+    method's defaults, at the welcome, nobody joined (tests/steps.phone_client joins)."""
+    return operations.run(workshops.create_workshop, owner,
+                          {"title": "Amman seminar", "language": "en"})
+
+
 @pytest.fixture(scope="session")
 def _kept():
     """The sample seminars `room_at` built, kept for the run (tests/databases.Kept)."""
@@ -101,36 +119,32 @@ def room_at(app, _kept):
 
     Each seminar is built once per run and copied into the next tests that ask for the
     same one (a copy takes milliseconds, a build seconds), when their database is still
-    empty; call it before adding anything else. Once per test: it leaves a request
-    context open for the test (snapshots build join URLs from the request's host)."""
-    with ExitStack() as stack:
-        made = []
+    empty; call it before adding anything else. Once per test."""
+    made = []
 
-        def make(until: str, then: str | Callable[[dict], None] | None = None,
-                 owner: tuple[str, str] = SAMPLE_OWNER) -> dict:
-            assert not made, "room_at gives one room per test"
-            key = (until, then, owner)
-            url = app.config["SQLALCHEMY_DATABASE_URI"]
-            fresh = _empty()
+    def make(until: str, then: str | Callable[[dict], None] | None = None,
+             owner: tuple[str, str] = SAMPLE_OWNER) -> dict:
+        assert not made, "room_at gives one room per test"
+        key = (until, then, owner)
+        url = app.config["SQLALCHEMY_DATABASE_URI"]
+        fresh = _empty()
+        db.session.remove()
+        if key in _kept and fresh:
+            workshop_id = _kept.copy_into(key, db.engine, url)
+        else:
+            workshop_id = create_sample(*owner, until=until).id
+            if isinstance(then, str):
+                walk_to(sample_room(workshop_id, owner[0]), then)
+            elif then is not None:
+                then(sample_room(workshop_id, owner[0]))
+            db.session.commit()
             db.session.remove()
-            if key in _kept and fresh:
-                workshop_id = _kept.copy_into(key, db.engine, url)
-            else:
-                with app.test_request_context():
-                    workshop_id = create_sample(*owner, until=until).id
-                    if isinstance(then, str):
-                        walk_to(sample_room(workshop_id, owner[0]), then)
-                    elif then is not None:
-                        then(sample_room(workshop_id, owner[0]))
-                db.session.commit()
-                db.session.remove()
-                if fresh:
-                    _kept.keep(key, db.engine, url, workshop_id)
-            stack.enter_context(app.test_request_context())
-            made.append(sample_room(workshop_id, owner[0]))
-            return made[0]
+            if fresh:
+                _kept.keep(key, db.engine, url, workshop_id)
+        made.append(sample_room(workshop_id, owner[0]))
+        return made[0]
 
-        yield make
+    return make
 
 
 @pytest.fixture(scope="session")

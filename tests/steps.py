@@ -5,26 +5,27 @@ phones, `rania` and `karim` (Rania Haddad and Karim Nassar, in both kinds of roo
 conftest's `room` is `make_room`'s bare room: two participants, at the ideas stage.
 conftest's `room_at(until)` is the sample seminar (facilitator/sample.py) filled up to
 `until`, read by `sample_room`, which adds its `owner`, all its `people` and its working
-`groups`. A request context stays open in both: snapshots build join URLs from the
-request's host.
+`groups`.
 """
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from facilitator.people import accounts, participants
 from facilitator import eventlog, workshops
-from facilitator.steps import groups
-from facilitator.live import operations
 from facilitator.extensions import db
+from facilitator.live import operations
+from facilitator.live.operations import perform
 from facilitator.method import STAGE_KEYS, index_of
 from facilitator.models import Participant, Workshop
-from facilitator.live.operations import perform
+from facilitator.people import accounts, participants
+from facilitator.sample import join
+from facilitator.steps import groups
 from facilitator.viewers import Viewer
 
 OWNER = ("owner@example.org", "owner-password")  # the bare room's
@@ -37,23 +38,27 @@ def do(viewer, operation, /, op_id=None, **kwargs):
     return perform(viewer, operation, op_id or f"op-{next(_ids):06d}", **kwargs)
 
 
+def nonce_of(*parts: object) -> str:
+    """A join form's nonce made from a name (and more), as an op_id may be written."""
+    return re.sub(r"[^A-Za-z0-9_.:-]", "-", "nonce-" + "-".join(map(str, parts)))[:54] + \
+        "-000000000"
+
+
 def make_room(app: Flask) -> Iterator[dict]:
     """The bare room: a workshop at the ideas stage, its owner's console, the projector
-    and two phones (a generator: the request context stays open while it is suspended)."""
+    and two phones (a generator, as conftest's fixture wants)."""
     owner = operations.run(accounts.create_facilitator, OWNER[0], "Owner", OWNER[1])
     workshop = operations.run(workshops.create_workshop, owner,
                               {"title": "Beirut", "language": "en"})
-    with app.test_request_context():
-        people = [operations.run(participants.join, workshop, f"nonce-{name}-0000000000",
-                                 name, "IDAL", workshop.profiles[0], True)[0]
-                  for name in ("Rania Haddad", "Karim Nassar")]
-        console = workshops.viewer_for(workshop, owner)
-        ack = do(console, "stage.change", from_stage="welcome", to_stage="ideas")
-        assert ack["ok"], ack
-        yield {"workshop": workshop, "console": console,
-               "projector": Viewer(kind="projector", workshop_id=workshop.id),
-               "rania": participants.viewer_for(people[0]),
-               "karim": participants.viewer_for(people[1])}
+    people = [join(workshop, nonce_of(name), name, "IDAL", workshop.profiles[0])[0]
+              for name in ("Rania Haddad", "Karim Nassar")]
+    console = workshops.viewer_for(workshop, owner)
+    ack = do(console, "stage.change", from_stage="welcome", to_stage="ideas")
+    assert ack["ok"], ack
+    yield {"workshop": workshop, "console": console,
+           "projector": Viewer(kind="projector", workshop_id=workshop.id),
+           "rania": participants.viewer_for(people[0]),
+           "karim": participants.viewer_for(people[1])}
 
 
 def sample_room(workshop_id: int, owner_email: str) -> dict:
@@ -77,10 +82,8 @@ def sample_room(workshop_id: int, owner_email: str) -> dict:
 def phone_client(app: Flask, workshop: Workshop, name: str) -> FlaskClient:
     """The browser of a new participant, `name`, who joined `workshop` (its cookie)."""
     client = app.test_client()
-    with app.test_request_context():
-        _participant, token = operations.run(
-            participants.join, workshop, f"nonce-{name}-{workshop.id}-0000000000"[:64],
-            name, "", workshop.profiles[0], True)
+    _participant, token = join(workshop, nonce_of(name, workshop.id), name, "",
+                               workshop.profiles[0])
     client.set_cookie(participants.cookie_name(workshop.id), token)
     return client
 

@@ -14,9 +14,9 @@ from flask import request
 from flask_migrate import upgrade
 
 from config import ProductionConfig, VenueConfig
-from facilitator.people import accounts
-from facilitator import create_app
+from facilitator import create_app, joining
 from facilitator.live import operations
+from facilitator.people import accounts
 from tests import databases
 from tests.support import ROOT
 
@@ -169,6 +169,8 @@ def _start_refused(tmp_path, **environment) -> subprocess.CompletedProcess:
     ({"SOCKETIO_MESSAGE_QUEUE": "redis://127.0.0.1:6399/0"},
      "Set RATELIMIT_STORAGE_URI to the same Redis"),
     ({"FACILITATOR_NODE": "Node A"}, "FACILITATOR_NODE must be"),
+    ({"FACILITATOR_CONFIG": "production", "SECRET_KEY": "k" * 32, "PUBLIC_URL": ""},
+     "PUBLIC_URL is not set"),
 ])
 def test_a_setting_the_server_cannot_run_with_is_refused_in_a_sentence(
         tmp_path, environment, sentence):
@@ -177,6 +179,17 @@ def test_a_setting_the_server_cannot_run_with_is_refused_in_a_sentence(
     refused = _start_refused(tmp_path, **environment)
     assert refused.returncode == 1
     assert sentence in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_the_join_link_is_the_servers_whoever_asks():
+    """No request needed (a capability, the sample, a snapshot built for a socket): the
+    configured address, else this laptop's on the venue network at the port it serves."""
+    app = create_app("test", SERVER_PORT=5123)
+    with app.app_context():
+        assert joining.join_url("ABC234") == \
+            f"http://{joining.lan_address() or '127.0.0.1'}:5123/j/ABC234"
+        app.config["PUBLIC_URL"] = "https://seminar.example.org/"
+        assert joining.join_url("ABC234") == "https://seminar.example.org/j/ABC234"
 
 
 def test_a_plain_postgresql_url_means_psycopg2():

@@ -11,17 +11,17 @@ import re
 import pytest
 from sqlalchemy import event, func, select
 
-from facilitator.people import accounts, participants
 from facilitator import archive, workshops
-from facilitator.steps import closing, shared_plan
-from facilitator.live import operations
 from facilitator.errors import OperationError
 from facilitator.extensions import db
+from facilitator.live import operations
 from facilitator.models import (Action, AppliedOperation, Event, Idea, Membership,
                                 Participant, ParticipantToken, Synergy, SynergyProposal,
                                 Theme, WorkingGroup, Workshop)
+from facilitator.people import accounts, participants
 from facilitator.sample import create_sample
 from facilitator.snapshot import snapshot
+from facilitator.steps import closing, shared_plan
 from facilitator.viewers import Viewer
 from tests.steps import SAMPLE_OWNER, do, sample_room
 from tests.support import login
@@ -590,7 +590,7 @@ def test_export_json_for_facilitators_and_organisers_only(app, room_at):
                                "org-password")
     stranger = operations.run(accounts.create_facilitator, "x@example.org", "X",
                               "x-password")
-    operations.run(workshops.add_member, seminar["console"], organiser.email, "organiser")
+    operations.submit(seminar["console"], "team.add", email=organiser.email, role="organiser")
     assert login(app.test_client(), "org@example.org", "org-password").get(
         url).status_code == 200
     assert login(app.test_client(), "x@example.org", "x-password").get(

@@ -18,11 +18,11 @@ from markupsafe import Markup
 from pypdf import PdfReader
 from sqlalchemy import event
 
+from facilitator.extensions import db
+from facilitator.live import operations
+from facilitator.models import Action, Actor, Objective, SharedAction, Workshop
 from facilitator.people import accounts
 from facilitator.plan import drawings
-from facilitator.live import operations
-from facilitator.extensions import db
-from facilitator.models import Action, Actor, Objective, SharedAction, Workshop
 from facilitator.text import text_direction
 from tests.steps import SAMPLE_OWNER, do
 from tests.support import login

@@ -9,13 +9,13 @@ from types import SimpleNamespace
 
 from hypothesis import given, settings, strategies as st
 
-from facilitator.steps import groups
-from facilitator.live import operations
-from facilitator.people import participants
 from facilitator import workshops
 from facilitator.extensions import db
+from facilitator.live import operations
 from facilitator.models import Action, Participant, WorkingGroup, Workshop
+from facilitator.sample import join
 from facilitator.snapshot import snapshot
+from facilitator.steps import groups
 from tests.steps import SAMPLE_OWNER, do, phone_of, seen_by
 from tests.support import login
 
@@ -91,8 +91,8 @@ def test_in_the_choose_mode_the_phones_choose_on_entering_step_3(room_at):
     chosen = groups.groups_of(workshop.id)[1].id
     assert do(first, "group.join", group_id=chosen)["moves"][0]["group_id"] == chosen
     # a latecomer is not placed: they choose too
-    late, _token = operations.run(participants.join, workshop, "nonce-late-choose-0000",
-                                  "Late Chooser", "", workshop.profiles[0], True)
+    late, _token = join(workshop, "nonce-late-choose-0000", "Late Chooser", "",
+                        workshop.profiles[0])
     assert late.group_id is None
     # back to balanced: whoever is in no group is placed, whoever chose stays
     ack = do(console, "groups.settings", mode="balanced")
@@ -329,8 +329,8 @@ def test_a_latecomer_gets_a_group_once_groups_are_assigned(room_at):
     room = room_at("confirm", then="objectives")
     assign_all(room)
     workshop = room["workshop"]
-    late, _token = operations.run(participants.join, workshop, "nonce-late-0000000000",
-                                  "Late Comer", "", workshop.profiles[0], True)
+    late, _token = join(workshop, "nonce-late-0000000000", "Late Comer", "",
+                        workshop.profiles[0])
     assert late.group_id is not None
 
 

@@ -6,12 +6,14 @@ from datetime import datetime
 
 import pytest
 
-from facilitator.steps import ideas
 from facilitator.extensions import db
+from facilitator.live.operations import OPERATIONS
+from facilitator.live.schema import Payload
 from facilitator.models import Idea
 from facilitator.snapshot import snapshot
-from facilitator.live.operations import OPERATIONS
+from facilitator.steps import ideas
 from tests.steps import do, last_seq, seen_by
+
 
 def test_a_posted_idea_is_on_everyone_s_screen(room):
     before = last_seq(room)
@@ -184,8 +186,8 @@ def test_every_operation_is_declared_for_the_right_sender():
     who = {name: spec[2] for name, spec in OPERATIONS.items()}
     assert who["idea.post"] == "participant" and who["dot.place"] == "participant"
     assert who["idea.hide"] == who["priorities.confirm"] == "facilitator"
-    for change, fields, _ in OPERATIONS.values():
-        assert callable(change) and isinstance(fields, tuple)
+    for change, shape, _ in OPERATIONS.values():
+        assert callable(change) and issubclass(shape, Payload)
     assert ideas.KINDS == ("idea", "experience", "practice")
 
 

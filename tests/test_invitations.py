@@ -14,13 +14,14 @@ from aiosmtpd.controller import Controller
 from flask import g
 from flask_migrate import upgrade
 
-from facilitator.people import accounts, invitations
 from facilitator import create_app, workshops
-from facilitator.live import operations
 from facilitator.extensions import db, socketio
+from facilitator.live import operations
 from facilitator.models import (AppliedOperation, Event, Invitation, Membership, Workshop,
                                 utcnow)
+from facilitator.people import accounts, invitations
 from tests.databases import drop_database, new_database
+from tests.steps import OWNER
 from tests.support import free_port, login
 
 pytestmark = pytest.mark.usefixtures("separate_browsers")
@@ -32,19 +33,6 @@ def connect(app, client, view="console", workshop=None):
     g.__dict__.clear()
     return socketio.test_client(app, flask_test_client=client,
                                 auth={"workshop": workshop.id, "view": view})
-
-
-@pytest.fixture
-def owner(app):
-    return operations.run(accounts.create_facilitator, "owner@example.org", "Olfa Owner",
-                          "owner-password")
-
-
-@pytest.fixture
-def workshop(app, owner):
-    return operations.run(workshops.create_workshop, owner,
-                          {"title": "Atelier de Tunis", "language": "fr"})
-
 
 
 def team_page(client, workshop) -> str:
@@ -73,7 +61,7 @@ def path_of(link: str) -> str:
 
 def test_the_owner_invites_and_the_person_joins_with_a_new_account(app, owner, workshop,
                                                                    caplog):
-    lead = login(app.test_client(), "owner@example.org", "owner-password")
+    lead = login(app.test_client(), *OWNER)
     console = connect(app, lead, workshop=workshop)
     assert console.is_connected()
     link = invite(lead, workshop, "Nadia@Example.org")
@@ -94,7 +82,7 @@ def test_the_owner_invites_and_the_person_joins_with_a_new_account(app, owner, w
     form = nadia.get("/invitation", headers={"Accept-Language": "en"})
     text = form.get_data(as_text=True)
     assert form.status_code == 200 and "Join the team of" in text
-    assert "Atelier de Tunis" in text and 'name="password"' in text and 'name="name"' in text
+    assert workshop.title in text and 'name="password"' in text and 'name="name"' in text
     assert token not in text  # the page's own address carries no token
     # a bad password leaves nothing half-made: no account, the link still works
     weak = nadia.post("/invitation", data={"name": "Nadia", "password": "short"})
@@ -138,7 +126,7 @@ def test_the_owner_invites_and_the_person_joins_with_a_new_account(app, owner, w
 
 def test_an_existing_account_signs_in_to_accept(app, owner, workshop):
     operations.run(accounts.create_facilitator, "sami@example.org", "Sami", "sami-password")
-    lead = login(app.test_client(), "owner@example.org", "owner-password")
+    lead = login(app.test_client(), *OWNER)
     link = invite(lead, workshop, "sami@example.org", role="organiser")
     sami = app.test_client()
     sami.get(path_of(link))
@@ -163,13 +151,13 @@ def test_an_existing_account_signs_in_to_accept(app, owner, workshop):
 
 
 def test_signed_in_as_someone_else_the_page_says_so(app, owner, workshop):
-    lead = login(app.test_client(), "owner@example.org", "owner-password")
+    lead = login(app.test_client(), *OWNER)
     link = invite(lead, workshop, "rania@example.org")
     lead.get(path_of(link))
     page = lead.get("/invitation")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "this invitation is for" in text
-    assert "owner@example.org" in text and "rania@example.org" in text
+    assert OWNER[0] in text and "rania@example.org" in text
     lead.post("/invitation")  # nothing to accept as the wrong person
     assert db.session.query(Invitation).one().accepted_at is None
     # signing out from there comes back to the invitation
@@ -179,7 +167,7 @@ def test_signed_in_as_someone_else_the_page_says_so(app, owner, workshop):
 
 
 def test_pending_invitations_are_listed_and_can_be_revoked(app, owner, workshop):
-    lead = login(app.test_client(), "owner@example.org", "owner-password")
+    lead = login(app.test_client(), *OWNER)
     link = invite(lead, workshop, "karim@example.org", role="organiser")
     invitation = db.session.query(Invitation).one()
     page = team_page(lead, workshop)
@@ -195,7 +183,7 @@ def test_pending_invitations_are_listed_and_can_be_revoked(app, owner, workshop)
 
 
 def test_a_new_link_replaces_the_pending_one(app, owner, workshop):
-    lead = login(app.test_client(), "owner@example.org", "owner-password")
+    lead = login(app.test_client(), *OWNER)
     first = invite(lead, workshop, "leila@example.org")
     second = invite(lead, workshop, "leila@example.org", role="organiser")
     assert first != second
@@ -209,7 +197,7 @@ def test_a_new_link_replaces_the_pending_one(app, owner, workshop):
 
 
 def test_an_expired_link_says_when_it_expired(app, owner, workshop):
-    lead = login(app.test_client(), "owner@example.org", "owner-password")
+    lead = login(app.test_client(), *OWNER)
     link = invite(lead, workshop, "omar@example.org")
     invitation = db.session.query(Invitation).one()
     invitation.expires_at = utcnow() - timedelta(minutes=1)
@@ -233,10 +221,10 @@ def test_an_unknown_link_gets_a_sentence(client):
 @pytest.mark.parametrize("fields, sentence", [
     ({"email": "someone@example.org", "role": "owner"}, "Please give the email"),
     ({"email": "not an address", "role": "organiser"}, "valid email address"),
-    ({"email": "owner@example.org", "role": "organiser"}, "already in this workshop"),
+    ({"email": OWNER[0], "role": "organiser"}, "already in this workshop"),
 ])
 def test_bad_input_gets_a_sentence_and_saves_nothing(app, owner, workshop, fields, sentence):
-    lead = login(app.test_client(), "owner@example.org", "owner-password")
+    lead = login(app.test_client(), *OWNER)
     response = lead.post(f"/workshops/{workshop.id}/invitations", data=fields,
                          follow_redirects=True)
     assert sentence in response.get_data(as_text=True)
@@ -252,7 +240,7 @@ def test_a_wrong_role_is_refused_by_the_capability_too(app, owner, workshop):
 
 
 def test_only_the_owner_invites_and_revokes(app, owner, workshop):
-    lead = login(app.test_client(), "owner@example.org", "owner-password")
+    lead = login(app.test_client(), *OWNER)
     invite(lead, workshop, "waiting@example.org")
     invitation = db.session.query(Invitation).one()
     for email, role in (("co@example.org", "cofacilitator"), ("org@example.org", "organiser")):
@@ -276,12 +264,11 @@ def test_only_the_owner_invites_and_revokes(app, owner, workshop):
     assert db.session.get(Invitation, invitation.id).revoked_at is None
 
 
-def test_without_a_mail_server_nothing_is_sent_and_the_page_says_to_copy(app, owner,
-                                                                       workshop,
-                                                                       monkeypatch):
+def test_without_a_mail_server_nothing_is_sent_and_the_page_says_to_copy(
+        app, owner, workshop, monkeypatch):
     sent = []
     monkeypatch.setattr("facilitator.mail.send_later", lambda *args, **kw: sent.append(args))
-    lead = login(app.test_client(), "owner@example.org", "owner-password")
+    lead = login(app.test_client(), *OWNER)
     shown = []
     invite(lead, workshop, "nomail@example.org", role="organiser", shown=shown)
     assert "copy the link and send it yourself" in shown[0]

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import event
 
 from facilitator import method
-from facilitator.live import operations
-from facilitator.people import participants
 from facilitator.errors import OperationError
 from facilitator.extensions import db
+from facilitator.live import operations
 from facilitator.models import Participant, Workshop
+from facilitator.sample import join
 from facilitator.snapshot import snapshot
 from tests.steps import do, last_seq, seen_by
 
@@ -105,8 +105,7 @@ def test_a_refused_change_over_http_leaves_nothing_saved(app, room):
     workshop = room["workshop"]
     people = db.session.query(Participant).count()
     with pytest.raises(OperationError) as refused:
-        operations.run(participants.join, workshop, "nonce-refused-000000", "  ", "",
-                       workshop.profiles[0], True)
+        join(workshop, "nonce-refused-000000", "  ", "", workshop.profiles[0])
     assert refused.value.code == "empty_name"
     assert db.session.get(Workshop, workshop.id).last_seq == last_seq(room)
     assert db.session.query(Participant).count() == people

@@ -28,14 +28,14 @@ from flask_migrate import upgrade
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import func, select
 
-from facilitator.people import accounts, participants
 from facilitator import create_app, method, workshops
-from facilitator.live import operations
-from facilitator.viewers import Viewer
 from facilitator.extensions import db
-from facilitator.models import Participant, Workshop
+from facilitator.live import operations, schema
 from facilitator.live.operations import OPERATIONS, perform
+from facilitator.models import Participant, Workshop
+from facilitator.people import accounts, participants
 from facilitator.sample import create_sample
+from facilitator.viewers import Viewer
 
 pytestmark = pytest.mark.sqlite
 MOMENTS = ("ideas", "actions", "closing")
@@ -111,7 +111,7 @@ def plausible(field: str):
 def payloads(name: str):
     """Some of the operation's fields (each present or not), each with a value; an
     absent one reaches the capability as None, as live/handlers.py passes it."""
-    fields = OPERATIONS[name][1]
+    fields = schema.field_names(OPERATIONS[name][1])
     return st.fixed_dictionaries({}, optional={field: plausible(field) for field in fields})
 
 
@@ -129,7 +129,7 @@ def seminars(tmp_path_factory):
             owner = workshops.viewer_for(workshop, accounts.find(OWNER[0]))
             for role, email in TEAM.items():
                 operations.run(accounts.create_facilitator, email, role, "team-password")
-                operations.run(workshops.add_member, owner, email, role)
+                operations.submit(owner, "team.add", email=email, role=role)
             db.session.remove()
             db.engine.dispose()
         made[moment] = path
@@ -160,7 +160,8 @@ def test_no_payload_gets_a_server_error_or_leaves_half_a_change(seminars, tmp_pa
         @given(payload=payloads(name), by_phone=st.booleans())
         def send(payload, by_phone):
             before = row_counts()
-            fields = {field: payload.get(field) for field in OPERATIONS[name][1]}  # as live/handlers.py
+            fields = {field: payload.get(field)  # as live/handlers.py
+                      for field in schema.field_names(OPERATIONS[name][1])}
             ack = perform(phone if by_phone else console, name,
                           f"property-{next(_op_ids):08d}", **fields)
             assert ack.get("error", {}).get("code") != "server_error", (name, payload)
@@ -200,7 +201,7 @@ def test_every_role_the_table_leaves_out_is_refused_and_changes_nothing(seminars
     with app.app_context(), app.test_request_context():
         viewers = senders(db.session.scalar(select(Workshop)), moment)
         payload = {field: 1 if field.endswith("_id") else [1] if field.endswith("_ids")
-                   else "A text" for field in OPERATIONS[name][1]}
+                   else "A text" for field in schema.field_names(OPERATIONS[name][1])}
         for role in ROLES:
             before = row_counts()
             ack = perform(viewers[role], name, f"rights-{next(_op_ids):08d}", **payload)

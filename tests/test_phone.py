@@ -8,34 +8,17 @@ import zlib
 
 import pytest
 
-from facilitator.people import accounts, participants
 from facilitator import assets, workshops
 from facilitator.live import operations
-
-
-@pytest.fixture
-def owner(app):
-    return operations.run(accounts.create_facilitator, "owner@example.org", "Owner",
-                          "owner-password")
-
-
-@pytest.fixture
-def phone_page(app, client, owner):
-    """A joined phone's client and the URL of its page."""
-    workshop = operations.run(workshops.create_workshop, owner,
-                              {"title": "Amman seminar", "language": "fr"})
-    with app.test_request_context():
-        _participant, token = operations.run(participants.join, workshop, "n" * 24, "Rana",
-                                             "", workshop.profiles[0], True)
-    client.set_cookie(participants.cookie_name(workshop.id), token)
-    return f"/w/{workshop.id}"
+from tests.steps import phone_client
 
 
 def linked(page: str) -> list[str]:
     return re.findall(r'(?:src|href)="(/[^"?#]*)"', page)
 
 
-def test_page_and_its_files_come_compressed_to_a_browser_that_accepts_it(client, phone_page):
+def test_page_and_its_files_come_compressed_to_a_browser_that_accepts_it(app, workshop):
+    client, phone_page = phone_client(app, workshop, "Rana"), f"/w/{workshop.id}"
     page = client.get(phone_page, headers={"Accept-Encoding": "gzip"})
     assert page.headers["Content-Encoding"] == "gzip"
     html = gzip.decompress(page.data).decode()
@@ -53,7 +36,8 @@ def test_page_and_its_files_come_compressed_to_a_browser_that_accepts_it(client,
     assert "Content-Encoding" not in client.get(phone_page).headers
 
 
-def test_the_page_links_versioned_files_a_phone_keeps_for_a_year(app, client, phone_page):
+def test_the_page_links_versioned_files_a_phone_keeps_for_a_year(app, workshop):
+    client, phone_page = phone_client(app, workshop, "Rana"), f"/w/{workshop.id}"
     html = client.get(phone_page).get_data(as_text=True)
     version = app.config["ASSET_VERSION"]
     files = [url for url in linked(html) if url.endswith((".js", ".css", ".svg"))]
@@ -121,15 +105,12 @@ def test_fonts_load_only_for_the_script_on_the_page(client):
             assert "U+0000" not in ranges and "U+200" not in ranges
 
 
-def test_the_scripts_strings_are_written_as_utf8(app, client, owner):
+def test_the_scripts_strings_are_written_as_utf8(app, owner):
     """The strings handed to the scripts are Arabic letters, not \\uXXXX escapes, which
     took twice the bytes on an Arabic phone."""
     workshop = operations.run(workshops.create_workshop, owner,
                               {"title": "ندوة", "language": "ar"})
-    with app.test_request_context():
-        _participant, token = operations.run(participants.join, workshop, "a" * 24, "سارة",
-                                             "", workshop.profiles[0], True)
-    client.set_cookie(participants.cookie_name(workshop.id), token)
+    client = phone_client(app, workshop, "سارة")
     page = client.get(f"/w/{workshop.id}").get_data(as_text=True)
     strings = re.search(r'<script type="application/json" id="i18n">(.*?)</script>', page, re.S)
     assert "متصل" in strings.group(1) and "\\u0" not in strings.group(1)

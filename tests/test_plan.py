@@ -21,17 +21,17 @@ from flask_migrate import upgrade
 from pypdf import PdfReader
 from sqlalchemy import delete, event, select, update
 
-from facilitator.people import accounts, participants
 from facilitator import create_app, workshops
-from facilitator.live import operations
-from facilitator.plan import content as plan, render as plan_render
-from facilitator.steps import synergies
 from facilitator.extensions import db
+from facilitator.live import operations
 from facilitator.models import (Action, Actor, Event, Idea, Participant, PlanFile, Synergy,
                                 WorkingGroup, Workshop)
+from facilitator.people import accounts, participants
+from facilitator.plan import content as plan, render as plan_render
 from facilitator.plan.pdf import plan_html, plan_pdf
-from facilitator.snapshot import snapshot
 from facilitator.sample import BOARDS, COMMITTEE, MEASURES, PRIORITIES, create_sample
+from facilitator.snapshot import snapshot
+from facilitator.steps import synergies
 from tests.databases import drop_database, new_database
 from tests.steps import SAMPLE_OWNER, do, phone_client
 from tests.support import login
@@ -50,7 +50,7 @@ def with_organiser(room: dict) -> None:
     sample seminar at its closing (success factors, measures and committee in), not
     closed yet, with its organiser."""
     operations.run(accounts.create_facilitator, ORGANISER[0], "Organiser", ORGANISER[1])
-    operations.run(workshops.add_member, room["console"], ORGANISER[0], "organiser")
+    operations.submit(room["console"], "team.add", email=ORGANISER[0], role="organiser")
 
 
 @pytest.fixture(autouse=True)

@@ -3,12 +3,13 @@ ties, and confirming the priorities. Every change goes through operations.perfor
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from facilitator.steps import ideas, priorities
 from facilitator.errors import OperationError
 from facilitator.extensions import db
 from facilitator.models import Idea, Theme, Vote, Workshop
 from facilitator.snapshot import snapshot
+from facilitator.steps import ideas, priorities
 from tests.steps import do, last_seq, seen_by
 
 
@@ -28,14 +29,30 @@ def theme(room, title):
     return ack["theme"]["id"]
 
 
-@pytest.fixture
-def vote_room(room):
-    """A card, four themes, the room at the vote stage with voting open."""
-    room["card"] = post(room, "rania", "Diaspora networks abroad")
+THEMES = ("Investment", "Networks", "Skills", "Finance")
+
+
+def open_the_vote(room):
+    """room_at's `then` from the welcome: one card, four themes, the room at the vote
+    stage with voting open (a function of the module's, so the room is built once a run)."""
+    move(room, "welcome", "ideas")
+    post(room, "rania", "Diaspora networks abroad")
     move(room, "ideas", "themes")
-    room["themes"] = [theme(room, t) for t in ("Investment", "Networks", "Skills", "Finance")]
+    for title in THEMES:
+        theme(room, title)
     move(room, "themes", "vote")
     assert do(room["console"], "voting.update", open=True)["open"] is True
+
+
+def at_the_vote(room_at) -> dict:
+    """The sample seminar's people at the vote (open_the_vote), nobody's dot placed yet;
+    the room names its `card` and its four `themes` (ids, in THEMES' order)."""
+    room = room_at("welcome", then=open_the_vote)
+    workshop_id = room["workshop"].id
+    themes = priorities.live_themes(workshop_id)
+    assert [t.title for t in themes] == list(THEMES)
+    room["themes"] = [t.id for t in themes]
+    room["card"] = db.session.scalars(select(Idea.id).where(Idea.workshop_id == workshop_id)).one()
     return room
 
 
@@ -59,7 +76,8 @@ def test_themes_group_cards_and_an_assignment_can_be_undone(room):
     assert snapshot(room["rania"])["priorities"]["themes"][0]["title"] == "Diaspora investment"
 
 
-def test_merging_themes_moves_their_cards_and_dots(vote_room):
+def test_merging_themes_moves_their_cards_and_dots(room_at):
+    vote_room = at_the_vote(room_at)
     investment, networks = vote_room["themes"][:2]
     do(vote_room["console"], "idea.assign", idea_id=vote_room["card"], theme_id=networks)
     do(vote_room["rania"], "dot.place", theme_id=networks)
@@ -69,7 +87,7 @@ def test_merging_themes_moves_their_cards_and_dots(vote_room):
     ack = do(vote_room["console"], "theme.merge", into_id=investment, theme_ids=[networks])
     assert ack["ok"] and ack["merged"] == [networks] and ack["ideas"] == [vote_room["card"]]
     assert db.session.get(Idea, vote_room["card"]).theme_id == investment
-    assert snapshot(vote_room["karim"])["ideas"]["list"][0]["theme_id"] == investment
+    assert snapshot(vote_room["projector"])["ideas"]["list"][0]["theme_id"] == investment
     assert [t.id for t in priorities.live_themes(vote_room["workshop"].id)] \
         == [investment] + vote_room["themes"][2:]
     # one dot per theme: Karim had a dot on both, so one comes back to him, and he is told
@@ -90,7 +108,8 @@ def test_the_card_cap_counts_only_cards_on_the_wall(room, monkeypatch):
     assert do(room["rania"], "idea.post", text="Three")["ok"]
 
 
-def test_participants_cannot_run_step_two(vote_room):
+def test_participants_cannot_run_step_two(room_at):
+    vote_room = at_the_vote(room_at)
     investment = vote_room["themes"][0]
     for name, kwargs in [("theme.create", {"title": "Mine"}),
                          ("theme.merge", {"into_id": investment, "theme_ids": [investment]}),
@@ -136,7 +155,8 @@ def test_dots_only_while_voting_is_open_and_within_budget(room):
         .with_entities(db.func.sum(Vote.count)).scalar() == 3
 
 
-def test_a_resent_dot_counts_once(vote_room):
+def test_a_resent_dot_counts_once(room_at):
+    vote_room = at_the_vote(room_at)
     investment = vote_room["themes"][0]
     do(vote_room["rania"], "dot.place", op_id="dot-resend-01", theme_id=investment)
     again = do(vote_room["rania"], "dot.place", op_id="dot-resend-01", theme_id=investment)
@@ -144,7 +164,8 @@ def test_a_resent_dot_counts_once(vote_room):
     assert priorities.totals(vote_room["workshop"].id)[investment] == 1
 
 
-def test_totals_stay_hidden_until_revealed(vote_room):
+def test_totals_stay_hidden_until_revealed(room_at):
+    vote_room = at_the_vote(room_at)
     investment, networks = vote_room["themes"][:2]
     before = last_seq(vote_room)
     do(vote_room["rania"], "dot.place", theme_id=investment)
@@ -186,7 +207,8 @@ def test_totals_stay_hidden_until_revealed(vote_room):
     assert do(vote_room["console"], "voting.update", open=True, revealed=False)["open"] is True
 
 
-def test_results_flag_ties_across_the_cut_off(vote_room):
+def test_results_flag_ties_across_the_cut_off(room_at):
+    vote_room = at_the_vote(room_at)
     investment, networks, skills, finance = vote_room["themes"]
     for who, target in [("rania", investment), ("karim", investment),
                         ("rania", networks), ("karim", skills), ("rania", finance)]:
@@ -200,7 +222,8 @@ def test_results_flag_ties_across_the_cut_off(vote_room):
     assert [r["tie_at_cutoff"] for r in rows] == [False, True, True, True]
 
 
-def test_confirm_needs_exactly_the_workshop_s_number_of_priorities(vote_room):
+def test_confirm_needs_exactly_the_workshop_s_number_of_priorities(room_at):
+    vote_room = at_the_vote(room_at)
     investment, networks, skills, _ = vote_room["themes"]
     still_open = do(vote_room["console"], "priorities.confirm",
                     theme_ids=[skills, investment, networks])
@@ -280,7 +303,8 @@ def test_merging_away_a_confirmed_priority_renumbers_the_others(room):
     assert do(console, "priorities.confirm", theme_ids=ids[:3])["ok"]
     merged = do(console, "theme.merge", into_id=ids[3], theme_ids=[ids[0]])
     assert merged["ok"]
-    ranks = [(t["title"], t["confirmed_rank"]) for t in snapshot(console)["priorities"]["confirmed"]]
+    ranks = [(t["title"], t["confirmed_rank"])
+             for t in snapshot(console)["priorities"]["confirmed"]]
     assert ranks == [("B", 1), ("C", 2)]
     assert seen_by(room["rania"], last_seq(room) - 1)[-1][0] == "priorities.confirmed"
 

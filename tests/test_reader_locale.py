@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 from flask_babel import force_locale, gettext
 
-from facilitator.people import accounts
-from facilitator.live import operations
 from facilitator import workshops
+from facilitator.live import operations
+from facilitator.people import accounts
 
 pytestmark = pytest.mark.usefixtures("separate_browsers")  # each client a browser
 

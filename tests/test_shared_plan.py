@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from facilitator.live import operations
-from facilitator import workshops
 from facilitator.errors import OperationError
 from facilitator.extensions import db
+from facilitator.live import operations
 from facilitator.models import Action, ClosingRecord, SharedAction, Workshop
 from facilitator.snapshot import snapshot
 from tests.steps import do, last_seq, seen_by, walk_to
@@ -240,7 +239,7 @@ def test_closing_twice_says_so_and_the_settings_are_frozen(room_at):
     assert do(room["console"], "workshop.close")["ok"]
     assert do(room["console"], "workshop.close")["error"]["code"] == "already_closed"
     with pytest.raises(OperationError) as refused:
-        operations.run(workshops.update_workshop, room["console"], {"title": "Renamed"})
+        operations.submit(room["console"], "workshop.update", settings={"title": "Renamed"})
     assert refused.value.code == "workshop_closed"
     assert db.session.get(Workshop, room["workshop"].id, populate_existing=True).title \
         != "Renamed"

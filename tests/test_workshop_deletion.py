@@ -14,13 +14,13 @@ from flask import current_app, g
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from facilitator.people import accounts, invitations
 from facilitator import backups, create_app, sample, workshops
-from facilitator.live import operations
-from facilitator.plan import pdf, render as plan_render
 from facilitator.errors import OperationError
 from facilitator.extensions import db, socketio
+from facilitator.live import operations
 from facilitator.models import PlanFile, Workshop, utcnow
+from facilitator.people import accounts
+from facilitator.plan import pdf, render as plan_render
 from facilitator.viewers import Viewer
 from tests.support import login
 
@@ -77,9 +77,10 @@ def team(workshop: Workshop) -> None:
     for (email, password), role in ((CO, "cofacilitator"), (ORGANISER, "organiser")):
         if accounts.find(email) is None:
             operations.run(accounts.create_facilitator, email, email.split("@")[0], password)
-        operations.run(workshops.add_member, owner, email, role)
+        operations.submit(owner, "team.add", email=email, role=role)
     with current_app.test_request_context():
-        operations.run(invitations.invite, owner, "nadia@example.org", "organiser", "en")
+        operations.submit(owner, "invitation.create", email="nadia@example.org",
+                          role="organiser", language="en")
 
 
 def small_workshop(title: str = "Atelier de Tunis") -> Workshop:
@@ -140,11 +141,11 @@ def test_only_the_owner_may_delete(app, who):
     page = stranger.get(f"/workshops/{workshop.id}/edit")
     assert "Delete this workshop" not in page.get_data(as_text=True)
     assert delete(stranger, workshop.id, workshop.join_code).status_code == 403
-    # the capability itself reads the rights again, whatever the caller says
+    # the operation path reads the rights again, whatever the caller says
     forged = Viewer(kind="facilitator", workshop_id=workshop.id, role="owner",
                     facilitator_id=accounts.find(who[0]).id)
     with pytest.raises(OperationError) as refused:
-        operations.run(workshops.delete_workshop, forged, workshop.join_code)
+        operations.submit(forged, "workshop.delete", confirmation=workshop.join_code)
     assert refused.value.code == "forbidden"
     assert every_row() == before
 
@@ -215,7 +216,7 @@ def test_a_render_finishing_after_the_deletion_writes_nothing(app, monkeypatch, 
     owner = workshops.viewer_for(workshop, accounts.find(OWNER[0]))
 
     def deleted_meanwhile(_data):
-        operations.run(workshops.delete_workshop, owner, workshop.join_code)
+        operations.submit(owner, "workshop.delete", confirmation=workshop.join_code)
         return b"%PDF-1.7 rendered"
 
     monkeypatch.setattr(pdf, "plan_pdf", deleted_meanwhile)
@@ -268,7 +269,7 @@ def test_the_backups_forget_a_deleted_workshop_at_the_next_look(venue):
     assert schedule.tick() == []  # its first look
     backups.take(app, label="manual")
     owner = workshops.viewer_for(workshop, accounts.find(OWNER[0]))
-    operations.run(workshops.change_stage, owner, "welcome", "ideas")
+    operations.submit(owner, "stage.change", from_stage="welcome", to_stage="ideas")
     [stage_copy] = schedule.tick()
     copies = sorted((instance / "backups").iterdir())
     assert len(copies) == 2 and stage_copy in copies

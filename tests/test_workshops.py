@@ -5,23 +5,15 @@ import io
 
 import pytest
 
-from facilitator.people import accounts, participants
 from facilitator import method, throttle, workshops
-from facilitator.live import operations
 from facilitator.errors import OperationError
 from facilitator.extensions import db, limiter, socketio
-from facilitator.models import Participant, Workshop
+from facilitator.live import operations
 from facilitator.live.operations import perform
-
-
-@pytest.fixture
-def owner(app):
-    return operations.run(accounts.create_facilitator, "owner@example.org", "Owner", "owner-password")
-
-
-@pytest.fixture
-def workshop(app, owner):
-    return operations.run(workshops.create_workshop, owner, {"title": "Amman seminar", "language": "en"})
+from facilitator.models import Participant, Workshop
+from facilitator.people import accounts, participants
+from facilitator.sample import join
+from tests.steps import OWNER, nonce_of
 
 
 def login(client, email, password):
@@ -48,51 +40,51 @@ def _time_passes(*keys):
 
 def test_a_right_password_from_a_device_used_before_always_works(app, client, owner):
     laptop = app.test_client()
-    assert login(laptop, "owner@example.org", "owner-password").status_code == 302
+    assert login(laptop, *OWNER).status_code == 302
     laptop.post("/logout")
     # someone in the same room (same address) guesses the owner's password
     for _ in range(throttle.FREE_PER_ADDRESS + 1):
-        response = login(client, "owner@example.org", "wrong-password")
+        response = login(client, OWNER[0], "wrong-password")
         assert response.status_code == 400 and b"Wrong email or password" in response.data
-    slowed = login(client, "owner@example.org", "owner-password")
+    slowed = login(client, *OWNER)
     assert slowed.status_code == 429 and b"Try again in 2 seconds" in slowed.data
     # the owner's laptop has signed in before: its right password is never refused
-    assert login(laptop, "owner@example.org", "owner-password").status_code == 302
+    assert login(laptop, *OWNER).status_code == 302
     # and its own typos neither delay it nor anyone else
     laptop.post("/logout")
     for _ in range(3):
-        assert login(laptop, "owner@example.org", "typo").status_code == 400
-    assert login(laptop, "owner@example.org", "owner-password").status_code == 302
+        assert login(laptop, OWNER[0], "typo").status_code == 400
+    assert login(laptop, *OWNER).status_code == 302
 
 
 def test_wrong_passwords_elsewhere_bring_growing_delays_never_a_lockout(app, client, owner):
-    key = "pw:owner@example.org:127.0.0.1"
+    key = f"pw:{OWNER[0]}:127.0.0.1"
     for _ in range(throttle.FREE_PER_ADDRESS):
-        assert login(client, "owner@example.org", "wrong").status_code == 400
+        assert login(client, OWNER[0], "wrong").status_code == 400
     waits = []
     for _ in range(14):
-        assert login(client, "owner@example.org", "wrong").status_code == 400
-        waits.append(login(client, "owner@example.org", "wrong").get_data(as_text=True))
+        assert login(client, OWNER[0], "wrong").status_code == 400
+        waits.append(login(client, OWNER[0], "wrong").get_data(as_text=True))
         _time_passes(key)
     assert "in 2 seconds" in waits[0] and "in 4 seconds" in waits[1]
     assert "in 9 minutes" in waits[8]  # 512 s
     assert "in 15 minutes" in waits[-1]  # the longest anyone waits
     # once the wait is over, the right password works from this new device
-    assert login(client, "owner@example.org", "owner-password").status_code == 302
+    assert login(client, *OWNER).status_code == 302
 
 
 def test_guessing_one_account_from_many_addresses_delays_only_new_devices(app, owner):
     laptop = app.test_client()
-    assert login(laptop, "owner@example.org", "owner-password").status_code == 302
+    assert login(laptop, *OWNER).status_code == 302
     laptop.post("/logout")
     for n in range(throttle.FREE_PER_ACCOUNT + 1):  # under each address's own allowance
         guesser = app.test_client()
         guesser.environ_base["REMOTE_ADDR"] = f"10.0.{n // 4}.{n % 4 + 1}"
-        assert login(guesser, "owner@example.org", "wrong").status_code == 400
+        assert login(guesser, OWNER[0], "wrong").status_code == 400
     stranger = app.test_client()
     stranger.environ_base["REMOTE_ADDR"] = "10.9.9.9"
-    assert login(stranger, "owner@example.org", "owner-password").status_code == 429
-    assert login(laptop, "owner@example.org", "owner-password").status_code == 302
+    assert login(stranger, *OWNER).status_code == 429
+    assert login(laptop, *OWNER).status_code == 302
     # other accounts are not held back
     operations.run(accounts.create_facilitator, "co@example.org", "Co", "co-password")
     assert login(stranger, "co@example.org", "co-password").status_code == 302
@@ -101,7 +93,7 @@ def test_guessing_one_account_from_many_addresses_delays_only_new_devices(app, o
 def test_right_passwords_never_count(app, owner):
     # a room behind one address signs in as often as it likes
     for _ in range(throttle.FREE_PER_ADDRESS * 3):
-        assert login(app.test_client(), "owner@example.org", "owner-password").status_code \
+        assert login(app.test_client(), *OWNER).status_code \
             == 302
 
 
@@ -125,10 +117,10 @@ def test_typos_never_hold_back_the_right_join_code(app, client, owner, workshop,
     assert elsewhere.get(f"/j/{code}").status_code == 200
 
 
-def test_rejoin_code_guesses_are_slowed_down_and_the_right_code_passes(app, client, owner,
-                                                                         workshop):
-    person, _token = operations.run(participants.join, workshop, "nonce-rejoin-0000000",
-                                    "Rania", "IDAL", workshop.profiles[0], True)
+def test_rejoin_code_guesses_are_slowed_down_and_the_right_code_passes(app, client, workshop):
+    with app.test_request_context():
+        person, _token = join(workshop, nonce_of("Rania", "rejoin"), "Rania", "IDAL",
+                              workshop.profiles[0])
     code = workshop.join_code
     # the join code however it is spelt in the URL: one workshop, one count per client
     spellings = [code, code.lower(), f"{code[:3]}-{code[3:]}", f"{code[:3]} {code[3:]}"]
@@ -172,7 +164,8 @@ def test_workshop_defaults_come_from_the_method(workshop):
 
 
 def test_profiles_are_in_the_workshop_language(owner):
-    french = operations.run(workshops.create_workshop, owner, {"title": "Beyrouth", "language": "fr"})
+    french = operations.run(workshops.create_workshop, owner,
+                            {"title": "Beyrouth", "language": "fr"})
     assert "Chambre de commerce" in french.profiles
 
 
@@ -192,7 +185,7 @@ def test_bad_workshop_settings_are_refused_and_nothing_is_saved(owner, fields, m
 
 
 def test_new_workshop_form_shows_a_clear_message(client, owner):
-    login(client, "owner@example.org", "owner-password")
+    login(client, *OWNER)
     response = client.post("/workshops/new", data={"title": "T", "timezone": "Nowhere/Land",
                                                    "language": "en", "priority_count": 3,
                                                    "dots_per_participant": 3})
@@ -207,7 +200,8 @@ def test_new_workshop_form_shows_a_clear_message(client, owner):
 
 
 def test_organisers_see_but_do_not_run_the_workshop(app, client, owner, workshop):
-    organiser = operations.run(accounts.create_facilitator, "org@example.org", "Org", "org-password")
+    organiser = operations.run(accounts.create_facilitator, "org@example.org", "Org",
+                               "org-password")
     owner_viewer = workshops.viewer_for(workshop, owner)
     operations.run(workshops.add_member, owner_viewer, "org@example.org", "organiser")
     login(client, "org@example.org", "org-password")
@@ -226,15 +220,15 @@ def test_organisers_see_but_do_not_run_the_workshop(app, client, owner, workshop
     other = app.test_client()
     login(other, "x@example.org", "x-password")
     assert other.get(f"/workshops/{workshop.id}/console").status_code == 403
-    assert not socketio.test_client(app, flask_test_client=other,
-                                    auth={"workshop": workshop.id, "view": "console"}).is_connected()
+    assert not socketio.test_client(app, flask_test_client=other, auth={
+        "workshop": workshop.id, "view": "console"}).is_connected()
     assert organiser.id
 
 
 def test_cofacilitator_moves_the_room_forward_and_back(app, client, owner, workshop):
     operations.run(accounts.create_facilitator, "co@example.org", "Co", "co-password")
     operations.run(workshops.add_member, workshops.viewer_for(workshop, owner), "co@example.org",
-                         "cofacilitator")
+                   "cofacilitator")
     login(client, "co@example.org", "co-password")
     live = socketio.test_client(app, flask_test_client=client,
                                 auth={"workshop": workshop.id, "view": "console"})
@@ -270,7 +264,7 @@ def test_qr_code_decodes_to_the_configured_public_url(app, client, owner, worksh
     from PIL import Image
 
     app.config["PUBLIC_URL"] = "https://seminar.example.org"
-    login(client, "owner@example.org", "owner-password")
+    login(client, *OWNER)
     svg = client.get(f"/workshops/{workshop.id}/qr.svg")
     assert svg.mimetype == "image/svg+xml"
     png = cairosvg.svg2png(bytestring=svg.data, output_width=400)
@@ -312,12 +306,13 @@ def test_a_closed_workshop_takes_no_newcomer(app, client, owner, workshop):
 
 
 def test_phone_page_in_the_workshop_language_and_rtl(app, client, owner):
-    arabic = operations.run(workshops.create_workshop, owner, {"title": "ندوة عمّان", "language": "ar"})
+    arabic = operations.run(workshops.create_workshop, owner,
+                            {"title": "ندوة عمّان", "language": "ar"})
     page = client.get(f"/j/{arabic.join_code}").get_data(as_text=True)
     assert 'dir="rtl"' in page and 'lang="ar"' in page
     with app.test_request_context():
-        participant, token = operations.run(participants.join, arabic, "x" * 24, "سارة", "", arabic.profiles[0],
-                                               True)
+        participant, token = join(arabic, nonce_of("Sara", arabic.id), "سارة", "",
+                                  arabic.profiles[0])
     client.set_cookie(participants.cookie_name(arabic.id), token)
     phone = client.get(f"/w/{arabic.id}").get_data(as_text=True)
     assert 'dir="rtl"' in phone and "سارة" in phone and participant.rejoin_code in phone
@@ -329,6 +324,7 @@ def test_phone_page_without_identity_does_not_reveal_the_code(client, workshop):
 
 
 def test_user_text_is_escaped(app, client, owner):
-    workshop = operations.run(workshops.create_workshop, owner, {"title": "<script>alert(1)</script>"})
+    workshop = operations.run(workshops.create_workshop, owner,
+                              {"title": "<script>alert(1)</script>"})
     page = client.get(f"/j/{workshop.join_code}").get_data(as_text=True)
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page

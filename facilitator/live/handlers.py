@@ -10,23 +10,24 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import asdict
-from typing import Any
+from functools import partial
+from typing import Any, Callable
 
 from flask import g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
+from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
 from .. import eventlog, payload as check
-from ..people import participants
-from . import wire
 from ..errors import OperationError
 from ..extensions import db, socketio
 from ..identity import Identity, viewer_of
 from ..models import Workshop
-from .operations import OPERATIONS, QUERIES, perform, query, server_error
+from ..people import participants
 from ..snapshot import snapshot
 from ..viewers import Viewer
+from . import schema, wire
+from .operations import OPERATIONS, QUERIES, perform, query, server_error
 
 VIEWS = ("phone", "console", "projector")
 log = logging.getLogger(__name__)
@@ -82,17 +83,23 @@ def _remember_language(workshop_id: int) -> None:
 
 def _align_rooms(viewer: Viewer | None, connecting: bool = False) -> bool:
     """Put this socket in exactly the rooms its viewer has now (none when refused).
-    False when the socket closed meanwhile (a sync waiting its turn in a storm)."""
+    False when the socket closed meanwhile (a sync waiting its turn in a storm). The
+    rooms it was put in last are kept in its session, each checked against the room as
+    it is (close_room may have emptied it): the server's own list of a socket's rooms
+    is a walk through every room, a thousand phones' worth in a storm."""
     if not connecting and not socketio.server.manager.is_connected(request.sid, "/"):
         return False
     wanted = set(viewer.rooms()) if viewer else set()
+    held = socketio.server.manager.rooms.get("/", {})
+    now = {room for room in session.get("rooms", ()) if request.sid in held.get(room, ())}
     try:
-        for room in set(rooms()) - wanted - {request.sid}:
+        for room in now - wanted:
             leave_room(room)
-        for room in wanted - set(rooms()):
+        for room in wanted - now:
             join_room(room)
     except KeyError:  # closed between the check and the move
         return False
+    session["rooms"] = sorted(wanted)
     return True
 
 
@@ -174,37 +181,29 @@ def _sync(payload) -> dict:
         db.session.rollback()
 
 
-def _make_handler(name: str, fields: tuple[str, ...]):
+def _make_handler(name: str, shape: type[schema.Payload], function: Callable,
+                  answer: Callable[[Identity, dict, dict], dict], empty: bool):
+    """The Socket.IO handler of an operation or a query: who is connected, the payload
+    an object of the right shape (`empty`: a query may send none), then `answer`."""
+    fields = schema.field_names(shape)
+
     def handler(payload=None, *extra):
         identity = current_identity()
         if extra:
             return _more_than_one(extra)
         if identity is None:
             return OperationError("not_connected", _l("Please reload the page.")).to_ack()
+        if payload is None and empty:
+            payload = {}
         if not isinstance(payload, dict):
             return OperationError("bad_request", _l("Please reload the page.")).to_ack()
-        return perform(identity, name, payload.get("op_id"),
-                       **{field: payload.get(field) for field in fields})
+        refused = schema.refusal(shape, payload)  # nothing of the wrong type goes further
+        if refused is not None:
+            return refused.to_ack()
+        return answer(identity, payload, {field: payload.get(field) for field in fields})
 
     handler.__name__ = "on_" + name.replace(".", "_")
-    handler.__doc__ = OPERATIONS[name][0].__doc__
-    return handler
-
-
-def _make_query_handler(name: str, fields: tuple[str, ...]):
-    def handler(payload=None, *extra):
-        identity = current_identity()
-        if extra:
-            return _more_than_one(extra)
-        if identity is None:
-            return OperationError("not_connected", _l("Please reload the page.")).to_ack()
-        payload = {} if payload is None else payload
-        if not isinstance(payload, dict):
-            return OperationError("bad_request", _l("Please reload the page.")).to_ack()
-        return query(identity, name, **{field: payload.get(field) for field in fields})
-
-    handler.__name__ = "on_" + name.replace(".", "_")
-    handler.__doc__ = QUERIES[name][0].__doc__
+    handler.__doc__ = function.__doc__
     return handler
 
 
@@ -239,10 +238,20 @@ def on_error(error: Exception) -> dict:
 
 
 def register_operations() -> None:
-    for name, (_change, fields, _who) in OPERATIONS.items():
-        socketio.on_event(name, _make_handler(name, fields))
-    for name, (_read, fields, _who) in QUERIES.items():
-        socketio.on_event(name, _make_query_handler(name, fields))
+    for name, (change, shape, _who) in OPERATIONS.items():
+        socketio.on_event(name, _make_handler(
+            name, shape, change, empty=False, answer=partial(_change, name)))
+    for name, (read, shape, _who) in QUERIES.items():
+        socketio.on_event(name, _make_handler(
+            name, shape, read, empty=True, answer=partial(_query, name)))
+
+
+def _change(name: str, identity: Identity, payload: dict, fields: dict) -> dict:
+    return perform(identity, name, payload.get("op_id"), **fields)
+
+
+def _query(name: str, identity: Identity, _payload: dict, fields: dict) -> dict:
+    return query(identity, name, **fields)
 
 
 register_operations()

@@ -1,8 +1,11 @@
-"""One path for every live change, whether it arrives over Socket.IO, HTTP or the CLI.
+"""One path for every change to a workshop, whether it arrives over Socket.IO or an HTTP form.
 
 `perform` runs a named operation once per client-made op_id, in one transaction that
 this module owns: take the workshop's row lock, derive who is asking from the database,
-check the role, apply the capability, store the op_id, commit, then publish. The op_id is
+check the role, refuse what a closed workshop no longer takes, apply the capability,
+store the op_id, commit, then publish. Forms call it through `submit` (FORMS: the
+operations only a page sends), with an op_id where the form carries one (the join form's
+nonce). The op_id is
 stored under a UNIQUE constraint with its actor and operation, so a resend by the same
 actor of the same operation gets the first ack again without being applied twice, and
 anyone else reusing the id is refused. An ack holding a committee member's email is kept
@@ -10,6 +13,10 @@ without it (PRIVATE_ACKS): a resend reads the email from the row again, if it is
 there. Every call returns an ack: {ok: true, ...} or
 {ok: false, error: {code, message}}, even when something breaks (`server_error`).
 Capabilities never commit.
+
+What belongs to no workshop yet (an account made or its password reset, signing out of
+every workshop, a workshop created or imported, an invitation accepted, which may make
+the account too) goes through `run`: commit, then publish.
 """
 from __future__ import annotations
 
@@ -21,114 +28,121 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..steps import (boards, closing, groups, ideas, priorities, shared_plan, synergies,
-                     syntheses)
 from .. import eventlog, workshops
-from ..people import rights
 from ..errors import OperationError
 from ..extensions import db
 from ..identity import Identity, viewer_of
 from ..models import AppliedOperation
+from ..people import invitations, participants, rights
+from ..steps import (boards, closing, groups, ideas, priorities, shared_plan, synergies,
+                     syntheses)
 from ..viewers import Viewer
+from . import schema
 
 log = logging.getLogger(__name__)
 OP_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
-# Every operation a client can send: name -> (capability, payload fields passed to it,
-# who may send it). "facilitator": owner or co-facilitator; "participant": a phone;
-# "author or facilitator", "member or facilitator", "participant or facilitator": either,
-# and the capability decides (a card's own author, a group's own member).
+# Every operation a client can send: name -> (capability, its payload's shape (schema.py:
+# its fields are what the capability is given), who may send it). "facilitator": owner or
+# co-facilitator; "participant": a phone; "author or facilitator", "member or facilitator",
+# "participant or facilitator": either, and the capability decides (a card's own author,
+# a group's own member).
 # Organisers read everything and change nothing. The capability checks again: this table
 # is the first gate, not the only one.
-OPERATIONS: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
-    "stage.change": (workshops.change_stage, ("from_stage", "to_stage"), "facilitator"),
-    "joining.update": (workshops.set_joining, ("joining_open", "new_code"), "facilitator"),
+OPERATIONS: dict[str, tuple[Callable[..., dict], type[schema.Payload], str]] = {
+    "stage.change": (workshops.change_stage, schema.StageChange, "facilitator"),
+    "joining.update": (workshops.set_joining, schema.JoiningUpdate, "facilitator"),
     # Step 1: cards
-    "idea.post": (ideas.post_idea, ("text", "kind", "origin"), "participant"),
-    "idea.edit": (ideas.edit_idea, ("idea_id", "text", "kind", "origin"),
-                  "author or facilitator"),
-    "idea.withdraw": (ideas.withdraw_idea, ("idea_id",), "author or facilitator"),
-    "idea.hide": (ideas.hide_idea, ("idea_id",), "facilitator"),
-    "idea.restore": (ideas.restore_idea, ("idea_id",), "facilitator"),
-    "idea.merge": (ideas.merge_ideas, ("into_id", "idea_ids"), "facilitator"),
-    "ideas.settings": (ideas.set_idea_settings, ("anonymous", "input_locked"), "facilitator"),
-    "timer.start": (ideas.start_timer, ("seconds",), "facilitator"),
-    "timer.stop": (ideas.stop_timer, (), "facilitator"),
+    "idea.post": (ideas.post_idea, schema.IdeaPost, "participant"),
+    "idea.edit": (ideas.edit_idea, schema.IdeaEdit, "author or facilitator"),
+    "idea.withdraw": (ideas.withdraw_idea, schema.IdeaWithdraw, "author or facilitator"),
+    "idea.hide": (ideas.hide_idea, schema.IdeaHide, "facilitator"),
+    "idea.restore": (ideas.restore_idea, schema.IdeaRestore, "facilitator"),
+    "idea.merge": (ideas.merge_ideas, schema.IdeaMerge, "facilitator"),
+    "ideas.settings": (ideas.set_idea_settings, schema.IdeasSettings, "facilitator"),
+    "timer.start": (ideas.start_timer, schema.TimerStart, "facilitator"),
+    "timer.stop": (ideas.stop_timer, schema.TimerStop, "facilitator"),
     # Step 2: themes, dots, priorities
-    "theme.create": (priorities.create_theme, ("title", "description"), "facilitator"),
-    "theme.rename": (priorities.rename_theme, ("theme_id", "title", "description"),
-                     "facilitator"),
-    "theme.merge": (priorities.merge_themes, ("into_id", "theme_ids"), "facilitator"),
-    "theme.unmerge": (priorities.unmerge_theme, ("theme_id",), "facilitator"),
-    "theme.delete": (priorities.delete_theme, ("theme_id",), "facilitator"),
-    "idea.assign": (priorities.assign_idea, ("idea_id", "theme_id"), "facilitator"),
-    "voting.update": (priorities.set_voting, ("open", "revealed", "allow_multiple"),
-                      "facilitator"),
-    "dot.place": (priorities.place_dot, ("theme_id",), "participant"),
-    "dot.remove": (priorities.remove_dot, ("theme_id",), "participant"),
-    "priorities.confirm": (priorities.confirm_priorities,
-                           ("theme_ids", "titles", "descriptions"), "facilitator"),
-    # Step 3: groups
-    "groups.settings": (groups.set_group_settings, ("mode", "cap"), "facilitator"),
-    "groups.assign": (groups.assign_groups, ("assignments",), "facilitator"),
-    "group.move": (groups.move_participant, ("participant_id", "group_id"), "facilitator"),
-    "group.join": (groups.choose_group, ("group_id",), "participant"),
-    "group.rapporteur": (groups.set_rapporteur, ("group_id", "participant_id"),
-                         "member or facilitator"),
-    "group.spotlight": (groups.spotlight, ("group_id",), "facilitator"),
-    # Step 3: each group's board
-    "objective.add": (boards.add_objective, ("text", "group_id"), "member or facilitator"),
-    "objective.edit": (boards.edit_objective, ("objective_id", "text", "version"),
-                       "member or facilitator"),
-    "objective.remove": (boards.remove_objective, ("objective_id",), "member or facilitator"),
-    "actor.add": (boards.add_actor, ("name", "kind", "role", "distinct", "group_id"),
-                  "member or facilitator"),
-    "actor.edit": (boards.edit_actor, ("actor_id", "name", "kind", "role", "version",
-                                       "distinct"), "member or facilitator"),
-    "actor.remove": (boards.remove_actor, ("actor_id",), "member or facilitator"),
-    "action.add": (boards.add_action, ("group_id", *boards.ACTION_FIELDS),
-                   "member or facilitator"),
-    "action.edit": (boards.edit_action, ("action_id", "version", *boards.ACTION_FIELDS),
-                    "member or facilitator"),
-    "action.remove": (boards.remove_action, ("action_id",), "member or facilitator"),
-    # Step 3: plenaries
-    "synthesis.write": (syntheses.write_synthesis, ("group_id", "substep", "text"),
-                        "member or facilitator"),
-    "entry.highlight": (syntheses.highlight, ("entry", "entry_id", "highlighted"),
-                        "member or facilitator"),
-    # Step 4: synergies
-    "synergy.decide": (synergies.decide_synergy, ("entries", "status", "title", "note",
-                                                  "kind", "proposal_id"), "facilitator"),
-    "synergy.remove": (synergies.remove_synergy, ("synergy_id",), "facilitator"),
-    "synergy.propose": (synergies.propose_synergy, ("text", "group_ids"), "participant"),
-    "synergy.dismiss": (synergies.dismiss_proposal, ("proposal_id",), "facilitator"),
-    # Step 4: the shared action plan
-    "shared_action.add": (shared_plan.add_shared_action, shared_plan.SHARED_ACTION_FIELDS,
-                          "facilitator"),
-    "shared_action.edit": (shared_plan.edit_shared_action,
-                           ("shared_action_id", "version", *shared_plan.SHARED_ACTION_FIELDS),
+    "theme.create": (priorities.create_theme, schema.ThemeCreate, "facilitator"),
+    "theme.rename": (priorities.rename_theme, schema.ThemeRename, "facilitator"),
+    "theme.merge": (priorities.merge_themes, schema.ThemeMerge, "facilitator"),
+    "theme.unmerge": (priorities.unmerge_theme, schema.ThemeUnmerge, "facilitator"),
+    "theme.delete": (priorities.delete_theme, schema.ThemeDelete, "facilitator"),
+    "idea.assign": (priorities.assign_idea, schema.IdeaAssign, "facilitator"),
+    "voting.update": (priorities.set_voting, schema.VotingUpdate, "facilitator"),
+    "dot.place": (priorities.place_dot, schema.DotPlace, "participant"),
+    "dot.remove": (priorities.remove_dot, schema.DotRemove, "participant"),
+    "priorities.confirm": (priorities.confirm_priorities, schema.PrioritiesConfirm,
                            "facilitator"),
-    "shared_action.remove": (shared_plan.remove_shared_action, ("shared_action_id",),
+    # Step 3: groups
+    "groups.settings": (groups.set_group_settings, schema.GroupsSettings, "facilitator"),
+    "groups.assign": (groups.assign_groups, schema.GroupsAssign, "facilitator"),
+    "group.move": (groups.move_participant, schema.GroupMove, "facilitator"),
+    "group.join": (groups.choose_group, schema.GroupJoin, "participant"),
+    "group.rapporteur": (groups.set_rapporteur, schema.GroupRapporteur,
+                         "member or facilitator"),
+    "group.spotlight": (groups.spotlight, schema.GroupSpotlight, "facilitator"),
+    # Step 3: each group's board
+    "objective.add": (boards.add_objective, schema.ObjectiveAdd, "member or facilitator"),
+    "objective.edit": (boards.edit_objective, schema.ObjectiveEdit, "member or facilitator"),
+    "objective.remove": (boards.remove_objective, schema.ObjectiveRemove,
+                         "member or facilitator"),
+    "actor.add": (boards.add_actor, schema.ActorAdd, "member or facilitator"),
+    "actor.edit": (boards.edit_actor, schema.ActorEdit, "member or facilitator"),
+    "actor.remove": (boards.remove_actor, schema.ActorRemove, "member or facilitator"),
+    "action.add": (boards.add_action, schema.ActionAdd, "member or facilitator"),
+    "action.edit": (boards.edit_action, schema.ActionEdit, "member or facilitator"),
+    "action.remove": (boards.remove_action, schema.ActionRemove, "member or facilitator"),
+    # Step 3: plenaries
+    "synthesis.write": (syntheses.write_synthesis, schema.SynthesisWrite,
+                        "member or facilitator"),
+    "entry.highlight": (syntheses.highlight, schema.EntryHighlight, "member or facilitator"),
+    # Step 4: synergies
+    "synergy.decide": (synergies.decide_synergy, schema.SynergyDecide, "facilitator"),
+    "synergy.remove": (synergies.remove_synergy, schema.SynergyRemove, "facilitator"),
+    "synergy.propose": (synergies.propose_synergy, schema.SynergyPropose, "participant"),
+    "synergy.dismiss": (synergies.dismiss_proposal, schema.SynergyDismiss, "facilitator"),
+    # Step 4: the shared action plan
+    "shared_action.add": (shared_plan.add_shared_action, schema.SharedActionAdd,
+                          "facilitator"),
+    "shared_action.edit": (shared_plan.edit_shared_action, schema.SharedActionEdit,
+                           "facilitator"),
+    "shared_action.remove": (shared_plan.remove_shared_action, schema.SharedActionRemove,
                              "facilitator"),
     # Closing: success factors, immediate measures, the open steering committee, the close
-    "factor.propose": (closing.propose_factor, ("text",), "participant or facilitator"),
-    "factor.endorse": (closing.endorse_factor, ("factor_id", "endorsed"), "participant"),
-    "factor.remove": (closing.remove_factor, ("factor_id",), "author or facilitator"),
-    "committee.join": (closing.join_committee, ("role", "email", "consent"), "participant"),
-    "committee.leave": (closing.leave_committee, (), "participant"),
-    "measure.add": (shared_plan.add_measure, shared_plan.MEASURE_FIELDS, "facilitator"),
-    "measure.edit": (shared_plan.edit_measure, ("measure_id", "version",
-                                                *shared_plan.MEASURE_FIELDS), "facilitator"),
-    "measure.remove": (shared_plan.remove_measure, ("measure_id",), "facilitator"),
-    "workshop.close": (closing.close_workshop, (), "facilitator"),
-    "workshop.reopen": (closing.reopen_workshop, (), "facilitator"),
-    "plan.share": (closing.share_plan, ("shared",), "facilitator"),
+    "factor.propose": (closing.propose_factor, schema.FactorPropose,
+                       "participant or facilitator"),
+    "factor.endorse": (closing.endorse_factor, schema.FactorEndorse, "participant"),
+    "factor.remove": (closing.remove_factor, schema.FactorRemove, "author or facilitator"),
+    "committee.join": (closing.join_committee, schema.CommitteeJoin, "participant"),
+    "committee.leave": (closing.leave_committee, schema.CommitteeLeave, "participant"),
+    "measure.add": (shared_plan.add_measure, schema.MeasureAdd, "facilitator"),
+    "measure.edit": (shared_plan.edit_measure, schema.MeasureEdit, "facilitator"),
+    "measure.remove": (shared_plan.remove_measure, schema.MeasureRemove, "facilitator"),
+    "workshop.close": (closing.close_workshop, schema.WorkshopClose, "facilitator"),
+    "workshop.reopen": (closing.reopen_workshop, schema.WorkshopReopen, "facilitator"),
+    "plan.share": (closing.share_plan, schema.PlanShare, "facilitator"),
     # A person's rights over their data (docs/privacy.md)
-    "participant.remove": (rights.remove_participant, ("participant_id",),
-                           "facilitator"),
-    "participant.anonymise": (rights.anonymise_participant, ("participant_id",),
+    "participant.remove": (rights.remove_participant, schema.ParticipantRemove, "facilitator"),
+    "participant.anonymise": (rights.anonymise_participant, schema.ParticipantAnonymise,
                               "facilitator"),
-    "participant.forget": (rights.forget_me, (), "participant"),
+    "participant.forget": (rights.forget_me, schema.ParticipantForget, "participant"),
+}
+
+# Changes only a page sends (HTTP forms; never over Socket.IO), on the same path: the
+# workshop's lock, rights read again, the closed-workshop gate, an op_id where the form
+# carries one. "newcomer": someone holding the join code who is not a participant yet
+# (the page has checked the code). The owner-only ones say so in their capability.
+FORMS: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
+    "workshop.update": (workshops.update_workshop, ("settings",), "facilitator"),
+    "workshop.delete": (workshops.delete_workshop, ("confirmation",), "facilitator"),
+    "team.add": (workshops.add_member, ("email", "role"), "facilitator"),
+    "team.remove": (workshops.remove_member, ("facilitator_id",), "facilitator"),
+    "invitation.create": (invitations.invite, ("email", "role", "language"), "facilitator"),
+    "invitation.revoke": (invitations.revoke, ("invitation_id",), "facilitator"),
+    "participant.join": (participants.join, ("token", "name", "organisation", "profile",
+                                             "consent"), "newcomer"),
+    "participant.rejoin": (participants.rejoin, ("rejoin_code", "token"), "newcomer"),
 }
 
 # A closed workshop: phones are read-only and the plan is frozen. The facilitators may
@@ -138,11 +152,19 @@ OPERATIONS: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
 # withdrawn at any time); that is recorded too. So may the facilitators remove or
 # anonymise a participant, answering a request made once the room is over; a phone's own
 # "forget me" is for an open workshop (rights.FORGET_WHILE_CLOSED says so).
+# The team, an invitation, a phone reclaiming its seat and deleting the workshop are not
+# part of the plan: they are taken while closed, without a record.
 CORRECTIONS = {"idea.edit", "theme.rename", "objective.edit", "actor.edit", "action.edit",
                "synthesis.write", "shared_action.edit", "measure.edit"}
 WITHDRAWALS = {"committee.leave", "participant.remove", "participant.anonymise"}
-CLOSED_FOR_PHONES = {"participant.forget": rights.FORGET_WHILE_CLOSED}
-WHILE_CLOSED = {"workshop.close", "workshop.reopen", "plan.share"}  # close: already_closed
+CLOSED = {  # what a closed workshop answers these, instead of the general sentence
+    "participant.forget": rights.FORGET_WHILE_CLOSED,
+    "participant.join": participants.JOIN_WHILE_CLOSED,
+    "workshop.update": workshops.SETTINGS_WHILE_CLOSED,
+}
+WHILE_CLOSED = {"workshop.close", "workshop.reopen", "plan.share",  # close: already_closed
+                "workshop.delete", "team.add", "team.remove", "invitation.create",
+                "invitation.revoke", "participant.rejoin"}
 
 # Acks holding what must not outlive its row (a committee member's email): name -> (what
 # the op_id's row keeps of the ack, the ack a resend gets from what was kept, read again
@@ -151,14 +173,15 @@ PRIVATE_ACKS: dict[str, tuple[Callable[[dict], dict], Callable[[dict, Viewer], d
     "committee.join": (closing.kept_ack, closing.ack_again),
 }
 
-# Reads that change nothing: no op_id, not logged. name -> (function, payload fields,
+# Reads that change nothing: no op_id, not logged. name -> (function, payload's shape,
 # who may ask: "staff" (organisers included) or "anyone" in the workshop).
-QUERIES: dict[str, tuple[Callable[..., dict], tuple[str, ...], str]] = {
-    "themes.suggest": (priorities.suggest_themes, (), "staff"),
-    "groups.propose": (groups.propose_groups, (), "staff"),
-    "group.board": (boards.read_board, ("group_id",), "anyone"),
-    "synergies.suggest": (synergies.suggest_synergies, (), "staff"),
-    "committee.contacts": (closing.read_contacts, (), "anyone"),
+QUERIES: dict[str, tuple[Callable[..., dict], type[schema.Payload], str]] = {
+    "themes.suggest": (priorities.suggest_themes, schema.ThemesSuggest, "staff"),
+    "groups.propose": (groups.propose_groups, schema.GroupsPropose, "staff"),
+    "group.board": (boards.read_board, schema.GroupBoard, "anyone"),
+    "synergies.suggest": (synergies.suggest_synergies, schema.SynergiesSuggest, "staff"),
+    "committee.contacts": (closing.read_contacts, schema.CommitteeContacts, "anyone"),
+    "ideas.page": (ideas.read_page, schema.IdeasPage, "anyone"),
 }
 
 
@@ -185,6 +208,9 @@ def refusal(viewer: Viewer | None, who: str) -> OperationError | None:
     if viewer.is_staff:
         return OperationError("forbidden", _l(
             "Organisers follow the workshop but do not change it. Ask a facilitator."))
+    if who == "newcomer":
+        return None if viewer.kind == "newcomer" else OperationError(
+            "forbidden", _l("You have already joined this workshop."))
     if who == "participant":
         return OperationError("forbidden", _l("Only participants can do this."))
     return OperationError("forbidden", _l("Only the workshop's facilitators can do this."))
@@ -200,9 +226,24 @@ def perform(source: Identity | Viewer, operation: str, op_id: Any, /, **fields: 
         return server_error()
 
 
+_NO_OP_ID = object()  # a form without one: applied as sent, nothing kept to answer again
+
+
+def submit(source: Identity | Viewer, operation: str, op_id: str | None = None, /,
+           **fields: Any) -> dict:
+    """A page's change (OPERATIONS or FORMS) on the same path, its op_id optional: the
+    result, or the refusal raised as an OperationError for the page to show."""
+    ack = perform(source, operation, op_id if op_id is not None else _NO_OP_ID, **fields)
+    if not ack["ok"]:
+        error = ack["error"]
+        raise OperationError(error["code"], error["message"], **error.get("details", {}))
+    return ack
+
+
 def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> dict:
-    change, _fields, who = OPERATIONS[name]
-    if not isinstance(op_id, str) or not OP_ID.fullmatch(op_id):
+    change, _fields, who = OPERATIONS[name] if name in OPERATIONS else FORMS[name]
+    keep = op_id is not _NO_OP_ID
+    if keep and (not isinstance(op_id, str) or not OP_ID.fullmatch(op_id)):
         return OperationError("bad_request", _l(
             "This change could not be sent properly. Please reload the page.")).to_ack()
     try:
@@ -212,7 +253,7 @@ def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> 
         refused = refusal(viewer, who)
         if refused is not None:
             raise refused
-        previous = _applied(viewer.workshop_id, op_id)
+        previous = _applied(viewer.workshop_id, op_id) if keep else None
         if previous is not None:
             eventlog.discard()
             return _answer_again(previous, viewer, name)
@@ -221,9 +262,10 @@ def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> 
         if recorded:  # what was sent, without the fields left out
             closing.record(workshop, recorded, viewer.actor, name,
                            {key: value for key, value in fields.items() if value is not None})
-        kept = PRIVATE_ACKS[name][0](result) if name in PRIVATE_ACKS else result
-        db.session.add(AppliedOperation(workshop_id=viewer.workshop_id, op_id=op_id,
-                                        name=name, actor=viewer.actor, result=kept))
+        if keep:
+            kept = PRIVATE_ACKS[name][0](result) if name in PRIVATE_ACKS else result
+            db.session.add(AppliedOperation(workshop_id=viewer.workshop_id, op_id=op_id,
+                                            name=name, actor=viewer.actor, result=kept))
         eventlog.commit()
     except OperationError as error:
         eventlog.discard()
@@ -231,7 +273,7 @@ def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> 
     except IntegrityError:
         # the same op_id committed by a concurrent resend: answer as that one did
         eventlog.discard()
-        previous = _applied(source.workshop_id, op_id)
+        previous = _applied(source.workshop_id, op_id) if keep else None
         if previous is None:
             raise
         return _answer_again(previous, viewer_of(source), name)
@@ -247,11 +289,13 @@ def _while_closed(workshop, viewer: Viewer, name: str) -> str | None:
         return "correction"
     if name in WITHDRAWALS:
         return "withdrawal"
+    if name in CLOSED:
+        raise OperationError("workshop_closed", CLOSED[name])
     if viewer.runs_workshop:
         raise OperationError("workshop_closed", _l(
             "The workshop is closed: only texts can be corrected. Reopen it to change "
             "anything else."))
-    raise OperationError("workshop_closed", CLOSED_FOR_PHONES.get(name) or _l(
+    raise OperationError("workshop_closed", _l(
         "The workshop is closed: the plan is final and can no longer be changed from a "
         "phone. Thank you for taking part."))
 
@@ -293,8 +337,8 @@ def query(source: Identity | Viewer, name: str, /, **fields: Any) -> dict:
 
 
 def run(change: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """The HTTP views' and the CLI's wrapper: apply a capability, commit, then publish
-    (and realign sockets). An OperationError leaves nothing saved and is raised again."""
+    """A change that belongs to no workshop yet (see the top): apply it, commit, then
+    publish. An OperationError leaves nothing saved and is raised again."""
     try:
         result = change(*args, **kwargs)
         eventlog.commit()

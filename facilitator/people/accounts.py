@@ -9,8 +9,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import eventlog
 from ..errors import OperationError
 from ..extensions import db
-from ..text import email_address, plain
 from ..models import Facilitator, new_token
+from ..text import email_address, plain
 
 MIN_PASSWORD_LENGTH = 8
 

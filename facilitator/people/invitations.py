@@ -18,16 +18,15 @@ from datetime import datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from flask import url_for
 from flask_babel import force_locale, format_date, gettext as _, lazy_gettext as _l
 from sqlalchemy import select, update
 
-from . import accounts
 from .. import joining, mail, workshops
 from ..errors import OperationError
 from ..extensions import db
 from ..models import Facilitator, Invitation, Membership, Workshop, of_workshop, utcnow
 from ..viewers import Viewer
+from . import accounts
 
 VALID_FOR = timedelta(days=7)
 ROLE_NAMES = {"cofacilitator": _l("Co-facilitator"), "organiser": _l("Organiser")}
@@ -64,11 +63,12 @@ def waiting(workshop_id: int) -> list[Invitation]:
         .order_by(Invitation.created_at.desc(), Invitation.id.desc())))
 
 
-def invite(viewer: Viewer, email: str, role: str, language: str) -> tuple[Invitation, str]:
-    """The owner invites someone; returns the invitation and its token, to put in the
-    link (the caller shows it, and mails it after the commit: mail_invitation). A
-    pending invitation for the same email is revoked: the newest link is the one that
-    works."""
+def invite(viewer: Viewer, email: str, role: str, language: str) -> dict:
+    """The owner invites someone; returns the invitation's id and its token, to put in
+    the link (the page shows it, and mails it after the commit: mail_invitation). Only
+    the token's hash is stored, so the form sends no op_id: an answer kept to send again
+    would keep the token. A pending invitation for the same email is revoked: the newest
+    link is the one that works."""
     workshops.require_owner(viewer, _l("Only the workshop's owner can invite people."))
     workshops.check_team_role(role)
     email = accounts.account_email(email)
@@ -90,10 +90,10 @@ def invite(viewer: Viewer, email: str, role: str, language: str) -> tuple[Invita
                             mail_state="sending" if mail.configured() else "")
     db.session.add(invitation)
     db.session.flush()
-    return invitation, token
+    return {"invitation_id": invitation.id, "token": token}
 
 
-def revoke(viewer: Viewer, invitation_id: object) -> None:
+def revoke(viewer: Viewer, invitation_id: object) -> dict:
     """The owner takes an invitation back: its link stops working."""
     workshops.require_owner(viewer, _l("Only the workshop's owner can revoke invitations."))
     invitation = of_workshop(Invitation, invitation_id, viewer.workshop_id,
@@ -104,6 +104,7 @@ def revoke(viewer: Viewer, invitation_id: object) -> None:
             "instead."))
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
+    return {"invitation_id": invitation.id}
 
 
 def usable(token: str | None) -> Invitation:
@@ -172,7 +173,7 @@ def accept_signing_in(token: str | None, password: str) -> Facilitator:
 
 def link(token: str) -> str:
     """The address to send: the join links' (PUBLIC_URL, else one the room can reach)."""
-    return joining.base_url() + url_for("auth.open_invitation", token=token)
+    return joining.base_url() + joining.path_of("auth.open_invitation", token=token)
 
 
 def expiry_date(invitation: Invitation) -> str:

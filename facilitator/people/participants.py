@@ -17,11 +17,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import eventlog, joining
-from ..steps.groups import place_newcomer
 from ..errors import OperationError
 from ..extensions import db
 from ..models import Participant, ParticipantToken, Workshop
 from ..snapshot import part, personal
+from ..steps.groups import place_newcomer
 from ..text import clean_line, plain
 from ..viewers import Viewer
 
@@ -84,23 +84,22 @@ def validate(workshop: Workshop, name: str, organisation: str, profile: str,
     return {"name": name, "organisation": organisation, "profile": profile}
 
 
-def join(workshop: Workshop, nonce: str, name: str, organisation: str, profile: str,
-         consent: bool) -> tuple[Participant, str]:
-    """Join once per form nonce. Returns the participant and the browser's token.
+def newcomer(workshop: Workshop) -> Viewer:
+    """Whoever holds the join code, before joining: the join and rejoin forms' source."""
+    return Viewer(kind="newcomer", workshop_id=workshop.id)
 
-    The workshop's row lock is taken first, so the same form sent twice at once finds
-    the participant the first one made (the caller commits: operations.run)."""
-    if not isinstance(nonce, str) or not 16 <= len(nonce) <= 64:
-        raise OperationError("bad_request", _l("Please reload the page and try again."))
-    eventlog.lock(workshop.id)
-    token = token_for_nonce(workshop.id, nonce)
-    existing = identify(workshop.id, token)
-    if existing is not None:
-        return existing, token
-    if workshop.closed_at is not None:
-        raise OperationError("workshop_closed", _l(
-            "This workshop is closed: its action plan is final. Please ask the organisers "
-            "for it."))
+
+# what a closed workshop answers the join form (operations.CLOSED)
+JOIN_WHILE_CLOSED = _l(
+    "This workshop is closed: its action plan is final. Please ask the organisers for it.")
+
+
+def join(viewer: Viewer, token: str, name: str, organisation: str, profile: str,
+         consent: bool) -> dict:
+    """A newcomer joins; the browser will hold `token` (token_for_nonce: the form's
+    nonce is also the operation's op_id, so the same form sent twice, at once or after
+    a lost answer, joins once and gets the same token)."""
+    workshop = db.session.get(Workshop, viewer.workshop_id)
     if not workshop.joining_open:
         raise OperationError("joining_closed", _l(
             "Joining is closed for this workshop. Please ask the facilitator."))
@@ -113,21 +112,21 @@ def join(workshop: Workshop, nonce: str, name: str, organisation: str, profile: 
     place_newcomer(workshop, participant)  # a latecomer in Step 3 gets a group at once
     eventlog.append(workshop, "participant.joined", {"participant": public(participant)},
                     actor=f"participant:{participant.id}")
-    return participant, token
+    return {"participant_id": participant.id}
 
 
-def rejoin(workshop: Workshop, rejoin_code: str, token: str) -> Participant:
+def rejoin(viewer: Viewer, rejoin_code: str, token: str) -> dict:
     """Let this browser (its new token) speak for the participant with that rejoin code."""
-    eventlog.lock(workshop.id)  # its owner may have deleted it since the page was opened
+    workshop_id = viewer.workshop_id
     participant = db.session.scalar(select(Participant).where(
-        Participant.workshop_id == workshop.id,
+        Participant.workshop_id == workshop_id,
         Participant.rejoin_code == joining.normalise_code(plain(rejoin_code))))
     if participant is None:
         raise OperationError("bad_rejoin_code", _l(
             "This personal code is not known in this workshop. Check it on your other screen."))
-    if identify(workshop.id, token) is None:
+    if identify(workshop_id, token) is None:
         participant.tokens.append(ParticipantToken(token_hash=token_hash(token)))
-    return participant
+    return {"participant_id": participant.id}
 
 
 def _unique_rejoin_code(workshop: Workshop) -> str:
@@ -141,7 +140,10 @@ def _unique_rejoin_code(workshop: Workshop) -> str:
 
 # --- snapshot ---------------------------------------------------------------------------
 
-@part("participants")
+@part("participants", "`{list: [{id, name, organisation, profile, group_id}], by_profile: "
+                      "{profile: count}}`; a phone gets the room counted, `{count, "
+                      "by_profile, list}`, its `list` holding only itself and its group's "
+                      "members as `{id, name}` (nobody else's name)")
 def _participants_part(workshop: Workshop, staff: bool) -> dict:
     people = db.session.scalars(select(Participant).where(
         Participant.workshop_id == workshop.id).order_by(Participant.id)).all()
@@ -149,7 +151,38 @@ def _participants_part(workshop: Workshop, staff: bool) -> dict:
             "by_profile": dict(Counter(p.profile for p in people))}
 
 
-@part("me")
+@part("participants", phone=True)
+def _participants_for_phones(workshop: Workshop, staff: bool) -> dict:
+    """What a phone shows of the room's people: how many, by profile; names only in its
+    own group, `{id, name}` (each phone's are picked from `_names` by
+    `_people_on_my_phone`): Step 3 shows its members' names, nothing more of them."""
+    rows = db.session.execute(select(
+        Participant.id, Participant.name, Participant.profile, Participant.group_id).where(
+        Participant.workshop_id == workshop.id).order_by(Participant.id)).all()
+    groups: dict[int, list[int]] = {}
+    for row in rows:
+        if row.group_id is not None:
+            groups.setdefault(row.group_id, []).append(row.id)
+    return {"count": len(rows), "by_profile": dict(Counter(row.profile for row in rows)),
+            "_names": {row.id: {"id": row.id, "name": row.name} for row in rows},
+            "_groups": groups}
+
+
+@personal("participants")
+def _people_on_my_phone(shared: dict, workshop: Workshop, viewer: Viewer) -> dict:
+    """A phone's list holds itself and its group's members (Step 3 names them), never
+    the rest of the room: a thousand names it does not show would be most of its
+    snapshot, and names it has no need of."""
+    if viewer.kind != "participant":
+        return shared
+    names = shared["_names"]
+    mine = {viewer.participant_id, *shared["_groups"].get(viewer.group_id, ())}
+    return {"count": shared["count"], "by_profile": shared["by_profile"],
+            "list": [names[pid] for pid in sorted(mine) if pid in names]}
+
+
+@part("me", "a phone: `{kind: \"participant\", id, name, organisation, profile, rejoin_code}`; "
+            "others `{kind, role}`")
 def _me_part(workshop: Workshop, staff: bool) -> None:
     return None
 

@@ -19,7 +19,6 @@ from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm.attributes import flag_modified
 
-from ..steps import closing, groups, ideas, priorities, synergies
 from .. import eventlog
 from ..errors import OperationError
 from ..extensions import db
@@ -27,9 +26,10 @@ from ..models import (Action, Actor, AppliedOperation, ClosingRecord, CommitteeM
                       Event, Idea, Objective, Participant, PlanFile, SuccessFactor,
                       SynergyProposal, Synthesis, Theme, Vote, WorkingGroup, Workshop, iso,
                       of_workshop, utcnow)
-from .participants import public
+from ..steps import closing, groups, ideas, priorities, synergies
 from ..viewers import Viewer, room_participant
 from ..workshops import require_runner
+from .participants import public
 
 GONE = _l("This participant is no longer in the workshop.")
 # what a phone is told when it asks to be forgotten once the workshop is closed

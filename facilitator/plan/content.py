@@ -21,12 +21,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel.dates import format_date, format_time, get_datetime_format
 from sqlalchemy import select
 
-from . import drawings
-from ..steps.synergies import reason_of, spelled
 from ..extensions import db
 from ..models import (Action, Actor, CommitteeMember, Idea, ImmediateMeasure, Objective,
                       Participant, SharedAction, SuccessFactor, Synergy, Synthesis, Theme,
                       Vote, WorkingGroup, Workshop, utcnow)
+from ..steps.synergies import reason_of, spelled
+from . import drawings
 
 LANGUAGES = ("en", "fr", "ar")
 EDITIONS = ("public", "internal")

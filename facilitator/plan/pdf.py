@@ -21,10 +21,10 @@ from flask import current_app, render_template
 from flask_babel import force_locale, get_locale, gettext as _
 from markupsafe import Markup, escape
 
-from . import drawings
 from ..assets import font_path
 from ..steps.synergies import reason_text
 from ..text import text_direction
+from . import drawings
 
 FONT_URL_PREFIX = "/vendor/fonts/"
 

@@ -15,15 +15,15 @@ from flask_babel import format_date, lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import eventlog, method
-from . import matching
 from ..errors import OperationError
 from ..extensions import db
-from .groups import find_group, isolate
 from ..models import (Action, Actor, Objective, Participant, WorkingGroup, Workshop, iso,
                       of_workshop, utcnow)
 from ..payload import ids_among, is_id, is_whole, switch
 from ..text import clean_line, plain
 from ..viewers import Viewer
+from . import matching
+from .groups import find_group, isolate
 
 ACTOR_KINDS = ("public", "chamber", "private", "diaspora", "international", "other")
 LIMITS = {"objective": 300, "name": 120, "role": 300, "title": 200, "expected_result": 500,

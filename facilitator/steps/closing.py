@@ -22,12 +22,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from .. import eventlog, method
-from ..plan import render as plan_render
 from ..errors import OperationError
 from ..extensions import db
 from ..models import (ClosingRecord, CommitteeMember, Participant, PlanFile, SuccessFactor,
                       Workshop, iso, of_workshop, utcnow)
 from ..payload import switch
+from ..plan import render as plan_render
 from ..snapshot import part, personal
 from ..text import clean_line, email_address
 from ..viewers import Viewer
@@ -302,7 +302,9 @@ def share_plan(viewer: Viewer, shared: object) -> dict:
     return {"plan_shared": shared}
 
 
-@part("closing")
+@part("closing", "`{factors: [factor], committee: [member]}` (members' emails for the staff "
+                 "only, read from the members' rows); a phone also gets `my_membership` (its "
+                 "own sign-up with its email, or null), the staff `records: [record]`")
 def _closing_part(workshop: Workshop, staff: bool) -> dict:
     factors = db.session.scalars(select(SuccessFactor).where(
         SuccessFactor.workshop_id == workshop.id).order_by(SuccessFactor.id))

@@ -22,9 +22,9 @@ from ..extensions import db
 from ..models import (Action, Actor, GroupSettings, Objective, Participant, Theme,
                       WorkingGroup, Workshop, of_workshop)
 from ..payload import is_whole
-from .priorities import confirmed, warns_on_confirm
 from ..viewers import Viewer, room_all, room_group, room_participant
 from ..workshops import require_runner, require_staff
+from .priorities import confirmed, warns_on_confirm
 
 MODES = ("balanced", "choose")
 STEP3_STAGES = tuple(stage.key for stage in method.STAGES if stage.step == 3)

@@ -389,7 +389,13 @@ def live_ideas(workshop_id: int) -> list[Idea]:
         Idea.merged_into_id.is_(None)).order_by(Idea.id)))
 
 
-@part("ideas")
+@part("ideas", "`{settings: {anonymous, input_locked, timer_ends_at}, kinds, list: [cards]}`; a"
+               " phone also gets `set_aside: [{id, text, status, merged_into}]`, its own cards "
+               "hidden or merged away. A phone's `list` is the wall's newest cards (50) at the "
+               "stages its page shows the wall (`ideas`, `themes`; none at the others) and all "
+               "its own (`mine: true`), in id order; `before` (a card id; null: it holds every "
+               "card) and `earlier` (how many of the others' cards below `before` it does not "
+               "hold) say what `ideas.page` reads")
 def _ideas_part(workshop: Workshop, staff: bool) -> dict:
     """The wall as the staff or as everyone sees it: built once per seq, shared."""
     settings = step_settings(workshop.id)
@@ -401,19 +407,80 @@ def _ideas_part(workshop: Workshop, staff: bool) -> dict:
             "_authors": {idea.id: author_ids(idea) for idea, card in shown if card}}
 
 
+PHONE_PAGE = 50  # the wall's newest cards a phone gets at once; the rest on request
+WALL_ON_PHONES = ("ideas", "themes")  # the stages whose phone page shows the wall
+
+
+@part("ideas", phone=True)
+def _ideas_for_phones(workshop: Workshop, staff: bool) -> dict:
+    """The wall as a phone shows it: its newest cards (a page) where the phone shows the
+    wall, none elsewhere; `before` and `earlier` say what is left to read (`ideas.page`).
+    Each phone's own cards and those set aside are added to its copy (`_mine`,
+    `_set_aside`), whatever their age: built once per seq, no query per phone."""
+    settings = step_settings(workshop.id)
+    rows = db.session.scalars(select(Idea).where(
+        Idea.workshop_id == workshop.id, Idea.withdrawn.is_(False)).order_by(Idea.id)).all()
+    wall = [idea for idea in rows if is_live(idea) and not idea.hidden]
+    names = author_names(wall) if not settings.anonymous else {}
+    cards = [(idea, _card(idea, False, settings.anonymous, names)) for idea in wall]
+    page = cards[-PHONE_PAGE:] if workshop.stage in WALL_ON_PHONES else []
+    mine: dict[int, list[dict]] = {}
+    for idea, card in cards:
+        for pid in author_ids(idea):
+            mine.setdefault(pid, []).append(card)
+    set_aside: dict[int, list[dict]] = {}
+    for idea in rows:
+        if idea.participant_id is not None and (idea.hidden or not is_live(idea)):
+            set_aside.setdefault(idea.participant_id, []).append(set_aside_view(idea))
+    earlier = len(cards) - len(page)
+    return {"settings": settings_info(settings), "kinds": list(KINDS),
+            "list": [card for _idea, card in page], "earlier": earlier,
+            "before": (page[0][1]["id"] if page else cards[-1][1]["id"] + 1) if earlier
+            else None,
+            "_mine": mine, "_set_aside": set_aside}
+
+
 @personal("ideas")
 def _my_cards(shared: dict, workshop: Workshop, viewer: Viewer) -> dict:
-    """A phone's copy marks its own cards `mine` and lists those set aside (hidden by the
-    facilitator, or merged into another card), so none silently vanishes."""
-    authors = shared["_authors"]
-    state = {key: value for key, value in shared.items() if key != "_authors"}
+    """A phone's copy marks its own cards `mine` (all of them, the oldest too) and lists
+    those set aside (hidden by the facilitator, or merged into another card), so none
+    silently vanishes."""
+    state = {key: value for key, value in shared.items() if not key.startswith("_")}
     if viewer.kind == "participant":
         me = viewer.participant_id
-        state["list"] = [{**card, "mine": me in authors[card["id"]]}
-                         for card in shared["list"]]
-        state["set_aside"] = [set_aside_view(idea) for idea in db.session.scalars(
-            select(Idea).where(Idea.workshop_id == workshop.id, Idea.participant_id == me,
-                               Idea.withdrawn.is_(False),
-                               Idea.hidden.is_(True) | Idea.merged_into_id.is_not(None))
-            .order_by(Idea.id))]
+        own = {card["id"]: card for card in shared["_mine"].get(me, ())}
+        cards = {card["id"]: card for card in shared["list"]} | own
+        state["list"] = [{**cards[i], "mine": i in own} for i in sorted(cards)]
+        before = shared["before"]
+        state["earlier"] = shared["earlier"] - sum(1 for i in own if before and i < before)
+        state["set_aside"] = shared["_set_aside"].get(me, [])
     return state
+
+
+def read_page(viewer: Viewer, before: object = None) -> dict:
+    """The wall's cards older than the card `before` (none: the newest), a page of them,
+    as this viewer may see them: a phone shows the wall a page at a time, and asks for
+    earlier cards when the person scrolls back. `earlier` counts those left to read (not
+    the phone's own, which it has); `seq` is the log's seq when they were read."""
+    if before is not None and not is_id(before):
+        raise OperationError("bad_request", _l("Please reload the page."))
+    workshop = db.session.get(Workshop, viewer.workshop_id)
+    settings = step_settings(workshop.id)
+    query = select(Idea.id, Idea.participant_id, Idea.extra_authors).where(
+        Idea.workshop_id == workshop.id, Idea.withdrawn.is_(False),
+        Idea.merged_into_id.is_(None))
+    if not viewer.is_staff:
+        query = query.where(Idea.hidden.is_(False))
+    if before is not None:
+        query = query.where(Idea.id < before)
+    found = db.session.execute(query.order_by(Idea.id)).all()
+    page_ids = [row.id for row in found[-PHONE_PAGE:]]
+    me = viewer.participant_id if viewer.kind == "participant" else None
+    earlier = sum(1 for row in found[:-PHONE_PAGE] if me is None or (
+        row.participant_id != me and me not in (row.extra_authors or [])))
+    ideas = db.session.scalars(select(Idea).where(Idea.id.in_(page_ids))
+                               .order_by(Idea.id)).all()
+    names = author_names(ideas) if viewer.is_staff or not settings.anonymous else {}
+    return {"cards": [view(idea, viewer, settings.anonymous, names) for idea in ideas],
+            "before": page_ids[0] if earlier else None, "earlier": earlier,
+            "seq": workshop.last_seq}

@@ -15,15 +15,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from .. import eventlog, method
-from . import ideas, matching
-from ..text import clean_line
 from ..errors import OperationError
 from ..extensions import db
 from ..models import Idea, Theme, Vote, Workshop
 from ..payload import ids, is_id, switch
 from ..snapshot import part, personal
+from ..text import clean_line
 from ..viewers import Viewer
 from ..workshops import require_runner, require_staff
+from . import ideas, matching
 
 # What a later step must tell the facilitator when the priorities are confirmed again
 # (groups already working on them): registered by that step (groups.py), so that Step 2
@@ -498,7 +498,9 @@ def confirmed(workshop_id: int) -> list[Theme]:
 
 # --- snapshot ------------------------------------------------------------------------
 
-@part("priorities")
+@part("priorities", "`{themes, voting, totals, results, confirmed}` (`totals` and `results` are"
+                    " `null` for the projector and phones until revealed); a phone also gets "
+                    "`mine: {dots_left, dots}`")
 def _priorities_part(workshop: Workshop, staff: bool) -> dict:
     """Themes, the vote and the priorities as the staff or as everyone sees them."""
     voting = voting_info(workshop)
@@ -510,9 +512,25 @@ def _priorities_part(workshop: Workshop, staff: bool) -> dict:
             "confirmed": [theme_view(theme) for theme in confirmed(workshop.id)]}
 
 
+@part("priorities", phone=True)
+def _priorities_for_phones(workshop: Workshop, staff: bool) -> dict:
+    """What everyone sees, and every phone's own dots read at once (`_dots`), so a
+    thousand phones syncing cost no query each."""
+    dots: dict[int, list[dict]] = {}
+    for row in db.session.scalars(select(Vote).where(Vote.workshop_id == workshop.id)
+                                  .order_by(Vote.participant_id, Vote.theme_id)):
+        dots.setdefault(row.participant_id, []).append(
+            {"theme_id": row.theme_id, "count": row.count})
+    return {**_priorities_part(workshop, staff), "_dots": dots}
+
+
 @personal("priorities")
 def _my_dots_part(shared: dict, workshop: Workshop, viewer: Viewer) -> dict:
     """A phone's copy adds its own dots."""
     if viewer.kind != "participant":
         return shared
-    return {**shared, "mine": _my_dots(workshop, viewer.participant_id)}
+    mine = shared["_dots"].get(viewer.participant_id, [])
+    used = sum(dot["count"] for dot in mine)
+    return {**{key: value for key, value in shared.items() if key != "_dots"},
+            "mine": {"dots_left": max(workshop.dots_per_participant - used, 0),
+                     "dots": mine}}

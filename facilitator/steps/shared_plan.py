@@ -17,7 +17,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import eventlog
-from .boards import checked_date
 from ..errors import OperationError
 from ..extensions import db
 from ..models import (Action, ImmediateMeasure, SharedAction, Synergy, Theme, WorkingGroup,
@@ -27,6 +26,7 @@ from ..snapshot import part
 from ..text import clean_line, plain
 from ..viewers import Viewer
 from ..workshops import require_runner
+from .boards import checked_date
 
 LIMITS = {"title": 200, "description": 2000, "lead": 120, "partner": 120, "partners": 20,
           "expected_result": 500, "text": 300, "owner": 120}
@@ -279,7 +279,7 @@ def _edit(viewer: Viewer, kind: str, item_id: object, version: object, given: di
     return publish(workshop, item, viewer.actor)
 
 
-@part("shared_plan")
+@part("shared_plan", "`{actions: [shared action], measures: [measure]}` (measures by due date)")
 def _shared_plan_part(workshop: Workshop, staff: bool) -> dict:
     """The shared actions and the immediate measures, for everyone."""
     actions = db.session.scalars(select(SharedAction).where(

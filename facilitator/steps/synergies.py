@@ -23,24 +23,23 @@ from itertools import combinations
 from types import SimpleNamespace
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _, ngettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import select
 
 from .. import eventlog, method
-from . import matching
 from ..errors import OperationError
 from ..extensions import db
-from .groups import groups_of
 from ..i18n import listed
 from ..models import (Action, Actor, Objective, SharedAction, Synergy, SynergyProposal,
                       WorkingGroup, Workshop, iso, of_workshop, utcnow)
 from ..payload import is_id
-from .shared_plan import publish_shared_action
 from ..snapshot import part, personal
 from ..text import clean_line, plain
 from ..viewers import Viewer
 from ..workshops import require_runner, require_staff
+from . import matching
+from .groups import groups_of
+from .shared_plan import publish_shared_action
 
 STATUSES = ("accepted", "rejected")
 PROPOSAL_STATUSES = ("pending", "accepted", "dismissed")
@@ -515,7 +514,9 @@ def dismiss_proposal(viewer: Viewer, proposal_id: object) -> dict:
     return {"proposal": _publish_proposal(proposal, viewer.actor)}
 
 
-@part("synergies")
+@part("synergies", "`{list: [synergy]}`: the accepted ones (the staff also the rejected ones); "
+                   "the staff also get `proposals: [proposal]` (all of them), a phone "
+                   "`my_proposals: [proposal]` (its own)")
 def _synergies_part(workshop: Workshop, staff: bool) -> dict:
     """The synergies decided: everyone sees the accepted ones; the staff also rejections
     and the participants' proposals."""
@@ -531,14 +532,23 @@ def _synergies_part(workshop: Workshop, staff: bool) -> dict:
     return found
 
 
+@part("synergies", phone=True)
+def _synergies_for_phones(workshop: Workshop, staff: bool) -> dict:
+    """What everyone sees, and every phone's own proposals read at once (`_proposals`)."""
+    proposals: dict[int, list[dict]] = {}
+    for proposal in db.session.scalars(select(SynergyProposal).where(
+            SynergyProposal.workshop_id == workshop.id).order_by(SynergyProposal.id)):
+        proposals.setdefault(proposal.author_id, []).append(proposal_view(proposal))
+    return {**_synergies_part(workshop, staff), "_proposals": proposals}
+
+
 @personal("synergies")
 def _my_proposals(shared: dict, workshop: Workshop, viewer: Viewer) -> dict:
     """A phone also follows its own proposals."""
     if viewer.kind != "participant":
         return shared
-    mine = db.session.scalars(select(SynergyProposal).where(
-        SynergyProposal.author_id == viewer.participant_id).order_by(SynergyProposal.id))
-    return {**shared, "my_proposals": [proposal_view(p) for p in mine]}
+    return {**{key: value for key, value in shared.items() if key != "_proposals"},
+            "my_proposals": shared["_proposals"].get(viewer.participant_id, [])}
 
 
 def suggest_synergies(viewer: Viewer) -> dict:

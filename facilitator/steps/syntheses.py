@@ -10,15 +10,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import eventlog, method
-from .boards import KINDS, _publish, boards
 from ..errors import OperationError
 from ..extensions import db
-from .groups import find_group, group_settings, group_view, groups_of, settings_info
-from ..models import Participant, Synthesis, WorkingGroup, Workshop, iso, of_workshop, utcnow
+from ..models import (Participant, Synthesis, WorkingGroup, Workshop, iso, of_workshop,
+                      utcnow)
 from ..payload import switch
 from ..snapshot import part, personal
 from ..text import plain
 from ..viewers import Viewer
+from .boards import KINDS, _publish, boards
+from .groups import find_group, group_settings, group_view, groups_of, settings_info
 
 SUBSTEPS = ("objectives", "actors", "actions")
 MAX_TEXT = 1500
@@ -97,7 +98,11 @@ def highlight(viewer: Viewer, entry: object, entry_id: object,
 
 # --- snapshot: Step 3 as a viewer may see it --------------------------------------------
 
-@part("groups")
+@part("groups", "`{settings: {mode, cap, spotlight_group_id}, list: [group with members: "
+                "[participant ids]], boards: {\"<group id>\": {objectives, actors, actions}}, "
+                "syntheses: [synthesis]}`; a phone gets only its own group's board and "
+                "`my_group_id`, and `members` of its own group only: each of its groups "
+                "carries `member_count` instead")
 def _groups_part(workshop: Workshop, staff: bool) -> dict:
     """Groups, their members, boards and syntheses: built once per seq, shared."""
     members: dict[int, list[int]] = {}
@@ -111,11 +116,27 @@ def _groups_part(workshop: Workshop, staff: bool) -> dict:
             "syntheses": syntheses(workshop.id)}
 
 
+@part("groups", phone=True)
+def _groups_for_phones(workshop: Workshop, staff: bool) -> dict:
+    """What a phone shows of the groups: each one's size (choosing a group); the members
+    of its own are added to its copy from `_members`."""
+    everyone = _groups_part(workshop, False)
+    return {**everyone,
+            "list": [{**{key: value for key, value in group.items() if key != "members"},
+                      "member_count": len(group["members"])} for group in everyone["list"]],
+            "_members": {group["id"]: group["members"] for group in everyone["list"]}}
+
+
 @personal("groups")
 def _my_group(shared: dict, workshop: Workshop, viewer: Viewer) -> dict:
-    """A phone gets its own group's board live; others' are read with `group.board`."""
+    """A phone gets its own group's members and board live; others' boards are read with
+    `group.board`."""
     if viewer.kind != "participant":
         return shared
     mine = str(viewer.group_id) if viewer.group_id is not None else None
-    return {**shared, "my_group_id": viewer.group_id,
+    return {**{key: value for key, value in shared.items() if key != "_members"},
+            "list": [{**group, "members": shared["_members"][group["id"]]}
+                     if group["id"] == viewer.group_id else group
+                     for group in shared["list"]],
+            "my_group_id": viewer.group_id,
             "boards": {mine: shared["boards"][mine]} if mine in shared["boards"] else {}}

@@ -2,8 +2,7 @@
 facilitators and organisers, and the form that makes a copy from a file."""
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, request,
-                   url_for)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import Headers

@@ -2,21 +2,22 @@
 where an invited person joins a workshop's team (facilitator/people/invitations.py)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (Blueprint, abort, flash, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..people import accounts, invitations
 from .. import i18n, throttle
-from ..live import operations
-from ..payload import MAX_ID
 from ..errors import OperationError
 from ..extensions import db, login
 from ..forms import FirstAccountForm, LoginForm
+from ..live import operations
 from ..models import Facilitator
+from ..payload import MAX_ID
+from ..people import accounts, invitations
 
 bp = Blueprint("auth", __name__)
 # the token of the invitation being opened: kept in the session, out of the page's address

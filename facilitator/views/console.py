@@ -14,14 +14,14 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField
 from wtforms.validators import DataRequired, Length
 
-from ..plan import drawings
 from .. import i18n, joining, workshops
-from ..people import invitations
-from ..live import operations
 from ..errors import OperationError
 from ..extensions import db
 from ..forms import DeleteWorkshopForm, ImportForm, MemberForm, WorkshopForm
-from ..models import WorkingGroup, Workshop
+from ..live import operations
+from ..models import Invitation, WorkingGroup, Workshop
+from ..people import invitations
+from ..plan import drawings
 from ..viewers import Viewer
 from .pages import page_config
 
@@ -96,7 +96,7 @@ def edit_workshop(workshop_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            operations.run(workshops.update_workshop, viewer, _settings(form))
+            operations.submit(viewer, "workshop.update", settings=_settings(form))
         except OperationError as exc:
             error = str(exc.message)
         else:
@@ -131,7 +131,8 @@ def delete_workshop(workshop_id: int):
         return _settings_page(workshop, viewer, delete_form=form, delete_error=_(
             "The form expired. Please send it again.")), 400
     try:
-        done = operations.run(workshops.delete_workshop, viewer, form.confirm_code.data)
+        done = operations.submit(viewer, "workshop.delete",
+                                 confirmation=form.confirm_code.data)
     except OperationError as exc:
         if exc.code in ("forbidden", "not_found"):
             abort(403 if exc.code == "forbidden" else 404)
@@ -160,10 +161,10 @@ def _team_page(workshop: Workshop):
                             _anchor="team"))
 
 
-def _team_change(workshop: Workshop, done: str, change, *args):
+def _team_change(workshop: Workshop, done: str, viewer: Viewer, operation: str, **fields):
     """A change to the team through the operation path, said on the team page."""
     try:
-        operations.run(change, *args)
+        operations.submit(viewer, operation, **fields)
         flash(done)
     except OperationError as exc:
         flash(str(exc.message), "error")
@@ -180,13 +181,15 @@ def invite(workshop_id: int):
         flash(_("Please give the email of the person to invite, and their role."), "error")
         return _team_page(workshop)
     try:
-        invitation, token = operations.run(invitations.invite, viewer, form.email.data,
-                                           form.role.data, str(get_locale()))
+        made = operations.submit(viewer, "invitation.create", email=form.email.data,
+                                 role=form.role.data, language=str(get_locale()))
     except OperationError as exc:
         flash(str(exc.message), "error")
         return _team_page(workshop)
-    invitations.mail_invitation(invitation, token)
-    session[NEW_INVITATION] = {"id": invitation.id, "link": invitations.link(token)}
+    invitations.mail_invitation(db.session.get(Invitation, made["invitation_id"]),
+                                made["token"])
+    session[NEW_INVITATION] = {"id": made["invitation_id"],
+                               "link": invitations.link(made["token"])}
     return _team_page(workshop)
 
 
@@ -194,7 +197,7 @@ def invite(workshop_id: int):
 def revoke_invitation(workshop_id: int, invitation_id: int):
     workshop, viewer = staff_workshop(workshop_id, runner=True)
     return _team_change(workshop, _("Invitation revoked: its link no longer works."),
-                        invitations.revoke, viewer, invitation_id)
+                        viewer, "invitation.revoke", invitation_id=invitation_id)
 
 
 @bp.post("/<int:workshop_id>/members")
@@ -206,15 +209,15 @@ def add_member(workshop_id: int):
     if not form.validate_on_submit():
         flash(_("Please give the email of an existing account."), "error")
         return _team_page(workshop)
-    return _team_change(workshop, _("Saved."), workshops.add_member, viewer,
-                        form.email.data, form.role.data)
+    return _team_change(workshop, _("Saved."), viewer, "team.add", email=form.email.data,
+                        role=form.role.data)
 
 
 @bp.post("/<int:workshop_id>/members/<int:facilitator_id>/remove")
 def remove_member(workshop_id: int, facilitator_id: int):
     workshop, viewer = staff_workshop(workshop_id)
-    return _team_change(workshop, _("Removed."), workshops.remove_member, viewer,
-                        facilitator_id)
+    return _team_change(workshop, _("Removed."), viewer, "team.remove",
+                        facilitator_id=facilitator_id)
 
 
 @bp.get("/<int:workshop_id>/console")

@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 from sqlalchemy import text
 from werkzeug.routing import IntegerConverter
 
-from ..people.accounts import has_accounts
-from ..live.cluster import process_name
 from ..extensions import db
+from ..live.cluster import process_name
 from ..payload import MAX_ID
+from ..people.accounts import has_accounts
 
 bp = Blueprint("main", __name__)
 

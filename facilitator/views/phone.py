@@ -11,12 +11,12 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import i18n, throttle
-from ..live import operations
-from ..people import participants, rights
 from ..errors import OperationError
 from ..extensions import db
 from ..forms import JoinForm, RejoinForm
+from ..live import operations
 from ..models import Workshop
+from ..people import participants, rights
 from .pages import page_config
 
 bp = Blueprint("phone", __name__)
@@ -91,10 +91,12 @@ def join(code: str):
     form = _join_form(workshop)
     error = None
     if form.validate_on_submit():
+        token = participants.token_for_nonce(workshop.id, form.nonce.data)
         try:
-            participant, token = operations.run(
-                participants.join, workshop, form.nonce.data, form.name.data,
-                form.organisation.data, form.profile.data, form.consent.data)
+            operations.submit(participants.newcomer(workshop), "participant.join",
+                              form.nonce.data, token=token, name=form.name.data,
+                              organisation=form.organisation.data,
+                              profile=form.profile.data, consent=form.consent.data)
         except OperationError as exc:
             error = str(exc.message)
         else:
@@ -114,7 +116,8 @@ def rejoin(code: str):
     error = None
     if form.validate_on_submit():
         try:
-            operations.run(participants.rejoin, workshop, form.rejoin_code.data, token)
+            operations.submit(participants.newcomer(workshop), "participant.rejoin",
+                              rejoin_code=form.rejoin_code.data, token=token)
         except OperationError as exc:
             error = str(exc.message)
             if exc.code == "bad_rejoin_code":

@@ -20,14 +20,13 @@ from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_
 from flask_babel import force_locale, get_locale, gettext as _
 from flask_login import current_user, login_required
 
-from ..steps import closing
-from ..live import operations
-from ..people import participants
-from ..plan import content as plan, render as plan_render, pdf as report
 from .. import workshops
 from ..errors import OperationError
 from ..extensions import db
+from ..live import operations
 from ..models import Workshop
+from ..people import participants
+from ..plan import content as plan, pdf as report, render as plan_render
 from ..viewers import Viewer
 from .console import staff_workshop
 
@@ -181,7 +180,7 @@ def share(workshop_id: int):
     """A facilitator lets the participants download the public edition (or stops)."""
     workshop, viewer = staff_workshop(workshop_id)
     try:
-        result = operations.run(closing.share_plan, viewer, request.form.get("shared") == "1")
+        result = operations.submit(viewer, "plan.share", shared=request.form.get("shared") == "1")
     except OperationError as exc:
         flash(str(exc.message), "error")
     else:

@@ -28,6 +28,18 @@ export function applyInOrder(state, heads, event, reducers) {
   return true;
 }
 
+/** Whether this state is a phone's, whose participants' list holds only the people it
+ *  shows: itself and its group's members (docs/protocol.md, the snapshot's
+ *  `participants`); the rest of the room is in its counts. */
+export function isPhone(state) {
+  return Boolean(state.me && state.me.kind === "participant");
+}
+
+/** The group of this phone, or null (none yet, or not a phone). */
+function myGroupId(state) {
+  return (state.groups && state.groups.my_group_id) || null;
+}
+
 /** Apply an event to the state all views keep. Views add their own reducers. */
 export function applyCommon(state, event) {
   const d = event.data;
@@ -36,12 +48,15 @@ export function applyCommon(state, event) {
       state.stage = { stage: d.stage, started_at: d.started_at };
       break;
     case "participant.joined": {
-      const list = state.participants.list;
-      if (!list.some((p) => p.id === d.participant.id)) {
-        list.push(d.participant);
-        const by = state.participants.by_profile;
-        by[d.participant.profile] = (by[d.participant.profile] || 0) + 1;
+      const people = state.participants;
+      const person = d.participant;
+      if (people.list.some((p) => p.id === person.id)) break;
+      // a phone names only its own group's members; the others are counted
+      if (!isPhone(state) || (person.group_id != null && person.group_id === myGroupId(state))) {
+        people.list.push(person);
       }
+      people.by_profile[person.profile] = (people.by_profile[person.profile] || 0) + 1;
+      if ("count" in people) people.count += 1;
       break;
     }
     case "participant.updated": { // anonymised: a new name, no organisation
@@ -54,14 +69,17 @@ export function applyCommon(state, event) {
       break;
     }
     case "participant.removed": { // removed by the facilitators, or forgotten: an id only
-      const list = state.participants.list;
-      const gone = list.find((p) => p.id === d.participant_id);
-      if (gone) {
-        state.participants.list = list.filter((p) => p !== gone);
-        const by = state.participants.by_profile;
+      const people = state.participants;
+      const gone = people.list.find((p) => p.id === d.participant_id);
+      if (gone) people.list = people.list.filter((p) => p !== gone);
+      // a phone counts everyone and names its group's people without their profile:
+      // its counts by profile wait for its next snapshot when it does not know it
+      if (gone && gone.profile !== undefined) {
+        const by = people.by_profile;
         if (by[gone.profile] > 1) by[gone.profile] -= 1;
         else delete by[gone.profile];
       }
+      if ("count" in people) people.count = Math.max(0, people.count - 1);
       break;
     }
     case "joining.updated":

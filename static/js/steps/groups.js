@@ -1,6 +1,7 @@
 // Step 3 on every view: the working groups, their boards, their syntheses. The reducer
 // keeps the `groups` part of a snapshot in step with the events (see docs/protocol.md).
-// A phone keeps only its own group's board; the console and the projector keep all.
+// A phone keeps only its own group's board and members (the others' sizes in
+// `member_count`); the console and the projector keep all.
 
 const EMPTY_BOARD = () => ({ objectives: [], actors: [], actions: [] });
 
@@ -14,6 +15,35 @@ function boardOf(groups, groupId, create) {
   const key = String(groupId);
   if (!groups.boards[key] && create) groups.boards[key] = EMPTY_BOARD();
   return groups.boards[key];
+}
+
+/** How many people are in `group`: its members, or (another group, on a phone) its
+ *  count. */
+export function memberCount(group) {
+  return Array.isArray(group.members) ? group.members.length : group.member_count || 0;
+}
+
+/** Move a person out of `from` and into `to` (group ids or null) in every group this
+ *  client keeps the members of, and in the counts of the others. */
+function moveMember(g, personId, from, to) {
+  for (const group of g.list) {
+    if (Array.isArray(group.members)) {
+      group.members = group.members.filter((id) => id !== personId);
+      if (group.id === to) group.members.push(personId);
+    } else {
+      if (group.id === from) group.member_count = Math.max(0, (group.member_count || 0) - 1);
+      if (group.id === to) group.member_count = (group.member_count || 0) + 1;
+    }
+  }
+}
+
+/** The members of this phone's group it cannot name (moved in by the facilitators: the
+ *  event carries ids only); a fresh snapshot names them. */
+export function unnamedMembers(state) {
+  const g = state.groups;
+  const mine = g && g.my_group_id ? g.list.find((x) => x.id === g.my_group_id) : null;
+  if (!mine || !Array.isArray(mine.members)) return [];
+  return mine.members.filter((id) => !state.participants.list.some((p) => p.id === id));
 }
 
 /** Whether this client keeps the board of `groupId` (a phone keeps its own only). */
@@ -30,7 +60,10 @@ export function applySteps3(state, event) {
     case "groups.formed":
       for (const group of d.groups) {
         const known = g.list.find((x) => x.id === group.id);
-        upsert(g.list, { members: known ? known.members : [], ...group });
+        // a phone counts the members of the groups but its own
+        const counted = "my_group_id" in g && group.id !== g.my_group_id;
+        upsert(g.list, counted ? { member_count: known ? memberCount(known) : 0, ...group }
+          : { members: known ? known.members || [] : [], ...group });
       }
       g.settings = d.settings;
       break;
@@ -42,24 +75,24 @@ export function applySteps3(state, event) {
       break;
     case "participants.grouped":
       for (const move of d.moves) {
-        for (const group of g.list) {
-          group.members = (group.members || []).filter((id) => id !== move.participant_id);
-          if (group.id === move.group_id) group.members.push(move.participant_id);
-        }
+        moveMember(g, move.participant_id, move.previous_group_id, move.group_id);
         const person = state.participants.list.find((p) => p.id === move.participant_id);
         if (person) person.group_id = move.group_id;
         // a phone that moved gets `resync` and then a fresh snapshot with its new board
       }
       break;
     case "participant.removed": // removed or forgotten: out of their group
+      // (a phone's count of another group waits for its next snapshot: the event
+      // names nobody's group)
       for (const group of g.list) {
-        group.members = (group.members || []).filter((id) => id !== d.participant_id);
+        if (Array.isArray(group.members)) group.members = group.members.filter((id) => id !== d.participant_id);
       }
       break;
     case "participant.joined":
       if (d.participant.group_id != null) {
         const group = g.list.find((x) => x.id === d.participant.group_id);
-        if (group && !group.members.includes(d.participant.id)) group.members.push(d.participant.id);
+        if (group && !Array.isArray(group.members)) group.member_count = (group.member_count || 0) + 1;
+        else if (group && !group.members.includes(d.participant.id)) group.members.push(d.participant.id);
       }
       break;
     case "synthesis.saved": {

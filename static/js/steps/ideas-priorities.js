@@ -14,6 +14,58 @@ function removeIds(list, ids) {
   return list.filter((x) => !gone.has(x.id));
 }
 
+// A phone holds the wall a page at a time (docs/protocol.md, the snapshot's `ideas`):
+// every card from `before` on (null: every card), its own whatever their age, and
+// `earlier` counts the others' cards below `before`, read with `ideas.page`.
+
+/** Whether this client holds only part of the wall (a phone). */
+export function isPaged(ideas) {
+  return "before" in ideas;
+}
+
+/** Whether a card with this id belongs to the part of the wall this client holds. */
+function holds(ideas, id) {
+  return !isPaged(ideas) || ideas.before === null || id >= ideas.before;
+}
+
+function insertById(list, card) {
+  const at = list.findIndex((c) => c.id > card.id);
+  list.splice(at === -1 ? list.length : at, 0, card);
+}
+
+/** A card added or changed. A phone puts a card it did not hold in id order if it is in
+ *  the part it holds (a card restored by the facilitator), or if it is now its own (one
+ *  of its cards was merged into it: `idea.set_aside` came first); another older one
+ *  waits to be read with the earlier cards. */
+function saveCard(ideas, card, seq) {
+  if (!isPaged(ideas) || ideas.list.some((c) => c.id === card.id)) upsert(ideas.list, card);
+  else if (holds(ideas, card.id)) insertById(ideas.list, card);
+  else if ((ideas.set_aside || []).some((c) => c.status === "merged" && c.merged_into === card.id)) {
+    insertById(ideas.list, { ...card, mine: true });
+    if (seq > (ideas.read_at || 0)) ideas.earlier = Math.max(0, (ideas.earlier || 0) - 1);
+  }
+}
+
+/** Cards off the wall. A phone's `earlier` loses those it counted there (unless a page
+ *  read after this event counted them already). */
+function dropCards(ideas, ids, seq) {
+  if (isPaged(ideas) && seq > (ideas.read_at || 0)) {
+    const held = new Set(ideas.list.map((c) => c.id));
+    const counted = ids.filter((id) => !held.has(id) && !holds(ideas, id)).length;
+    ideas.earlier = Math.max(0, (ideas.earlier || 0) - counted);
+  }
+  ideas.list = removeIds(ideas.list, ids);
+}
+
+/** An `ideas.page` answer: earlier cards, in id order among those held; what is left. */
+export function addPage(state, page) {
+  const ideas = state.ideas;
+  for (const card of page.cards) if (!ideas.list.some((c) => c.id === card.id)) insertById(ideas.list, card);
+  ideas.before = page.before;
+  ideas.earlier = page.earlier;
+  ideas.read_at = page.seq;
+}
+
 export function applySteps12(state, event) {
   const d = event.data;
   const ideas = state.ideas;
@@ -21,14 +73,14 @@ export function applySteps12(state, event) {
   switch (event.type) {
     case "idea.posted":
     case "idea.updated":
-      upsert(ideas.list, d.idea);
+      saveCard(ideas, d.idea, event.seq);
       break;
     case "idea.merged":
-      upsert(ideas.list, d.idea);
-      ideas.list = removeIds(ideas.list, d.merged || []);
+      saveCard(ideas, d.idea, event.seq);
+      dropCards(ideas, d.merged || [], event.seq);
       break;
     case "idea.removed":
-      ideas.list = removeIds(ideas.list, d.ids);
+      dropCards(ideas, d.ids, event.seq);
       break;
     case "ideas.settings":
       ideas.settings = { ...ideas.settings, anonymous: d.anonymous, input_locked: d.input_locked,

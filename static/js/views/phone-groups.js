@@ -11,6 +11,7 @@ import {
   ENTRY, activeGroups, board, earliestDeadline, editPayload, entriesOf, entryFields, entryItem, formValues,
   groupById, isSynthesis, isolate, numbered, personById, rapporteurName, removal, sentence, substepOf,
 } from "./board.js";
+import { memberCount } from "../steps/groups.js";
 
 const $ = (selector) => document.querySelector(selector);
 let client = null;
@@ -59,7 +60,7 @@ function myGroup(state) {
 function choices(state, groups, prefix) {
   const cap = state.groups.settings.cap || 0;
   return groups.map((group) => {
-    const n = group.members.length;
+    const n = memberCount(group); // a phone counts the groups but its own
     const full = cap > 0 && n >= cap;
     return el("li", { id: `${prefix}-${group.id}` },
       el("p", { class: "choice-title" }, el("strong", {}, userText(group.title))),
@@ -87,7 +88,7 @@ function renderGroupHead(state, group) {
   $("[data-g3-title]").textContent = group.title;
   $("[data-g3-description]").textContent = group.description || "";
   const members = group.members.map((id) => personById(state, id)).filter(Boolean);
-  $("[data-g3-members-count]").textContent = tn("n_members", members.length);
+  $("[data-g3-members-count]").textContent = tn("n_members", memberCount(group));
   morph($("[data-g3-members]"), members.map((p) => el("li", { id: `member-${p.id}` }, userText(p.name))));
   // the rapporteur, at the top: a member volunteers while there is none; the rapporteur
   // hands over to another member (or steps down); nobody else takes the role

@@ -6,8 +6,8 @@ import { LiveClient } from "../core/live.js";
 import { config, showStage } from "../core/page.js";
 import { el, setText, showError, showFor, userText } from "../core/dom.js";
 import { labelled, t, tn } from "../core/i18n.js";
-import { applySteps12, ranking } from "../steps/ideas-priorities.js";
-import { applySteps3 } from "../steps/groups.js";
+import { addPage, applySteps12, ranking } from "../steps/ideas-priorities.js";
+import { applySteps3, unnamedMembers } from "../steps/groups.js";
 import { applySteps4 } from "../steps/shared-plan.js";
 import { barChart, cardElement, startTimerDisplay } from "./cards.js";
 import * as step3 from "./phone-groups.js";
@@ -21,7 +21,10 @@ let editing = null; // id of my card being edited
 let submitting = false; // a send waiting for its first answer
 let queuedNow = false; // set while send() says the change waits for the connection
 const answering = new Set(); // op_ids of sends about to be answered: not shown as waiting
-const PHONE_WALL_MAX = 60; // the newest others' cards; a phone is small and on bad Wi-Fi
+const WALL_STAGES = ["ideas", "themes"]; // where the page shows the wall
+let readingEarlier = false; // an `ideas.page` waiting for its answer
+let readFor = null; // the state whose newest cards were read on their own (once each)
+let namesAsked = ""; // the unnamed members of my group a fresh snapshot was asked for
 // set while this phone asks to be forgotten: the server cuts the phone off as it answers,
 // so the ack may never arrive, and the refusal that follows must read "forgotten"
 const forgettingKey = `facilitator:${config.workshop}:forgetting`;
@@ -78,16 +81,54 @@ function render(state) {
     el("p", { class: "idea-text", dir: "auto" }, card.text),
     el("p", { class: "set-aside-note" }, t(card.status === "merged" ? "card_merged" : "card_set_aside")))));
   setText("[data-my-count]", String(shown.length + setAside.length));
-  // the wall: the others' cards, newest first; its count is what it lists
+  // the wall: the others' cards, newest first; the phone holds the newest and reads
+  // earlier ones a page at a time (docs/protocol.md), so its count adds those
   const wall = state.ideas.list.filter((card) => !card.mine);
-  setText("[data-wall-count]", String(wall.length));
-  const more = wall.length - PHONE_WALL_MAX;
-  $("[data-phone-wall]").replaceChildren(...wall.slice(-PHONE_WALL_MAX).reverse().map((card) =>
-    cardElement(card)), ...(more > 0 ? [el("p", { class: "hint" }, tn("n_more", more))] : []));
+  const earlier = state.ideas.earlier || 0;
+  setText("[data-wall-count]", String(wall.length + earlier));
+  $("[data-phone-wall]").replaceChildren(...wall.slice().reverse().map((card) => cardElement(card)));
+  const more = $("[data-wall-earlier-count]");
+  more.hidden = !earlier;
+  more.textContent = earlier ? tn("n_more", earlier) : "";
+  const button = $("[data-wall-earlier]");
+  button.hidden = !earlier;
+  button.disabled = readingEarlier;
+  // back at a stage that shows the wall, with none of it held: its newest cards
+  if (WALL_STAGES.includes(stage) && !wall.length && earlier && readFor !== state) {
+    readFor = state;
+    readEarlier();
+  }
   renderVote(state);
   renderMe(state);
   step3.render(state);
   step4.render(state);
+}
+
+/** The wall's next page of earlier cards (`ideas.page`), added where they belong. */
+async function readEarlier() {
+  const state = client.state;
+  const before = state.ideas.before;
+  readingEarlier = true;
+  $("[data-wall-earlier]").disabled = true;
+  const ack = await client.query("ideas.page", { before });
+  readingEarlier = false;
+  // a snapshot that came meanwhile holds its own page: this answer belongs to the old one
+  if (ack.ok && client.state === state && state.ideas.before === before) addPage(state, ack);
+  else if (!ack.ok) showError(ack.error);
+  render(client.state);
+}
+
+$("[data-wall-earlier]").addEventListener("click", () => {
+  if (!readingEarlier && client.state) readEarlier();
+});
+
+/** People moved into my group by the facilitators come as ids: a fresh snapshot names
+ *  them (once for the same people). */
+function nameNewMembers(state) {
+  const unnamed = unnamedMembers(state).join(",");
+  if (!unnamed || unnamed === namesAsked) return;
+  namesAsked = unnamed;
+  setTimeout(() => client.sync(0), 0);
 }
 
 // --- who I am, and my rights over my data (docs/privacy.md) -------------------------------
@@ -387,6 +428,7 @@ client = new LiveClient({
       return;
     }
     step3.onEvent(event);
+    if (event.type === "participants.grouped" || event.type === "participant.joined") nameNewMembers(state);
     if (event.type === "dots.mine" && event.data.returned) notice(t("dot_returned"));
   },
   onStatus: (status, error, item) => {
