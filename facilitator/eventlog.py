@@ -23,7 +23,9 @@ from .models import Event, Membership, Workshop
 from .viewers import (Viewer, room_all, room_boards, room_facilitators, room_group,
                       room_participant, room_person, stream_of)
 
-AUDIENCES = ("all", "facilitators", "group", "participant")
+# "screens": the staff and the projectors (what phones do not show, as a newcomer's
+# arrival: a thousand phones need not hear of a thousand arrivals)
+AUDIENCES = ("all", "facilitators", "screens", "group", "participant")
 CATCH_UP_LIMIT = 500  # a client further behind gets a snapshot instead
 _PENDING = "facilitator.pending_events"
 _REALIGN = "facilitator.pending_realign"
@@ -159,6 +161,8 @@ def rooms_for(event: Event) -> list[str]:
         return [room_group(w, event.target_id), room_facilitators(w), room_boards(w)]
     if event.audience == "participant":
         return [room_participant(w, event.target_id), room_facilitators(w)]
+    if event.audience == "screens":
+        return [room_facilitators(w), room_boards(w)]
     return [room_facilitators(w)]
 
 

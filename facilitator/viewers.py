@@ -47,6 +47,8 @@ class Viewer:
             return target_id is not None and target_id == self.group_id
         if audience == "participant":
             return self.kind == "participant" and target_id == self.participant_id
+        if audience == "screens":
+            return self.sees_every_group
         return False
 
     @property
@@ -56,10 +58,10 @@ class Viewer:
 
     def streams(self) -> list[str]:
         """The event streams a phone or the projector sees (staff see every stream; the
-        projector also every group's, "g*")."""
+        projector also every group's, "g*", and the screens', "screens")."""
         streams = ["all"]
         if self.sees_every_group:
-            streams.append("g*")
+            streams += ["g*", "screens"]
         if self.kind == "participant":
             streams.append(stream_of("participant", self.participant_id))
             if self.group_id is not None:

@@ -16,7 +16,7 @@ from facilitator.live import operations
 from facilitator.people import participants
 from facilitator.sample import join
 from facilitator.snapshot import snapshot
-from tests.steps import do, nonce_of, phone_of, walk_to
+from tests.steps import do, last_seq, nonce_of, phone_of, seen_by, walk_to
 
 
 def _authors(room, count: int) -> list:
@@ -207,3 +207,35 @@ def test_ideas_page_is_answered_on_a_phone_s_socket(app, room):
     assert page["ok"] and [c["id"] for c in page["cards"]] == ids[:5]  # his own too
     assert [c["mine"] for c in page["cards"]] == [False, True, False, True, False]
     phone.disconnect()
+
+
+def test_an_arrival_reaches_the_screens_and_only_the_newcomer_s_group(room_at):
+    """A thousand phones joining must not send each phone a thousand arrivals: the
+    consoles and the projector count and name newcomers; a phone hears of one only when
+    the newcomer is placed in its own group (Step 3), whose members it names."""
+    room = room_at("objectives")
+    workshop, since = room["workshop"], last_seq(room)
+    early, _token = join(workshop, nonce_of("Early Nadia"), "Nadia Early", "",
+                         workshop.profiles[0])
+    assert early.group_id is not None  # placed at once: the groups are working
+    arrivals = {viewer_name: [d["participant"]["name"] for kind, d in seen_by(viewer, since)
+                              if kind == "participant.joined"]
+                for viewer_name, viewer in (("console", room["console"]),
+                                            ("projector", room["projector"]))}
+    assert arrivals == {"console": ["Nadia Early"], "projector": ["Nadia Early"]}
+    for person in room["people"]:
+        phone = phone_of(person)
+        heard = [d for kind, d in seen_by(phone, since) if kind == "participant.joined"]
+        assert heard == ([{"participant": participants.public(early)}]
+                         if phone.group_id == early.group_id else []), person.name
+    mate = next(p for p in room["people"] if p.group_id == early.group_id)
+    assert "Nadia Early" in {p["name"] for p in snapshot(phone_of(mate))[
+        "participants"]["list"]}
+
+
+def test_before_the_groups_an_arrival_reaches_no_phone(room):
+    since = last_seq(room)
+    join(room["workshop"], nonce_of("Quiet Omar"), "Omar Quiet", "",
+         room["workshop"].profiles[0])
+    assert [kind for kind, _d in seen_by(room["karim"], since)] == []
+    assert [kind for kind, _d in seen_by(room["projector"], since)] == ["participant.joined"]

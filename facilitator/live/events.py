@@ -15,7 +15,10 @@ CARD = ("`{idea}` (a card, below); `idea.merged` adds `merged: [ids folded into 
 # type -> (audience, data)
 EVENTS: dict[str, tuple[str, str]] = {
     "stage.changed": ("everyone", "`{stage, previous, started_at}`"),
-    "participant.joined": ("everyone", PARTICIPANT),
+    "participant.joined": (
+        "the screens (consoles and projector); when the newcomer is placed in a working "
+        "group at once (Step 3), that group (its phones, the consoles, the projector)",
+        PARTICIPANT),
     "participant.updated": (
         "everyone",
         PARTICIPANT + ": anonymised (the name is \"Participant\" and a number, in the "

@@ -110,8 +110,11 @@ def join(viewer: Viewer, token: str, name: str, organisation: str, profile: str,
     db.session.add(participant)
     db.session.flush()
     place_newcomer(workshop, participant)  # a latecomer in Step 3 gets a group at once
+    # the screens count arrivals and name them; a phone shows only its own group's people
+    placed = participant.group_id is not None
     eventlog.append(workshop, "participant.joined", {"participant": public(participant)},
-                    actor=f"participant:{participant.id}")
+                    audience="group" if placed else "screens",
+                    target_id=participant.group_id, actor=f"participant:{participant.id}")
     return {"participant_id": participant.id}
 
 
