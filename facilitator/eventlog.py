@@ -26,6 +26,7 @@ from .viewers import (Viewer, room_all, room_boards, room_facilitators, room_gro
 # "screens": the staff and the projectors (what phones do not show, as a newcomer's
 # arrival: a thousand phones need not hear of a thousand arrivals)
 AUDIENCES = ("all", "facilitators", "screens", "group", "participant")
+PHONES_SEE = ("all", "group", "participant")  # the audiences that move workshop.phone_seq
 CATCH_UP_LIMIT = 500  # a client further behind gets a snapshot instead
 _PENDING = "facilitator.pending_events"
 _REALIGN = "facilitator.pending_realign"
@@ -65,9 +66,11 @@ def append(workshop: Workshop, type_: str, data: dict[str, Any], *, audience: st
     assert audience in AUDIENCES, audience
     # one UPDATE … RETURNING both numbers the event and serialises concurrent writers on
     # the workshop's row (SQLite ≥ 3.35 and PostgreSQL both return the new value)
+    seen_by_phones = {"phone_seq": Workshop.last_seq + 1} if audience in PHONES_SEE else {}
     seq = db.session.execute(
         update(Workshop).where(Workshop.id == workshop.id)
-        .values(last_seq=Workshop.last_seq + 1).returning(Workshop.last_seq)
+        .values(last_seq=Workshop.last_seq + 1, **seen_by_phones)
+        .returning(Workshop.last_seq)
         .execution_options(synchronize_session=False)).scalar_one()
     stream = stream_of(audience, target_id)
     prev = _stream_head(workshop.id, stream)

@@ -86,6 +86,10 @@ class Workshop(db.Model):
     stage: Mapped[str] = mapped_column(String(40))
     stage_started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    # the last seq of an event a phone may see (eventlog.PHONES_SEE): what every phone's
+    # snapshot is built from stays the same while only the screens hear of changes (a
+    # room joining), so one build serves them all
+    phone_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # which history the seqs count: made anew when the database is restored from a
     # backup (backups.restore), so a client whose last seq came from the history the
     # backup cut off gets a snapshot at its next sync, not the restored room's events

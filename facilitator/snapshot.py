@@ -72,7 +72,10 @@ def shared_state(workshop: Workshop, seen_by: str) -> dict:
     last seq."""
     kept: OrderedDict = current_app.extensions.setdefault("facilitator.snapshots",
                                                           OrderedDict())
-    key = (workshop.id, workshop.created_at, workshop.last_seq, seen_by)
+    # phones' parts change only with what a phone may see (workshop.phone_seq): a room
+    # joining, heard of by the screens alone, does not build them again at each arrival
+    seq = workshop.phone_seq if seen_by == "phone" else workshop.last_seq
+    key = (workshop.id, workshop.created_at, seq, seen_by)
     state = kept.get(key)
     if state is None:
         variants = PHONE_PARTS if seen_by == "phone" else {}

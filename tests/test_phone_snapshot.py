@@ -191,6 +191,23 @@ def test_what_every_phone_sees_is_still_built_once_per_seq(room):
     assert built.count("phone") == 1
 
 
+def test_arrivals_heard_only_by_the_screens_build_no_phone_snapshot_again(room):
+    """A room joining moves the workshop's seq at every arrival, which only the screens
+    hear of: what the phones see is built once, not once per arrival."""
+    _post(_authors(room, 2), 10)
+    snapshot(room["rania"])
+    for n in range(3):
+        join(room["workshop"], nonce_of(f"Arrival {n}"), f"Arrival {n}", "",
+             room["workshop"].profiles[0])
+    with _counted() as after:
+        state = snapshot(room["karim"])
+    assert len(after) <= 3 and state["seq"] == last_seq(room)  # the log's seq, now
+    built = [key[-1] for key in current_app.extensions["facilitator.snapshots"]]
+    assert built.count("phone") == 1
+    do(room["rania"], "idea.post", text="One more card after the arrivals", kind="idea")
+    assert "One more card" in json.dumps(snapshot(room["karim"]))  # a phone's change: again
+
+
 def test_ideas_page_is_answered_on_a_phone_s_socket(app, room):
     ids = _post(_authors(room, 2), 55)
     browser = app.test_client()
