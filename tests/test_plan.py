@@ -1049,9 +1049,9 @@ def test_a_synergys_reason_is_written_in_each_readers_language(app, room_at):
     data (its page writes it, static/js/steps/shared-plan.js), and the plan in each language writes
     it in that language's words."""
     seminar = room_at("closing", then=with_organiser)["workshop"]
-    with app.test_request_context():  # the snapshot and the plan write join links
+    with app.test_request_context():  # the plan's HTML links the app's files
         phone = participants.viewer_for(db.session.scalars(select(Participant).where(
-            Participant.workshop_id == seminar.id)).first())
+            Participant.workshop_id == seminar.id).order_by(Participant.id)).first())
         chamber = next(s for s in snapshot(phone)["synergies"]["list"]
                        if s["title"] == "The chamber of commerce, in every group")
         assert chamber["note"] == "" and chamber["reason"]["kind"] == "shared_actor"
@@ -1087,10 +1087,12 @@ def test_the_public_edition_is_rendered_ahead_when_the_room_closes(app, room_at,
     assert plan_render.status(asked[0][0])["state"] == "queued"
     # a correction: the room as it is now is asked for (the render under way, queued,
     # renders the room as its process finds it; once it is done, a new one starts)
-    idea = db.session.scalars(select(Idea).where(Idea.workshop_id == seminar.id)).first()
-    assert operations.perform(console, "idea.edit", "correct-0000000", idea_id=idea.id,
-                              text="A corrected card", kind=idea.kind,
-                              origin=idea.origin)["ok"]
+    idea = db.session.scalars(select(Idea).where(  # a card on the wall (PostgreSQL's
+        Idea.workshop_id == seminar.id, Idea.merged_into_id.is_(None),  # rows come in no
+        Idea.withdrawn.is_(False)).order_by(Idea.id)).first()  # set order)
+    ack = operations.perform(console, "idea.edit", "correct-0000000", idea_id=idea.id,
+                             text="A corrected card", kind=idea.kind, origin=idea.origin)
+    assert ack["ok"], ack
     corrected = db.session.get(Workshop, seminar.id)
     assert plan_render.status(plan_render.key_for(corrected))["state"] == "queued"
     # a refused change asks for nothing
