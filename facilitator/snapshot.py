@@ -9,8 +9,8 @@ instead of every participant, a page of the wall), so a phone's snapshot stays s
 without one, phones get the projector's. What differs from one person to the next (their
 own cards, their dots, their group's people, who they are) is added by
 `@personal("name")` functions, which take the shared part and return this viewer's copy
-(a phone's variant may keep what they pick from under keys starting with "_", never
-sent).
+(a phone's variant may keep what they pick from under keys starting with "_":
+`snapshot` drops those keys, whoever's copy it is).
 """
 from __future__ import annotations
 
@@ -94,5 +94,13 @@ def snapshot(viewer: Viewer) -> dict:
              "streams": stream_heads(viewer)}
     for name, value in shared.items():
         adjust = PERSONAL.get(name)
-        state[name] = adjust(value, workshop, viewer) if adjust else value
+        state[name] = _sent(adjust(value, workshop, viewer) if adjust else value)
     return state
+
+
+def _sent(part_value: object) -> object:
+    """A part as it goes out: what a phone's variant keeps for the personal touches (keys
+    starting with "_": every phone's dots, proposals, group members) stays here."""
+    if isinstance(part_value, dict) and any(key.startswith("_") for key in part_value):
+        return {key: value for key, value in part_value.items() if not key.startswith("_")}
+    return part_value

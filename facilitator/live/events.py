@@ -10,6 +10,8 @@ the same audience and data share one row of the table.
 from __future__ import annotations
 
 PARTICIPANT = "`{participant: {id, name, organisation, profile, group_id}}`"
+WORKSHOP = ("`{workshop}`: the snapshot's `workshop` object (`workshop.updated` carries "
+            "that object bare; `plan.share` sends `workshop.updated`)")
 CARD = ("`{idea}` (a card, below); `idea.merged` adds `merged: [ids folded into it]`")
 
 # type -> (audience, data)
@@ -131,14 +133,8 @@ EVENTS: dict[str, tuple[str, str]] = {
         "`consented_at`; a reference, never the address (read it with "
         "`committee.contacts`)"),
     "committee.left": ("everyone", "`{participant_id}`"),
-    "workshop.closed": (
-        "everyone",
-        "`{workshop}`: the snapshot's `workshop` object (`workshop.updated` carries that "
-        "object bare; `plan.share` sends `workshop.updated`)"),
-    "workshop.reopened": (
-        "everyone",
-        "`{workshop}`: the snapshot's `workshop` object (`workshop.updated` carries that "
-        "object bare; `plan.share` sends `workshop.updated`)"),
+    "workshop.closed": ("everyone", WORKSHOP),
+    "workshop.reopened": ("everyone", WORKSHOP),
     "closing.recorded": (
         "facilitators",
         "`{record}`: the workshop closed or reopened, a correction or a withdrawal while "

@@ -372,10 +372,6 @@ def _action_fields(workshop: Workshop, group_id: int, given: dict,
     return fields
 
 
-ACTION_FIELDS = ("title", "objective_ids", "lead_actor_id", "partner_ids", "deadline",
-                 "expected_result", "resources")
-
-
 def add_action(viewer: Viewer, group_id: object = None, **given) -> dict:
     """What will be done: title, objectives served, lead and partners among the group's
     actors, a deadline (not before the workshop's date), expected result, resources."""

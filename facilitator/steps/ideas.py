@@ -401,10 +401,9 @@ def _ideas_part(workshop: Workshop, staff: bool) -> dict:
     settings = step_settings(workshop.id)
     cards = live_ideas(workshop.id)
     names = author_names(cards) if staff or not settings.anonymous else {}
-    shown = [(idea, _card(idea, staff, settings.anonymous, names)) for idea in cards]
+    shown = (_card(idea, staff, settings.anonymous, names) for idea in cards)
     return {"settings": settings_info(settings), "kinds": list(KINDS),
-            "list": [card for _idea, card in shown if card is not None],
-            "_authors": {idea.id: author_ids(idea) for idea, card in shown if card}}
+            "list": [card for card in shown if card is not None]}
 
 
 PHONE_PAGE = 50  # the wall's newest cards a phone gets at once; the rest on request
@@ -445,16 +444,15 @@ def _my_cards(shared: dict, workshop: Workshop, viewer: Viewer) -> dict:
     """A phone's copy marks its own cards `mine` (all of them, the oldest too) and lists
     those set aside (hidden by the facilitator, or merged into another card), so none
     silently vanishes."""
-    state = {key: value for key, value in shared.items() if not key.startswith("_")}
-    if viewer.kind == "participant":
-        me = viewer.participant_id
-        own = {card["id"]: card for card in shared["_mine"].get(me, ())}
-        cards = {card["id"]: card for card in shared["list"]} | own
-        state["list"] = [{**cards[i], "mine": i in own} for i in sorted(cards)]
-        before = shared["before"]
-        state["earlier"] = shared["earlier"] - sum(1 for i in own if before and i < before)
-        state["set_aside"] = shared["_set_aside"].get(me, [])
-    return state
+    if viewer.kind != "participant":
+        return shared
+    me = viewer.participant_id
+    own = {card["id"]: card for card in shared["_mine"].get(me, ())}
+    cards = {card["id"]: card for card in shared["list"]} | own
+    before = shared["before"]
+    return {**shared, "list": [{**cards[i], "mine": i in own} for i in sorted(cards)],
+            "earlier": shared["earlier"] - sum(1 for i in own if before and i < before),
+            "set_aside": shared["_set_aside"].get(me, [])}
 
 
 def read_page(viewer: Viewer, before: object = None) -> dict:

@@ -531,6 +531,5 @@ def _my_dots_part(shared: dict, workshop: Workshop, viewer: Viewer) -> dict:
         return shared
     mine = shared["_dots"].get(viewer.participant_id, [])
     used = sum(dot["count"] for dot in mine)
-    return {**{key: value for key, value in shared.items() if key != "_dots"},
-            "mine": {"dots_left": max(workshop.dots_per_participant - used, 0),
-                     "dots": mine}}
+    return {**shared, "mine": {"dots_left": max(workshop.dots_per_participant - used, 0),
+                               "dots": mine}}

@@ -547,8 +547,7 @@ def _my_proposals(shared: dict, workshop: Workshop, viewer: Viewer) -> dict:
     """A phone also follows its own proposals."""
     if viewer.kind != "participant":
         return shared
-    return {**{key: value for key, value in shared.items() if key != "_proposals"},
-            "my_proposals": shared["_proposals"].get(viewer.participant_id, [])}
+    return {**shared, "my_proposals": shared["_proposals"].get(viewer.participant_id, [])}
 
 
 def suggest_synergies(viewer: Viewer) -> dict:

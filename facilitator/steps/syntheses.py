@@ -134,7 +134,7 @@ def _my_group(shared: dict, workshop: Workshop, viewer: Viewer) -> dict:
     if viewer.kind != "participant":
         return shared
     mine = str(viewer.group_id) if viewer.group_id is not None else None
-    return {**{key: value for key, value in shared.items() if key != "_members"},
+    return {**shared,
             "list": [{**group, "members": shared["_members"][group["id"]]}
                      if group["id"] == viewer.group_id else group
                      for group in shared["list"]],
