@@ -27,23 +27,24 @@ from .viewers import Viewer
 PARTS: dict[str, Callable[[Workshop, bool], object]] = {}
 PHONE_PARTS: dict[str, Callable[[Workshop, bool], object]] = {}  # a phone's variants
 PERSONAL: dict[str, Callable[[object, Workshop, Viewer], object]] = {}
-CONTENTS: dict[str, str] = {}  # part -> what it holds (docs/protocol.md), from @part
-# what every snapshot carries besides the parts (`scope`: added by the sync's answer)
+# part -> its note in docs/protocol.md, from @part (its shape: views.SNAPSHOTS' classes)
+CONTENTS: dict[str, str] = {}
+# what every snapshot carries besides the parts (`scope`: added by the sync's answer), as
+# docs/protocol.md notes it beside the shape views.Snapshot declares
 KEYS: dict[str, str] = {
     "seq": "the workshop's last seq when the snapshot was taken",
-    "streams": ("`{stream: last seq}` for every stream this client sees (see "
-                "\"Streams\")"),
+    "streams": "the last seq of every stream this client sees (see \"Streams\")",
     "scope": "what this client sees, in one word: send it back with `sync`",
-    "server_time": ("the server's clock (ISO 8601, UTC): timers use it, not the phone's "
-                    "clock"),
+    "server_time": "the server's clock: timers use it, not the phone's clock",
 }
 SHARED_KEPT = 24  # a few workshops × (staff, projector, phone), per app
 
 
 def part(name: str, content: str = "", *, phone: bool = False):
-    """Register `fn(workshop, staff)` as the snapshot's part `name`, with what it holds as
-    docs/protocol.md says it (`content`: its table is written from CONTENTS); with
-    `phone=True`, as the variant phones get instead (built with staff False)."""
+    """Register `fn(workshop, staff)` as the snapshot's part `name`, with the note
+    docs/protocol.md writes beside its shape (`content`: who gets what, why; the shape is
+    written from views.SNAPSHOTS, never here); with `phone=True`, as the variant phones
+    get instead (built with staff False)."""
     if content:
         CONTENTS[name] = content
 

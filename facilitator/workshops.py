@@ -332,19 +332,19 @@ def workshops_of(facilitator: Facilitator) -> list[tuple[Workshop, str]]:
 
 # --- snapshot ---------------------------------------------------------------------------
 
-@part("workshop", "id, title, purpose, venue, date, timezone, language, priority_count, "
-                  "dots_per_participant, profiles, partners, `closed_at` (ISO 8601 or null: a "
-                  "closed workshop, see \"A closed workshop\"), `plan_shared` (participants may "
-                  "download the public action plan)")
+@part("workshop", "`closed_at`: when it was closed (null: open; see \"A closed "
+                  "workshop\"); `plan_shared`: participants may download the public action "
+                  "plan")
 def _workshop_part(workshop: Workshop, staff: bool) -> dict:
     return public_info(workshop)
 
 
-@part("stage", "`{stage, started_at}`: the stage key (see below) and when it began")
+@part("stage", "where the room is (the stage keys are below) and since when")
 def _stage_part(workshop: Workshop, staff: bool) -> dict:
     return {"stage": workshop.stage, "started_at": iso(workshop.stage_started_at)}
 
 
-@part("joining", "`{join_code, joining_open, join_url}`")
+@part("joining", "how phones join: the code and link the projector shows, and whether "
+                 "joining is open")
 def _joining_part(workshop: Workshop, staff: bool) -> dict:
     return joining_info(workshop)

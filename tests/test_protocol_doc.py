@@ -6,8 +6,10 @@ catalogues they are written from miss nothing the code sends.
   takes, and a row in the doc;
 - every error code raised in facilitator/ is in errors.CODES or FORM_CODES, and every code
   there is raised somewhere (read with `ast`, not run);
-- every event type appended is in live/events.EVENTS, and every type there is appended;
-- every part of the snapshot says what it holds.
+- every event type appended is in live/events.EVENTS, and every type there is appended
+  and has its data's class (views.EVENT_DATA), from which the doc writes its shape;
+- every part of the snapshot has its shape in every audience's snapshot class
+  (views.SNAPSHOTS), and the notes beside the classes say no shape again.
 
 Each scan is also shown a small source where it must find the fault, so that a scan that
 silently finds nothing cannot pass.
@@ -18,10 +20,13 @@ import ast
 import importlib.util
 import inspect
 import re
+import typing
 from pathlib import Path
 
+import msgspec
+
 from facilitator import errors, snapshot
-from facilitator.live import events, schema
+from facilitator.live import events, schema, views
 from facilitator.live.operations import OPERATIONS, QUERIES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,10 +229,44 @@ def test_the_event_scan_sees_a_type_nobody_wrote_down():
     assert [pattern for _path, pattern, _strings in patterns] == [r"[\w]+\.oddly"]
 
 
-# --- (e) the snapshot's parts -------------------------------------------------------------
+# --- (e) the snapshot's parts, and shapes said once -------------------------------------
 
-def test_every_part_of_the_snapshot_says_what_it_holds():
+def test_every_part_of_the_snapshot_has_its_shape_in_every_audience_s_class():
     assert len(snapshot.PARTS) > 10  # the capabilities registered theirs
-    unsaid = [name for name in snapshot.PARTS if not snapshot.CONTENTS.get(name)]
-    assert not unsaid, f'parts without a description (@part("name", "what it holds")): {unsaid}'
     assert set(snapshot.CONTENTS) <= set(snapshot.PARTS)
+    for audience, shape in views.SNAPSHOTS.items():
+        keys = {field.encode_name for field in msgspec.structs.fields(shape)}
+        assert keys == set(snapshot.PARTS) | set(snapshot.KEYS), (audience, keys ^ (
+            set(snapshot.PARTS) | set(snapshot.KEYS)))
+
+
+def test_every_event_type_has_its_data_s_class():
+    assert set(views.EVENT_DATA) == set(events.EVENTS)
+    for type_, data in views.EVENT_DATA.items():
+        shapes = typing.get_args(data) or (data,)
+        assert all(issubclass(shape, views.View) for shape in shapes), type_
+
+
+def test_the_notes_beside_the_classes_write_no_shape_out():
+    """A shape is written from its class; a note writing `{key, ...}` again would drift."""
+    for type_, (_audience, note) in events.EVENTS.items():
+        assert "`{" not in note, f"live/events.py: {type_}'s note restates its data"
+    restated = {name for name, note in snapshot.CONTENTS.items() if "`{" in note}
+    assert not restated, f"@part notes restating their shape: {restated}"
+
+
+def test_a_shape_is_written_from_its_class_with_views_linked():
+    made = _generator()
+    assert made.code(made.type_text(views.IdeaData)) == (
+        "`{idea: `[Card](#wire-views)`, merged?: [int]}`")
+    assert made.code(made.type_text(views.VotesUpdated)) == (
+        "`{totals: [{theme_id: int, dots: int}], voters: int}`")
+    assert made.code(made.type_text(views.EVENT_DATA["entry.overwritten"]), False) == (
+        '`{kind: "objective"|"actor"|"action", entry: Objective | Actor | Action, '
+        'previous: Objective | Actor | Action, by: str}`')
+    assert made.code(made.type_text(views.ThemeUnmerged)).endswith(", from: int, ideas: [int]}`")
+    assert made.part_shape("synergies") == (
+        "`{list: [`[Synergy](#wire-views)`]}`; the staff: `{…, proposals: [`"
+        "[Proposal](#wire-views)`]}`; a phone: `{…, my_proposals: [`[Proposal](#wire-views)`]}`")
+    assert made.part_shape("me").startswith(  # a phone's shares no key as it is: all of it
+        '`{kind: "facilitator"|"projector", role: str | null}`; a phone: `{kind: "participant", ')

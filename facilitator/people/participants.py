@@ -143,10 +143,9 @@ def _unique_rejoin_code(workshop: Workshop) -> str:
 
 # --- snapshot ---------------------------------------------------------------------------
 
-@part("participants", "`{list: [{id, name, organisation, profile, group_id}], by_profile: "
-                      "{profile: count}}`; a phone gets the room counted, `{count, "
-                      "by_profile, list}`, its `list` holding only itself and its group's "
-                      "members as `{id, name}` (nobody else's name)")
+@part("participants", "the people in the room, and how many of each profile; a phone "
+                      "gets the room counted, its `list` holding only itself and its "
+                      "group's members (nobody else's name)")
 def _participants_part(workshop: Workshop, staff: bool) -> dict:
     people = db.session.scalars(select(Participant).where(
         Participant.workshop_id == workshop.id).order_by(Participant.id)).all()
@@ -184,8 +183,8 @@ def _people_on_my_phone(shared: dict, workshop: Workshop, viewer: Viewer) -> dic
             "list": [names[pid] for pid in sorted(mine) if pid in names]}
 
 
-@part("me", "a phone: `{kind: \"participant\", id, name, organisation, profile, rejoin_code}`; "
-            "others `{kind, role}`")
+@part("me", "who this client is: a participant with their code to rejoin from another "
+            "browser; a console's role (a projector's is null)")
 def _me_part(workshop: Workshop, staff: bool) -> None:
     return None
 

@@ -302,9 +302,8 @@ def share_plan(viewer: Viewer, shared: object) -> dict:
     return {"plan_shared": shared}
 
 
-@part("closing", "`{factors: [factor], committee: [member]}` (members' emails for the staff "
-                 "only, read from the members' rows); a phone also gets `my_membership` (its "
-                 "own sign-up with its email, or null), the staff `records: [record]`")
+@part("closing", "the members' emails for the staff only, read from the members' rows; "
+                 "`my_membership`: the phone's own sign-up with its email (null: none)")
 def _closing_part(workshop: Workshop, staff: bool) -> dict:
     factors = db.session.scalars(select(SuccessFactor).where(
         SuccessFactor.workshop_id == workshop.id).order_by(SuccessFactor.id))

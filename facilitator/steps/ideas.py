@@ -389,13 +389,12 @@ def live_ideas(workshop_id: int) -> list[Idea]:
         Idea.merged_into_id.is_(None)).order_by(Idea.id)))
 
 
-@part("ideas", "`{settings: {anonymous, input_locked, timer_ends_at}, kinds, list: [cards]}`; a"
-               " phone also gets `set_aside: [{id, text, status, merged_into}]`, its own cards "
-               "hidden or merged away. A phone's `list` is the wall's newest cards (50) at the "
-               "stages its page shows the wall (`ideas`, `themes`; none at the others) and all "
-               "its own (`mine: true`), in id order; `before` (a card id; null: it holds every "
-               "card) and `earlier` (how many of the others' cards below `before` it does not "
-               "hold) say what `ideas.page` reads")
+@part("ideas", "a phone's `set_aside` holds its own cards hidden or merged away. A "
+               "phone's `list` is the wall's newest cards (50) at the stages its page shows "
+               "the wall (`ideas`, `themes`; none at the others) and all its own (`mine: "
+               "true`), in id order; `before` (a card id; null: it holds every card) and "
+               "`earlier` (how many of the others' cards below `before` it does not hold) "
+               "say what `ideas.page` reads")
 def _ideas_part(workshop: Workshop, staff: bool) -> dict:
     """The wall as the staff or as everyone sees it: built once per seq, shared."""
     settings = step_settings(workshop.id)

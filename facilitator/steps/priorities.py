@@ -498,9 +498,8 @@ def confirmed(workshop_id: int) -> list[Theme]:
 
 # --- snapshot ------------------------------------------------------------------------
 
-@part("priorities", "`{themes, voting, totals, results, confirmed}` (`totals` and `results` are"
-                    " `null` for the projector and phones until revealed); a phone also gets "
-                    "`mine: {dots_left, dots}`")
+@part("priorities", "`totals` and `results` are null for the projector and phones until "
+                    "revealed; `mine`: the phone's own dots")
 def _priorities_part(workshop: Workshop, staff: bool) -> dict:
     """Themes, the vote and the priorities as the staff or as everyone sees them."""
     voting = voting_info(workshop)

@@ -279,7 +279,7 @@ def _edit(viewer: Viewer, kind: str, item_id: object, version: object, given: di
     return publish(workshop, item, viewer.actor)
 
 
-@part("shared_plan", "`{actions: [shared action], measures: [measure]}` (measures by due date)")
+@part("shared_plan", "the measures by due date")
 def _shared_plan_part(workshop: Workshop, staff: bool) -> dict:
     """The shared actions and the immediate measures, for everyone."""
     actions = db.session.scalars(select(SharedAction).where(

@@ -62,7 +62,6 @@ def _group_numbers(groups: list) -> dict[int, int]:
     return {g.id: (g.theme.confirmed_rank or 0) for g in groups}
 
 
-
 # --- why two groups meet: reasons as data, written in each reader's language ---------------
 #
 # A reason is a kind and its values ({"kind": "shared_actor", "names", "groups"};
@@ -514,9 +513,8 @@ def dismiss_proposal(viewer: Viewer, proposal_id: object) -> dict:
     return {"proposal": _publish_proposal(proposal, viewer.actor)}
 
 
-@part("synergies", "`{list: [synergy]}`: the accepted ones (the staff also the rejected ones); "
-                   "the staff also get `proposals: [proposal]` (all of them), a phone "
-                   "`my_proposals: [proposal]` (its own)")
+@part("synergies", "the accepted synergies (the staff's list has the rejected ones too); "
+                   "every proposal for the staff, its own for a phone")
 def _synergies_part(workshop: Workshop, staff: bool) -> dict:
     """The synergies decided: everyone sees the accepted ones; the staff also rejections
     and the participants' proposals."""

@@ -98,11 +98,8 @@ def highlight(viewer: Viewer, entry: object, entry_id: object,
 
 # --- snapshot: Step 3 as a viewer may see it --------------------------------------------
 
-@part("groups", "`{settings: {mode, cap, spotlight_group_id}, list: [group with members: "
-                "[participant ids]], boards: {\"<group id>\": {objectives, actors, actions}}, "
-                "syntheses: [synthesis]}`; a phone gets only its own group's board and "
-                "`my_group_id`, and `members` of its own group only: each of its groups "
-                "carries `member_count` instead")
+@part("groups", "a phone gets only its own group's board, and `members` of its own group "
+                "only: each group carries `member_count`")
 def _groups_part(workshop: Workshop, staff: bool) -> dict:
     """Groups, their members, boards and syntheses: built once per seq, shared."""
     members: dict[int, list[int]] = {}

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from babel.dates import format_datetime
 from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template,
                    request, send_file, url_for)
-from flask_babel import force_locale, get_locale, gettext as _
+from flask_babel import force_locale, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import workshops
@@ -279,6 +279,33 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _shared(row: dict) -> bool:
+    return row["kind"] == "shared"
+
+
+# the CSV's columns: (header, the cell of an actions_table row), in order; the getters run
+# in the plan's language, so the words they write are in it too
+CSV_COLUMNS = (
+    (_l("Kind"), lambda row: _("Shared action") if _shared(row) else _("Group action")),
+    (_l("No."), lambda row: row["number"]),
+    (_l("Priority"), lambda row: "; ".join(str(rank) for rank in row["priorities"])),
+    (_l("Priority title"), lambda row: " | ".join(row["priority_titles"])),
+    (_l("Working group"), lambda row: _("Plenary: the shared plan") if _shared(row)
+     else _("Working group %(number)s", number=row["group"])),
+    (_l("Action"), lambda row: row["title"]),
+    (_l("Description"), lambda row: row.get("description", "")),
+    (_l("Objectives served"), lambda row: "; ".join(row["objective_texts"])),
+    (_l("Lead"), lambda row: row["lead"]),
+    (_l("Partners"), lambda row: "; ".join(row["partners"])),
+    (_l("Deadline"), lambda row: row["deadline_iso"]),
+    (_l("Expected result"), lambda row: row["expected_result"]),
+    (_l("Resources needed"), lambda row: row["resources"]),
+    (_l("Brings together"),
+     lambda row: "; ".join(f"{a['number']} {a['title']}" for a in row["absorbs"])),
+    (_l("Part of shared action"), lambda row: "; ".join(row["shared_in"])),
+)
+
+
 @bp.get("/<int:workshop_id>/actions.csv")
 @login_required
 def actions_csv(workshop_id: int):
@@ -291,25 +318,9 @@ def actions_csv(workshop_id: int):
     out = io.StringIO()
     writer = csv.writer(out)
     with force_locale(language):
-        writer.writerow([_("Kind"), _("No."), _("Priority"), _("Priority title"),
-                         _("Working group"), _("Action"), _("Description"),
-                         _("Objectives served"), _("Lead"), _("Partners"), _("Deadline"),
-                         _("Expected result"), _("Resources needed"),
-                         _("Brings together"), _("Part of shared action")])
+        writer.writerow([str(header) for header, _cell in CSV_COLUMNS])
         for row in plan.actions_table(data):
-            shared = row["kind"] == "shared"
-            writer.writerow(csv_cell(cell) for cell in [
-                _("Shared action") if shared else _("Group action"), row["number"],
-                "; ".join(str(rank) for rank in row["priorities"]),
-                " | ".join(row["priority_titles"]),
-                _("Plenary: the shared plan") if shared
-                else _("Working group %(number)s", number=row["group"]),
-                row["title"], row.get("description", ""),
-                "; ".join(row["objective_texts"]), row["lead"],
-                "; ".join(row["partners"]), row["deadline_iso"], row["expected_result"],
-                row["resources"],
-                "; ".join(f"{a['number']} {a['title']}" for a in row["absorbs"]),
-                "; ".join(row["shared_in"])])
+            writer.writerow(csv_cell(cell(row)) for _header, cell in CSV_COLUMNS)
     name = f"actions-{_slug(workshop)}-{language}.csv"
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
