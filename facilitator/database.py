@@ -52,10 +52,13 @@ def engine_options(uri: str) -> dict:
     threads: every operation waiting for the workshop's row lock holds a connection, so
     a process needs more than a thread pool would (DATABASE_POOL_SIZE, default 10, plus
     DATABASE_MAX_OVERFLOW, 20); a request finding none free waits DATABASE_POOL_TIMEOUT
-    seconds (10), then is answered server_error and the client sends it again."""
-    options: dict = {"pool_pre_ping": True}
+    seconds (10), then is answered server_error and the client sends it again. Only a
+    server's connection can go stale (PostgreSQL restarted): pinging it before use costs
+    every operation a round trip, which an SQLite file in the process does not need."""
+    options: dict = {}
     if dialect(uri) == "postgresql":
         options.update(
+            pool_pre_ping=True,
             pool_size=int(os.environ.get("DATABASE_POOL_SIZE", "10")),
             max_overflow=int(os.environ.get("DATABASE_MAX_OVERFLOW", "20")),
             pool_timeout=float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),

@@ -11,10 +11,11 @@ told after the commit too (`realign`).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from .errors import OperationError
 from .extensions import db, socketio
@@ -35,6 +36,26 @@ _AFTER = "facilitator.after_commit"
 log = logging.getLogger(__name__)
 
 
+# What every change runs, built once and on the tables rather than the ORM classes:
+# building a statement (its clauses, its cache key) and the ORM's layer around it cost
+# SQLAlchemy several times what running it costs SQLite (docs/performance.md).
+_WORKSHOPS, _EVENTS = Workshop.__table__, Event.__table__
+_LOCK = (update(_WORKSHOPS).where(_WORKSHOPS.c.id == bindparam("workshop_id"))
+         .values(last_seq=_WORKSHOPS.c.last_seq))
+_WORKSHOP = (select(Workshop).where(Workshop.id == bindparam("workshop_id"))
+             .execution_options(populate_existing=True))
+# one UPDATE … RETURNING both numbers an event and serialises concurrent writers on the
+# workshop's row (SQLite ≥ 3.35 and PostgreSQL both return the new value)
+_NEXT_SEQ = {seen: (update(_WORKSHOPS).where(_WORKSHOPS.c.id == bindparam("workshop_id"))
+                    .values(last_seq=_WORKSHOPS.c.last_seq + 1,
+                            **({"phone_seq": _WORKSHOPS.c.last_seq + 1} if seen else {}))
+                    .returning(_WORKSHOPS.c.last_seq))
+             for seen in (False, True)}
+_STREAM_HEAD = select(func.coalesce(func.max(_EVENTS.c.seq), 0)).where(
+    _EVENTS.c.workshop_id == bindparam("workshop_id"), _EVENTS.c.stream == bindparam("stream"))
+_INSERT = insert(_EVENTS)
+
+
 def lock(workshop_id: int) -> Workshop:
     """Take the workshop's row lock for this transaction and read the workshop fresh.
 
@@ -42,43 +63,44 @@ def lock(workshop_id: int) -> Workshop:
     read what the previous writer committed, on PostgreSQL as on SQLite (where this first
     write takes the database's write lock). A workshop that is not there (never was, or
     its owner deleted it since the page was opened) is refused `not_found`."""
-    locked = db.session.execute(
-        update(Workshop).where(Workshop.id == workshop_id)
-        .values(last_seq=Workshop.last_seq)
-        .execution_options(synchronize_session=False)).rowcount
-    if not locked:
+    if not db.session.execute(_LOCK, {"workshop_id": workshop_id}).rowcount:
         raise OperationError("not_found", _l("This workshop does not exist."))
-    return db.session.get(Workshop, workshop_id, populate_existing=True)
+    return db.session.execute(_WORKSHOP, {"workshop_id": workshop_id}).scalar_one()
 
 
-def _stream_head(workshop_id: int, stream: str) -> int:
-    heads = db.session.info.setdefault(_HEADS, {})
-    key = (workshop_id, stream)
-    if key not in heads:
-        heads[key] = db.session.scalar(select(func.max(Event.seq)).where(
-            Event.workshop_id == workshop_id, Event.stream == stream)) or 0
-    return heads[key]
+@dataclass(frozen=True)
+class Appended:
+    """An event written in this transaction: what is published of it once committed
+    (the attributes `wire` and `rooms_for` read, as on an Event row)."""
+
+    workshop_id: int
+    seq: int
+    type: str
+    data: dict[str, Any]
+    audience: str
+    target_id: int | None
+    stream: str
+    prev_seq: int
 
 
 def append(workshop: Workshop, type_: str, data: dict[str, Any], *, audience: str = "all",
-           target_id: int | None = None, actor: str = "") -> Event:
+           target_id: int | None = None, actor: str = "") -> Appended:
     """Add an event to the current transaction, numbered after the workshop's last one."""
     assert audience in AUDIENCES, audience
-    # one UPDATE … RETURNING both numbers the event and serialises concurrent writers on
-    # the workshop's row (SQLite ≥ 3.35 and PostgreSQL both return the new value)
-    seen_by_phones = {"phone_seq": Workshop.last_seq + 1} if audience in PHONES_SEE else {}
-    seq = db.session.execute(
-        update(Workshop).where(Workshop.id == workshop.id)
-        .values(last_seq=Workshop.last_seq + 1, **seen_by_phones)
-        .returning(Workshop.last_seq)
-        .execution_options(synchronize_session=False)).scalar_one()
+    seq = db.session.execute(_NEXT_SEQ[audience in PHONES_SEE],
+                             {"workshop_id": workshop.id}).scalar_one()
     stream = stream_of(audience, target_id)
-    prev = _stream_head(workshop.id, stream)
-    db.session.info[_HEADS][(workshop.id, stream)] = seq
-    event = Event(workshop_id=workshop.id, seq=seq, type=type_, data=data,
-                  audience=audience, target_id=target_id, actor=actor, stream=stream,
-                  prev_seq=prev)
-    db.session.add(event)
+    heads = db.session.info.setdefault(_HEADS, {})
+    prev = heads.get((workshop.id, stream))
+    if prev is None:  # the stream's head, read once a transaction
+        prev = db.session.execute(_STREAM_HEAD, {"workshop_id": workshop.id,
+                                                 "stream": stream}).scalar_one()
+    heads[(workshop.id, stream)] = seq
+    event = Appended(workshop.id, seq, type_, data, audience, target_id, stream, prev)
+    db.session.execute(_INSERT, {
+        "workshop_id": workshop.id, "seq": seq, "type": type_, "data": data,
+        "audience": audience, "target_id": target_id, "actor": actor, "stream": stream,
+        "prev_seq": prev})
     # what is published is fixed now: nothing is read back after the commit
     db.session.info.setdefault(_PENDING, []).append((wire(event), rooms_for(event)))
     return event
@@ -150,13 +172,13 @@ def discard() -> None:
     db.session.rollback()
 
 
-def wire(event: Event) -> dict[str, Any]:
+def wire(event: Event | Appended) -> dict[str, Any]:
     """An event as clients receive it."""
     return {"seq": event.seq, "type": event.type, "data": event.data,
             "stream": event.stream, "prev": event.prev_seq}
 
 
-def rooms_for(event: Event) -> list[str]:
+def rooms_for(event: Event | Appended) -> list[str]:
     w = event.workshop_id
     if event.audience == "all":
         return [room_all(w)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .extensions import db
 from .models import Facilitator, Membership, Participant, ParticipantToken
@@ -48,13 +48,20 @@ def viewer_of(source: Identity | Viewer) -> Viewer | None:
     return _facilitator(source)
 
 
+# read at every operation and sync, so built once (see eventlog's statements)
+_PARTICIPANT = select(Participant).where(Participant.id == bindparam("participant_id"),
+                                         Participant.workshop_id == bindparam("workshop_id"))
+_PARTICIPANT_HOLDING = _PARTICIPANT.join(ParticipantToken).where(
+    ParticipantToken.token_hash == bindparam("token_hash"))
+
+
 def _participant(identity: Identity) -> Viewer | None:
-    query = select(Participant).where(Participant.id == identity.participant_id,
-                                      Participant.workshop_id == identity.workshop_id)
-    if identity.token_hash is not None:
-        query = query.join(ParticipantToken).where(
-            ParticipantToken.token_hash == identity.token_hash)
-    participant = db.session.scalar(query)
+    ids = {"participant_id": identity.participant_id, "workshop_id": identity.workshop_id}
+    if identity.token_hash is None:
+        participant = db.session.execute(_PARTICIPANT, ids).scalar()
+    else:
+        participant = db.session.execute(_PARTICIPANT_HOLDING,
+                                         {**ids, "token_hash": identity.token_hash}).scalar()
     if participant is None:
         return None
     # the identity map holds objects weakly: keep this one for the request, so the

@@ -38,6 +38,20 @@ def test_a_resent_idea_is_posted_once(room):
     assert db.session.query(Idea).count() == 1
 
 
+def test_a_card_resent_after_the_input_closed_is_answered_as_sent(room):
+    """The phone's first send landed but its ack was lost on the Wi-Fi; when it resends,
+    the input is closed: it hears its card is on the wall, not that it came too late.
+    Nobody hears of the card twice."""
+    first = do(room["rania"], "idea.post", op_id="phone-resend-2", text="Twinning", kind="idea")
+    do(room["console"], "ideas.settings", input_locked=True)
+    before = last_seq(room)
+    again = do(room["rania"], "idea.post", op_id="phone-resend-2", text="Twinning", kind="idea")
+    assert again["ok"] and again["duplicate"] and again["idea"] == first["idea"]
+    assert last_seq(room) == before and seen_by(room["console"], before) == []
+    taken = do(room["karim"], "idea.post", op_id="phone-resend-2", text="Mine", kind="idea")
+    assert taken["error"]["code"] == "op_id_taken"
+
+
 @pytest.mark.parametrize("fields, code, words", [
     ({"text": "   ", "kind": "idea"}, "empty_text", "write your idea"),
     ({"text": "x" * 501, "kind": "idea"}, "too_long", "500 characters"),

@@ -5,13 +5,16 @@ this module owns: take the workshop's row lock, derive who is asking from the da
 check the role, refuse what a closed workshop no longer takes, apply the capability,
 store the op_id, commit, then publish. Forms call it through `submit` (FORMS: the
 operations only a page sends), with an op_id where the form carries one (the join form's
-nonce). The op_id is
-stored under a UNIQUE constraint with its actor and operation, so a resend by the same
-actor of the same operation gets the first ack again without being applied twice, and
-anyone else reusing the id is refused. An ack holding a committee member's email is kept
-without it (PRIVATE_ACKS): a resend reads the email from the row again, if it is still
-there. Every call returns an ack: {ok: true, ...} or
-{ok: false, error: {code, message}}, even when something breaks (`server_error`).
+nonce). The op_id is stored under a UNIQUE constraint with its actor and operation, so a
+resend by the same actor of the same operation gets the first ack again without being
+applied twice, and anyone else reusing the id is refused. The constraint is the check:
+a change is not preceded by a read of the op_id (a resend is rare, a read on every
+change is not); a resend runs, fails on the op_id's row, is rolled back unseen and
+answered from the first one's row, and so does a resend the room now refuses (the input
+closed since). An ack holding a committee member's email is kept without it
+(PRIVATE_ACKS): a resend reads the email from the row again, if it is still there.
+Every call returns an ack: {ok: true, ...} or {ok: false, error: {code, message}}, even
+when something breaks (`server_error`).
 Capabilities never commit.
 
 What belongs to no workshop yet (an account made or its password reset, signing out of
@@ -25,7 +28,7 @@ import re
 from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import eventlog, workshops
@@ -246,6 +249,7 @@ def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> 
     if keep and (not isinstance(op_id, str) or not OP_ID.fullmatch(op_id)):
         return OperationError("bad_request", _l(
             "This change could not be sent properly. Please reload the page.")).to_ack()
+    viewer = None
     try:
         # held for the whole change, so capabilities read it from the session, not again
         workshop = eventlog.lock(source.workshop_id)
@@ -253,25 +257,26 @@ def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> 
         refused = refusal(viewer, who)
         if refused is not None:
             raise refused
-        previous = _applied(viewer.workshop_id, op_id) if keep else None
-        if previous is not None:
-            eventlog.discard()
-            return _answer_again(previous, viewer, name)
         recorded = _while_closed(workshop, viewer, name)
         result = {"ok": True, **(change(viewer, **fields) or {})}
         if recorded:  # what was sent, without the fields left out
             closing.record(workshop, recorded, viewer.actor, name,
                            {key: value for key, value in fields.items() if value is not None})
-        if keep:
+        if keep:  # a resend fails here, on the op_id's UNIQUE constraint
             kept = PRIVATE_ACKS[name][0](result) if name in PRIVATE_ACKS else result
-            db.session.add(AppliedOperation(workshop_id=viewer.workshop_id, op_id=op_id,
-                                            name=name, actor=viewer.actor, result=kept))
+            db.session.execute(_APPLY, {"workshop_id": viewer.workshop_id, "op_id": op_id,
+                                        "name": name, "actor": viewer.actor, "result": kept})
         eventlog.commit()
     except OperationError as error:
         eventlog.discard()
-        return error.to_ack()
+        # a resend refused now (the input was closed since its first send, its card was
+        # the 40th) gets its first ack; someone not allowed gets the refusal
+        again = keep and refusal(viewer, who) is None
+        previous = _applied(source.workshop_id, op_id) if again else None
+        return error.to_ack() if previous is None else _answer_again(previous, viewer, name)
     except IntegrityError:
-        # the same op_id committed by a concurrent resend: answer as that one did
+        # the op_id applied already (a resend, or a concurrent one committed first): the
+        # change above is rolled back unseen; answer as the first one did
         eventlog.discard()
         previous = _applied(source.workshop_id, op_id) if keep else None
         if previous is None:
@@ -298,6 +303,9 @@ def _while_closed(workshop, viewer: Viewer, name: str) -> str | None:
     raise OperationError("workshop_closed", _l(
         "The workshop is closed: the plan is final and can no longer be changed from a "
         "phone. Thank you for taking part."))
+
+
+_APPLY = insert(AppliedOperation.__table__)  # built once: see eventlog's statements
 
 
 def _applied(workshop_id: int, op_id: str) -> AppliedOperation | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from .. import eventlog, method
 from ..errors import OperationError
@@ -176,6 +176,15 @@ def _require_participant(viewer: Viewer) -> None:
         raise OperationError("forbidden", _l("Only participants can do this."))
 
 
+# the cap counts the cards still on the wall: a withdrawn or merged card frees a place
+# (built once: it runs for every card)
+_CARDS = Idea.__table__.c
+_POSTED = select(func.count(_CARDS.id)).where(
+    _CARDS.workshop_id == bindparam("workshop_id"),
+    _CARDS.participant_id == bindparam("participant_id"),
+    _CARDS.withdrawn.is_(False), _CARDS.merged_into_id.is_(None))
+
+
 def post_idea(viewer: Viewer, text: object, kind: object = "idea",
               origin: object = "") -> dict:
     """A participant's new card, on the wall at once for everyone."""
@@ -184,10 +193,8 @@ def post_idea(viewer: Viewer, text: object, kind: object = "idea",
     _require_input_open(workshop)
     fields = {"text": _clean_text(text), "kind": _clean_kind(kind or "idea"),
               "origin": _clean_origin(origin)}
-    # the cap counts the cards still on the wall: a withdrawn or merged card frees a place
-    posted = db.session.scalar(select(func.count(Idea.id)).where(
-        Idea.workshop_id == workshop.id, Idea.participant_id == viewer.participant_id,
-        Idea.withdrawn.is_(False), Idea.merged_into_id.is_(None)))
+    posted = db.session.execute(_POSTED, {"workshop_id": workshop.id,
+                                          "participant_id": viewer.participant_id}).scalar()
     if posted >= MAX_IDEAS_PER_PARTICIPANT:
         raise OperationError("too_many", _l(
             "You have shared %(n)d cards already, the most one person can share.",
