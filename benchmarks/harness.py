@@ -35,8 +35,8 @@ ERROR_PATTERNS = re.compile(
 
 
 class Server(LiveServer):
-    """LiveServer, restartable on the same database, optionally with its own open-files
-    limit (`nofile`), its log appended across restarts."""
+    """LiveServer, restartable on the same database (restart()), optionally with its own
+    open-files limit (`nofile`), its log appended across restarts."""
 
     def __init__(self, workdir: Path, nofile: str | None = None, env: dict | None = None):
         super().__init__(workdir)
@@ -66,21 +66,33 @@ class Server(LiveServer):
         import requests
 
         deadline = time.monotonic() + 60
+        last = "no answer"  # what /healthz last said: a 503 names the database's error
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
             try:
-                if requests.get(self.url + "/healthz", timeout=2).ok:
+                answer = requests.get(self.url + "/healthz", timeout=2)
+                if answer.ok:
                     return
-            except requests.RequestException:
-                pass
+                last = f"{answer.status_code} {answer.text.strip()[:300]}"
+            except requests.RequestException as error:
+                last = type(error).__name__
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError(f"server did not answer /healthz:\n{self.log_path.read_text()}")
+        raise RuntimeError(f"server did not answer /healthz in 60 s (last: {last}):\n"
+                           f"{self.log_path.read_text()}")
 
-    def stop(self) -> None:
-        super().stop()
+    def stop(self, keep_database: bool = False) -> None:
+        """Stop the server. Its database goes too (on PostgreSQL LiveServer drops it)
+        unless kept: restart() keeps it."""
+        super().stop(keep_database=keep_database)
         self._log = None
+
+    def restart(self) -> None:
+        """Stop the server and start it again on the same database (a plain stop() then
+        start() would start it on a PostgreSQL database just dropped)."""
+        self.stop(keep_database=True)
+        self.start()
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None

@@ -6,6 +6,8 @@ count and time (every wait has a deadline; the whole run stays under ~5 minutes)
     .venv/bin/python benchmarks/snapshot_storm.py --behind 600       # since = last seq - 600
     .venv/bin/python benchmarks/snapshot_storm.py --client old       # live.js's old resends
     .venv/bin/python benchmarks/snapshot_storm.py --until objectives # at Step 3, in groups
+    TEST_DATABASE_URL=$(scripts/postgres.sh start /tmp/pg 55441 fast) \
+        .venv/bin/python benchmarks/snapshot_storm.py   # on PostgreSQL (tests/databases.py)
 
 Set-up (not timed): the real server (eventlet, SQLite) on a fresh database with the sample
 seminar at the ideas stage (~40 cards; or --until objectives: Step 3, its groups formed);
@@ -209,8 +211,7 @@ async def run(args) -> None:
         try:
             workshop, phones, last_seq, cookie, scope = await set_up(server, args, conn)
             if args.restart:
-                server.stop()
-                server.start()
+                server.restart()  # keeps the database (PostgreSQL's is dropped by stop())
                 print("set-up: server restarted on the same database", flush=True)
             since = 0 if args.behind is None else max(1, last_seq - args.behind)
             pid = server.process.pid

@@ -13,7 +13,7 @@ from dataclasses import asdict
 from functools import partial
 from typing import Any, Callable
 
-from flask import g, request, session
+from flask import current_app, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
@@ -111,16 +111,34 @@ def scope(viewer: Viewer, epoch: str) -> str:
     return f"{epoch}/" + ("*" if viewer.is_staff else ",".join(viewer.streams()))
 
 
+# Connects and syncs take turns: in a storm of a thousand (a restart, a Wi-Fi cut), each
+# waits blocked (not runnable), so the ack of the one before goes out, and pings and
+# /healthz are answered, between two of them. SQLite's queries never yield (one at a time
+# is all the process does anyway); PostgreSQL's wait on the network, so a few overlap.
+TURNS = {"sqlite": 1, "postgresql": 4}
+
+
+def _turn() -> threading.BoundedSemaphore:
+    """This server's turns (under eventlet, the monkey-patched threading makes it green)."""
+    turn = current_app.extensions.get("facilitator.turn")
+    if turn is None:
+        turn = current_app.extensions["facilitator.turn"] = threading.BoundedSemaphore(
+            TURNS.get(db.engine.dialect.name, 1))
+    return turn
+
+
 @socketio.on("connect")
 def on_connect(auth=None):
     """Any client connects with auth {workshop, view}; its socket joins its rooms."""
-    try:
-        identity = identity_for_connection(auth)
-        session["identity"] = asdict(identity)
-        session["language"] = g.workshop_locale
-        _align_rooms(viewer_of(identity), connecting=True)
-    finally:
-        db.session.rollback()
+    with _turn():
+        socketio.sleep(0)  # let what the previous one queued go out first
+        try:
+            identity = identity_for_connection(auth)
+            session["identity"] = asdict(identity)
+            session["language"] = g.workshop_locale
+            _align_rooms(viewer_of(identity), connecting=True)
+        finally:
+            db.session.rollback()
 
 
 def _more_than_one(extra: tuple) -> dict | None:
@@ -138,16 +156,10 @@ def on_sync(payload=None, *extra):
     applied and the scope of its last snapshot. The ack carries the events since then that
     it may see, or a snapshot when it is new, too far behind, ahead of the log, or its
     rights or group changed. Its rooms are set again from its rights now."""
-    # Syncs take turns: in a storm of a thousand, each waits blocked (not runnable), so
-    # the ack of the one before goes out, and pings are answered, between two builds.
     if extra:
         return _more_than_one(extra)
-    with _SYNC_TURN:
+    with _turn():  # see TURNS
         return _sync(payload)
-
-
-# under eventlet, the monkey-patched threading makes this a green semaphore
-_SYNC_TURN = threading.BoundedSemaphore(1)
 
 
 def _sync(payload) -> dict:
