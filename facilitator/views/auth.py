@@ -6,14 +6,13 @@ from flask import (Blueprint, abort, flash, redirect, render_template, request, 
                    url_for)
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from .. import i18n, throttle
 from ..errors import OperationError
 from ..extensions import db, login
-from ..forms import FirstAccountForm, LoginForm
+from ..forms import FirstAccountForm, Form, LoginForm
 from ..live import operations
 from ..models import Facilitator
 from ..payload import MAX_ID
@@ -26,7 +25,7 @@ ENDED = {"not_found": 404, "invitation_used": 410, "invitation_revoked": 410,
          "invitation_expired": 410}
 
 
-class NewAccountForm(FlaskForm):
+class NewAccountForm(Form):
     """An invited person without an account: the invitation gives the email."""
 
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
@@ -34,7 +33,7 @@ class NewAccountForm(FlaskForm):
                              validators=[DataRequired(), Length(max=200)])
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     """An invited person with an account; the email (shown, not changed) also names the
     account whose wrong passwords are slowed down (throttle.password_attempt)."""
 
@@ -42,7 +41,7 @@ class SignInForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     """Already signed in with the invitation's email: one button."""
 
 

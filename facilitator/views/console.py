@@ -10,14 +10,13 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
                    session, url_for)
 from flask_babel import force_locale, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField
 from wtforms.validators import DataRequired, Length
 
 from .. import i18n, joining, workshops
 from ..errors import OperationError
 from ..extensions import db
-from ..forms import DeleteWorkshopForm, ImportForm, MemberForm, WorkshopForm
+from ..forms import DeleteWorkshopForm, Form, ImportForm, MemberForm, WorkshopForm
 from ..live import operations
 from ..models import Invitation, WorkingGroup, Workshop
 from ..people import invitations
@@ -31,7 +30,7 @@ NEW_INVITATION = "new_invitation"
 ROLE_CHOICES = [("cofacilitator", _l("Co-facilitator")), ("organiser", _l("Organiser"))]
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
 
