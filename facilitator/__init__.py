@@ -55,9 +55,10 @@ def create_app(config: str | type[Config] = "venue", **overrides) -> Flask:
     limiter.init_app(app)
     login.login_view = "auth.login_page"
     from . import cli
-    from .live import handlers  # noqa: F401  (registers the Socket.IO handlers)
+    from .live import handlers  # registers the Socket.IO handlers
 
     cli.init_app(app)
+    handlers.init_app(app)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],

@@ -22,13 +22,27 @@ def _wtforms_messages(locale: str) -> Translations:
     return Translations.load(messages_path(), [locale], domain="wtforms")
 
 
+class _Messages:
+    """WTForms' messages in the reader's language when one is written (a view may set
+    the language after building its form: person_language, screen_language)."""
+
+    def gettext(self, string: str) -> str:
+        return _wtforms_messages(str(get_locale())).gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_messages(str(get_locale())).ngettext(singular, plural, n)
+
+
+_MESSAGES = _Messages()
+
+
 class Form(FlaskForm):
     """Every form of the app: CSRF (FlaskForm), WTForms' messages in the reader's
     language."""
 
     class Meta:
         def get_translations(self, form):
-            return _wtforms_messages(str(get_locale()))
+            return _MESSAGES
 
 
 class LoginForm(Form):

@@ -156,3 +156,15 @@ def test_a_language_picked_on_the_phone_wins_over_its_browsers(app, french):
     assert page_language(page)[0] == "fr"
     again = phone.get(f"/j/{french.join_code}", headers={"Accept-Language": "ar"})
     assert page_language(again.get_data(as_text=True))[0] == "fr"
+
+
+@pytest.mark.parametrize("lang, required", [("fr", "Ce champ est requis."),
+                                             ("ar", "هذا الحقل مطلوب."),
+                                             ("en", "This field is required.")])
+def test_a_form_s_own_messages_speak_the_reader_s_language(signed_in, lang, required):
+    """WTForms' messages ("This field is required.") come in the page's language, each
+    request its own, the catalogues read once per process."""
+    for _ in range(2):
+        page = signed_in.post(f"/workshops/new?lang={lang}", data={"title": ""})
+        assert page.status_code == 400
+        assert required in page.get_data(as_text=True)

@@ -13,12 +13,12 @@ from dataclasses import asdict
 from functools import partial
 from typing import Any, Callable
 
-from flask import current_app, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
-from .. import eventlog, payload as check
+from .. import database, eventlog, payload as check
 from ..errors import OperationError
 from ..extensions import db, socketio
 from ..identity import Identity, viewer_of
@@ -118,13 +118,16 @@ def scope(viewer: Viewer, epoch: str) -> str:
 TURNS = {"sqlite": 1, "postgresql": 4}
 
 
+def init_app(app: Flask) -> None:
+    """This server's turns, made with the app: per process, as what they share out is
+    this process's own time (under eventlet, the monkey-patched threading makes the
+    semaphore green)."""
+    app.extensions["facilitator.turn"] = threading.BoundedSemaphore(
+        TURNS.get(database.dialect(app.config["SQLALCHEMY_DATABASE_URI"]), 1))
+
+
 def _turn() -> threading.BoundedSemaphore:
-    """This server's turns (under eventlet, the monkey-patched threading makes it green)."""
-    turn = current_app.extensions.get("facilitator.turn")
-    if turn is None:
-        turn = current_app.extensions["facilitator.turn"] = threading.BoundedSemaphore(
-            TURNS.get(db.engine.dialect.name, 1))
-    return turn
+    return current_app.extensions["facilitator.turn"]
 
 
 @socketio.on("connect")
@@ -132,6 +135,8 @@ def on_connect(auth=None):
     """Any client connects with auth {workshop, view}; its socket joins its rooms."""
     with _turn():
         socketio.sleep(0)  # let what the previous one queued go out first
+        if not socketio.server.manager.is_pre_connected(request.sid, "/"):
+            return False  # it left while waiting (and will try again): nothing to do
         try:
             identity = identity_for_connection(auth)
             session["identity"] = asdict(identity)

@@ -270,19 +270,28 @@ def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> 
     except OperationError as error:
         eventlog.discard()
         # a resend refused now (the input was closed since its first send, its card was
-        # the 40th) gets its first ack; someone not allowed gets the refusal
-        again = keep and refusal(viewer, who) is None
-        previous = _applied(source.workshop_id, op_id) if again else None
-        return error.to_ack() if previous is None else _answer_again(previous, viewer, name)
+        # the 40th) gets its first ack
+        first = _first_answer(viewer, who, name, op_id) if keep else None
+        return error.to_ack() if first is None else first
     except IntegrityError:
         # the op_id applied already (a resend, or a concurrent one committed first): the
         # change above is rolled back unseen; answer as the first one did
         eventlog.discard()
-        previous = _applied(source.workshop_id, op_id) if keep else None
-        if previous is None:
+        first = _first_answer(viewer, who, name, op_id) if keep else None
+        if first is None:
             raise
-        return _answer_again(previous, viewer_of(source), name)
+        return first
     return result
+
+
+def _first_answer(viewer: Viewer | None, who: str, name: str, op_id: str) -> dict | None:
+    """What a change already applied under this op_id answers this viewer (its ack
+    again, or op_id_taken), or None: none was, or the viewer is refused at the gate
+    (signed out, not allowed), which answers first."""
+    if refusal(viewer, who) is not None:
+        return None
+    previous = _applied(viewer.workshop_id, op_id)
+    return None if previous is None else _answer_again(previous, viewer, name)
 
 
 def _while_closed(workshop, viewer: Viewer, name: str) -> str | None:
@@ -313,10 +322,10 @@ def _applied(workshop_id: int, op_id: str) -> AppliedOperation | None:
         AppliedOperation.workshop_id == workshop_id, AppliedOperation.op_id == op_id))
 
 
-def _answer_again(previous: AppliedOperation, viewer: Viewer | None, name: str) -> dict:
+def _answer_again(previous: AppliedOperation, viewer: Viewer, name: str) -> dict:
     """A resend gets its first ack; an op_id reused by anyone else, or for another
     operation, gets nothing of the first one's result."""
-    if viewer is None or previous.actor != viewer.actor or previous.name != name:
+    if previous.actor != viewer.actor or previous.name != name:
         return OperationError("op_id_taken", _l(
             "This change carried the id of another change, so it was not applied. "
             "Please reload the page.")).to_ack()
