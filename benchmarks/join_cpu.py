@@ -68,7 +68,7 @@ def main() -> None:
                 for kind in kinds:
                     if kind == "uncached":
                         def fresh():
-                            i18n._JS_MESSAGES_MADE.clear()
+                            i18n._JS_MESSAGES.clear()
                             return real()
                         app.jinja_env.globals["js_messages"] = fresh
                         i18n.js_messages = fresh

@@ -5,6 +5,12 @@ the phone: translated, and saying what to do. Nothing is written when it is rais
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
+# A change the client built wrongly (a field of the wrong type, a malformed op_id or
+# version): nothing the person can correct but by reloading the page.
+BADLY_SENT = _l("This change could not be sent properly. Please reload the page.")
+
 
 class OperationError(Exception):
     def __init__(self, code: str, message: object, **details):

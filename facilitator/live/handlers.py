@@ -75,10 +75,15 @@ def current_identity() -> Identity | None:
     return Identity(**data)
 
 
-def _remember_language(workshop_id: int) -> None:
-    session["language"] = db.session.scalar(db.select(Workshop.language).where(
-        Workshop.id == workshop_id))
-    g.workshop_locale = session["language"]
+def _workshop_now(workshop_id: int):
+    """The workshop's log head, history and language, in one read a sync (the language
+    kept with the identity: operations speak it without a query). None: it is gone."""
+    row = db.session.execute(db.select(
+        Workshop.last_seq, Workshop.log_epoch, Workshop.language).where(
+        Workshop.id == workshop_id)).one_or_none()
+    if row is not None:
+        session["language"] = g.workshop_locale = row.language
+    return row
 
 
 def _align_rooms(viewer: Viewer | None, connecting: bool = False) -> bool:
@@ -171,9 +176,8 @@ def _sync(payload) -> dict:
     socketio.sleep(0)  # let what the previous sync queued go out first
     try:
         identity = current_identity()
-        if identity is not None:
-            _remember_language(identity.workshop_id)
-        viewer = viewer_of(identity) if identity else None
+        workshop = _workshop_now(identity.workshop_id) if identity else None
+        viewer = viewer_of(identity) if workshop else None
         if not _align_rooms(viewer):
             return OperationError("not_connected", _l("Please reload the page.")).to_ack()
         if viewer is None:
@@ -184,13 +188,10 @@ def _sync(payload) -> dict:
         since = payload.get("since", 0) if isinstance(payload, dict) else None
         if not check.is_count(since):
             return OperationError("bad_request", _l("Please reload the page.")).to_ack()
-        last_seq, epoch = db.session.execute(db.select(
-            Workshop.last_seq, Workshop.log_epoch).where(
-            Workshop.id == viewer.workshop_id)).one()
-        now = scope(viewer, epoch)
+        now = scope(viewer, workshop.log_epoch)
         events = None
         if payload.get("scope") == now:
-            events = eventlog.events_since(viewer, since, last_seq)
+            events = eventlog.events_since(viewer, since, workshop.last_seq)
         if events is None:
             return {"ok": True, "snapshot": {**snapshot(viewer), "scope": now}}
         return {"ok": True, "events": [eventlog.wire(e) for e in events]}

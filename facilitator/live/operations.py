@@ -32,7 +32,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import eventlog, workshops
-from ..errors import OperationError
+from ..errors import BADLY_SENT, OperationError
 from ..extensions import db
 from ..identity import Identity, viewer_of
 from ..models import AppliedOperation
@@ -247,8 +247,7 @@ def _perform(source: Identity | Viewer, name: str, op_id: Any, fields: dict) -> 
     change, _fields, who = OPERATIONS[name] if name in OPERATIONS else FORMS[name]
     keep = op_id is not _NO_OP_ID
     if keep and (not isinstance(op_id, str) or not OP_ID.fullmatch(op_id)):
-        return OperationError("bad_request", _l(
-            "This change could not be sent properly. Please reload the page.")).to_ack()
+        return OperationError("bad_request", BADLY_SENT).to_ack()
     viewer = None
     try:
         # held for the whole change, so capabilities read it from the session, not again

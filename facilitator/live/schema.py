@@ -22,7 +22,7 @@ from typing import Any, ClassVar, get_args, get_origin
 import msgspec
 from flask_babel import lazy_gettext as _l
 
-from ..errors import OperationError
+from ..errors import BADLY_SENT, OperationError
 from ..steps import (boards, closing, groups, ideas, priorities, shared_plan, synergies,
                      syntheses)
 
@@ -841,9 +841,7 @@ def refusal(schema: type[Payload], payload: dict) -> OperationError | None:
         kinds = _bare(next((f.type for f in msgspec.structs.fields(schema) if f.name == field),
                            None)) - {type(None)}
         message = SENTENCES.get(next(iter(kinds))) if len(kinds) == 1 else None
-        return OperationError("bad_request", message or _l(
-            "This change could not be sent properly. Please reload the page."))
+        return OperationError("bad_request", message or BADLY_SENT)
     except UnicodeEncodeError:  # msgspec quoting a lone surrogate where no text goes
-        return OperationError("bad_request", _l(
-            "This change could not be sent properly. Please reload the page."))
+        return OperationError("bad_request", BADLY_SENT)
     return None

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import eventlog
-from ..errors import OperationError
+from ..errors import BADLY_SENT, OperationError
 from ..extensions import db
 from ..models import (Action, ImmediateMeasure, SharedAction, Synergy, Theme, WorkingGroup,
                       Workshop, iso, of_workshop, utcnow)
@@ -152,8 +152,7 @@ def _check_version(current: int, version: object, view: dict, what) -> None:
     if version is None:
         return
     if not is_id(version):
-        raise OperationError("bad_request", _l(
-            "This change could not be sent properly. Please reload the page."))
+        raise OperationError("bad_request", BADLY_SENT)
     if version != current:
         raise OperationError("stale_version", what, current=view)
 
